@@ -1,0 +1,62 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import type { HealthReport, ServiceHealth } from "@/server/health/get-health";
+
+async function fetchHealth(): Promise<HealthReport> {
+  // 503 still carries the report: it is how the route says "something is down".
+  const response = await fetch("/api/health", { cache: "no-store" });
+  if (response.status !== 200 && response.status !== 503) throw new Error(`The course server answered ${response.status}.`);
+  return (await response.json()) as HealthReport;
+}
+
+export function StatusPanel() {
+  const { data, error, isPending } = useQuery({ queryKey: ["health"], queryFn: fetchHealth, refetchInterval: 3000 });
+  const services: Array<[string, ServiceHealth | undefined, string | undefined]> = [
+    ["MLflow server", data?.mlflow, data?.mlflow.external ? "external" : undefined],
+    ["Jupyter kernels", data?.jupyter, undefined],
+    ["Data folder", data?.dataDir, undefined],
+  ];
+  const overall = error ? "down" : isPending ? "checking" : data?.ok ? "ok" : "problem";
+  return (
+    <section
+      aria-labelledby="status-heading"
+      data-testid="status-panel"
+      data-status={overall}
+      className={`rounded-lg border p-4 ${overall === "ok" ? "border-emerald-300 dark:border-emerald-800" : overall === "checking" ? "border-slate-200 dark:border-slate-800" : "border-red-400 bg-red-50 dark:border-red-700 dark:bg-red-950/40"}`}
+    >
+      <h2 id="status-heading" className="font-semibold">
+        Course services
+      </h2>
+      <div aria-live="polite" className="mt-3 space-y-3 text-sm">
+        {error ? (
+          <p className="text-red-700 dark:text-red-300">
+            The course server is not answering. Is <code>npm start</code> still running in your terminal?
+          </p>
+        ) : (
+          services.map(([name, health, note]) => <ServiceLine key={name} name={name} health={health} note={note} />)
+        )}
+      </div>
+    </section>
+  );
+}
+
+function ServiceLine({ name, health, note }: { name: string; health?: ServiceHealth; note?: string }) {
+  const state = !health ? "checking" : health.ok ? "ok" : "down";
+  const dot = state === "ok" ? "bg-emerald-500" : state === "down" ? "bg-red-500" : "bg-slate-400";
+  return (
+    <div data-testid={`status-${name.split(" ")[0].toLowerCase()}`} data-state={state}>
+      <div className="flex items-center gap-2">
+        <span aria-hidden className={`inline-block h-2.5 w-2.5 rounded-full ${dot}`} />
+        <span className="font-medium">{name}</span>
+        <span className="sr-only">{state === "ok" ? "working" : state === "down" ? "not working" : "checking"}</span>
+        {health?.version && <span className="text-slate-500 dark:text-slate-400">{health.version}</span>}
+        {note && <span className="rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">{note}</span>}
+      </div>
+      {health?.supervised && health.supervised.restarts > 0 && (
+        <p className="ml-4 text-xs text-slate-500 dark:text-slate-400">Restarted {health.supervised.restarts}× since the course started.</p>
+      )}
+      {health && !health.ok && health.problem && <p className="ml-4 mt-1 text-red-700 dark:text-red-300">{health.problem}</p>}
+    </div>
+  );
+}

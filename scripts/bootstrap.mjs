@@ -1,0 +1,150 @@
+// Installs whatever a fresh clone is missing, then returns. Plain Node.js with
+// no dependencies, because it runs before node_modules exists.
+//   node scripts/bootstrap.mjs [--no-build] [--browser]
+import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const venvDir = path.join(projectRoot, ".venv");
+const venvPython = path.join(venvDir, "bin", "python");
+
+export function step(message) {
+  console.log(`\u25b8 ${message}`);
+}
+
+export function fail(message) {
+  console.error(`\n\u2716 ${message}\n`);
+  process.exit(1);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: projectRoot, stdio: "inherit", ...options });
+  if (result.error) return { ok: false, error: result.error };
+  return { ok: result.status === 0, status: result.status };
+}
+
+function has(command) {
+  return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
+}
+
+function hashFiles(files) {
+  const hash = crypto.createHash("sha256");
+  for (const file of files) {
+    hash.update(path.relative(projectRoot, file));
+    hash.update(fs.existsSync(file) ? fs.readFileSync(file) : "missing");
+  }
+  return hash.digest("hex");
+}
+
+function listFiles(dir) {
+  if (!fs.existsSync(dir)) return [];
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(full));
+    else out.push(full);
+  }
+  return out.sort();
+}
+
+export function ensureNodeVersion() {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major < 20 || (major === 20 && minor < 9)) fail(`Node.js 20.9 or newer is needed; this is ${process.versions.node}.`);
+}
+
+export function ensureNodeModules() {
+  const lock = path.join(projectRoot, "package-lock.json");
+  const installedLock = path.join(projectRoot, "node_modules", ".package-lock.json");
+  const stamp = path.join(projectRoot, "node_modules", ".course-lock-hash");
+  const wanted = hashFiles([lock, path.join(projectRoot, "package.json")]);
+  if (fs.existsSync(installedLock) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === wanted) return;
+  step("Installing Node.js packages (npm ci)...");
+  const result = run("npm", ["ci", "--no-audit", "--no-fund"], {
+    env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" },
+  });
+  if (!result.ok) fail("npm ci failed (see above). Check that the npm registry is reachable, then run the command again.");
+  fs.writeFileSync(stamp, wanted);
+}
+
+function findPython() {
+  for (const candidate of ["python3.11", "python3.12", "python3.13", "python3.10", "python3"]) {
+    if (!has(candidate)) continue;
+    const probe = spawnSync(candidate, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], { encoding: "utf8" });
+    const [major, minor] = (probe.stdout ?? "").trim().split(".").map(Number);
+    if (major === 3 && minor >= 10) return candidate;
+  }
+  return null;
+}
+
+export function ensurePythonEnv() {
+  const requirements = path.join(projectRoot, "python", "requirements.txt");
+  const constraints = path.join(projectRoot, "python", "constraints.txt");
+  const stamp = path.join(venvDir, ".course-requirements-hash");
+  const wanted = hashFiles([requirements, constraints]);
+  if (fs.existsSync(venvPython) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === wanted) return;
+
+  if (!fs.existsSync(venvPython)) {
+    const python = findPython();
+    if (!python) fail("Python 3.10 or newer (python3) is needed and was not found. On Debian/Ubuntu: apt-get install python3 python3-venv");
+    const venvCheck = spawnSync(python, ["-c", "import venv, ensurepip"], { stdio: "ignore" });
+    if (venvCheck.status !== 0) {
+      fail(`${python} cannot create virtual environments (the venv/ensurepip module is missing). On Debian/Ubuntu: apt-get install python3-venv`);
+    }
+    step(`Creating the Python virtual environment in .venv (${python})...`);
+    if (!run(python, ["-m", "venv", venvDir]).ok) fail("Creating .venv failed (see above).");
+  }
+  step("Installing the Python packages (MLflow, Jupyter, scikit-learn, PySpark; a few minutes the first time)...");
+  const pip = run(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "on", "-r", requirements, "-c", constraints]);
+  if (!pip.ok) fail("pip install failed (see above). Check that PyPI is reachable, then run the command again.");
+  fs.writeFileSync(stamp, wanted);
+}
+
+const BUILD_INPUTS = ["app", "components", "server", "grader"];
+const BUILD_FILES = ["next.config.js", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
+
+export function ensureBuild({ force = false } = {}) {
+  const files = [
+    ...BUILD_INPUTS.flatMap((dir) => listFiles(path.join(projectRoot, dir))),
+    ...BUILD_FILES.map((file) => path.join(projectRoot, file)),
+  ].filter((file) => !/\.test\.tsx?$/.test(file));
+  const wanted = hashFiles(files);
+  const stamp = path.join(projectRoot, ".next", ".course-source-hash");
+  const built = fs.existsSync(path.join(projectRoot, ".next", "BUILD_ID"));
+  if (!force && built && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === wanted) return;
+  step("Building the course site (next build, about a minute)...");
+  const result = run(process.execPath, [path.join(projectRoot, "node_modules", "next", "dist", "bin", "next"), "build"], {
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (!result.ok) fail("next build failed (see above).");
+  fs.writeFileSync(stamp, wanted);
+}
+
+export function ensureChromium() {
+  if (fs.existsSync("/usr/bin/chromium")) return;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const sudo = isRoot ? [] : has("sudo") ? ["sudo"] : null;
+  if (!has("apt-get") || sudo === null) {
+    fail("The browser tests need Chromium at /usr/bin/chromium. Install it with your package manager (Debian: apt-get install chromium), then run npm test again.");
+  }
+  step("Installing Chromium from Debian's packages (apt-get, for the browser tests)...");
+  const apt = (args) => run(sudo.length ? "sudo" : "apt-get", sudo.length ? ["apt-get", ...args] : args, {
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
+  if (!apt(["update"]).ok) fail("apt-get update failed (see above).");
+  if (!apt(["install", "-y", "--no-install-recommends", "chromium", "fonts-liberation"]).ok) fail("apt-get install chromium failed (see above).");
+}
+
+export function bootstrap({ build = true, browser = false } = {}) {
+  ensureNodeVersion();
+  ensureNodeModules();
+  ensurePythonEnv();
+  if (browser) ensureChromium();
+  if (build) ensureBuild();
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  bootstrap({ build: !process.argv.includes("--no-build"), browser: process.argv.includes("--browser") });
+}

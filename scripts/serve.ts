@@ -1,0 +1,54 @@
+// Starts MLflow, Jupyter and the course site, keeps them alive, and stops all
+// of them on Ctrl-C. Run through `npm start`, which installs and builds first.
+import { ConfigError, loadConfig } from "../server/config/config";
+import { CourseSupervisor, StartupError } from "../server/supervisor/course-supervisor";
+
+const say = (line: string) => console.log(`\u25b8 ${line}`);
+
+function readConfig() {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`\n\u2716 ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+const config = readConfig();
+const course = new CourseSupervisor(config, { log: say });
+
+let stopping: Promise<void> | null = null;
+function shutdown(reason: string, exitCode: number) {
+  if (!stopping) {
+    say(`${reason}: stopping every service...`);
+    stopping = course.stop().then(() => {
+      say("All services stopped.");
+      process.exit(exitCode);
+    });
+  }
+  return stopping;
+}
+process.on("SIGINT", () => void shutdown("Ctrl-C", 0));
+process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+process.on("SIGHUP", () => void shutdown("SIGHUP", 0));
+
+if (config.mlflow.external) say(`Using the external MLflow at ${config.mlflow.url} (MLFLOW_TRACKING_URI); no local MLflow is started.`);
+say(`Data folder: ${config.dataDir}`);
+
+try {
+  await course.start();
+} catch (error) {
+  const message = error instanceof StartupError ? error.message : `Unexpected error while starting: ${(error as Error).stack ?? error}`;
+  console.error(`\n\u2716 ${message}\n`);
+  await shutdown("Start-up failed", 1);
+}
+
+console.log(`
+  MLflow Training is ready:  ${config.site.url}
+  MLflow UI (through the app): ${config.site.url}/mlflow/
+  Press Ctrl-C to stop.
+`);
+console.log("COURSE_READY");

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config";
+
+describe("loadConfig", () => {
+  it("uses the embedded defaults when nothing is set", () => {
+    const config = loadConfig({ COURSE_PROJECT_ROOT: "/srv/course" });
+    expect(config.site.port).toBe(3000);
+    expect(config.mlflow.port).toBe(5000);
+    expect(config.jupyter.port).toBe(8888);
+    expect(config.dataDir).toBe("/srv/course/.data");
+    expect(config.mlflow.url).toBe("http://127.0.0.1:5000");
+    expect(config.mlflow.external).toBe(false);
+    expect(config.mlflow.backendStoreUri).toBe("sqlite:////srv/course/.data/mlflow/mlflow.db");
+    expect(config.python.bin).toBe("/srv/course/.venv/bin");
+  });
+
+  it("reads ports, data folder and an external MLflow", () => {
+    const config = loadConfig({
+      COURSE_PROJECT_ROOT: "/srv/course",
+      PORT: "4000",
+      MLFLOW_PORT: "5001",
+      JUPYTER_PORT: "9999",
+      COURSE_DATA_DIR: "/var/lib/course",
+      MLFLOW_TRACKING_URI: "http://mlflow.internal:8080/",
+    });
+    expect(config.site.port).toBe(4000);
+    expect(config.jupyter.url).toBe("http://127.0.0.1:9999");
+    expect(config.dataDir).toBe("/var/lib/course");
+    expect(config.mlflow.url).toBe("http://mlflow.internal:8080");
+    expect(config.mlflow.external).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: "abc" }, 'PORT must be a whole number between 1 and 65535 (got "abc")'],
+    [{ MLFLOW_PORT: "70000" }, "MLFLOW_PORT must be a whole number"],
+    [{ JUPYTER_PORT: "0" }, "JUPYTER_PORT must be a whole number"],
+    [{ MLFLOW_TRACKING_URI: "./mlruns" }, "MLFLOW_TRACKING_URI must be an http(s) URL"],
+    [{ MLFLOW_TRACKING_URI: "databricks" }, "MLFLOW_TRACKING_URI must be an http(s) URL"],
+    [{ MLFLOW_WORKERS: "-1" }, "MLFLOW_WORKERS must be a whole number"],
+  ])("rejects %o with a message naming the variable", (env, message) => {
+    expect(() => loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", ...env })).toThrow(message);
+  });
+
+  it("reports every problem at once", () => {
+    try {
+      loadConfig({ PORT: "x", MLFLOW_PORT: "y" });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toHaveLength(2);
+    }
+  });
+});

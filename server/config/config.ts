@@ -1,0 +1,142 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one place configuration is read. Every process of the course (the
+ * supervisor, the Next.js server, the CLI, the tests) calls `loadConfig` with
+ * an environment and gets the same validated view of it.
+ */
+
+/** An environment as a plain map (Next.js narrows process.env's own type). */
+export type Env = Record<string, string | undefined>;
+
+const port = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === "") return fallback;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < 1 || value > 65535) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${name} must be a whole number between 1 and 65535 (got "${raw}")`,
+        });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const httpUrl = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === "") return undefined;
+      let url: URL;
+      try {
+        url = new URL(raw.trim());
+      } catch {
+        ctx.addIssue({ code: "custom", message: `${name} must be an http(s) URL (got "${raw}")` });
+        return z.NEVER;
+      }
+      if (url.protocol !== "http:" && url.protocol !== "https:") {
+        ctx.addIssue({
+          code: "custom",
+          message: `${name} must be an http(s) URL of an MLflow server (got "${raw}"); file stores and databricks URIs are not supported here`,
+        });
+        return z.NEVER;
+      }
+      return url.toString().replace(/\/+$/, "");
+    });
+
+const envSchema = z.object({
+  PORT: port("PORT", 3000),
+  HOST: z.string().optional(),
+  MLFLOW_PORT: port("MLFLOW_PORT", 5000),
+  JUPYTER_PORT: port("JUPYTER_PORT", 8888),
+  COURSE_DATA_DIR: z.string().optional(),
+  MLFLOW_TRACKING_URI: httpUrl("MLFLOW_TRACKING_URI"),
+  MLFLOW_WORKERS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === "") return 2;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < 1 || value > 32) {
+        ctx.addIssue({ code: "custom", message: `MLFLOW_WORKERS must be a whole number from 1 to 32 (got "${raw}")` });
+        return z.NEVER;
+      }
+      return value;
+    }),
+  COURSE_JUPYTER_TOKEN: z.string().optional(),
+  COURSE_PROJECT_ROOT: z.string().optional(),
+});
+
+export type CourseConfig = {
+  projectRoot: string;
+  dataDir: string;
+  site: { host: string; port: number; url: string };
+  mlflow: {
+    /** Base URL the server side uses to reach MLflow (never sent to a browser). */
+    url: string;
+    /** True when MLFLOW_TRACKING_URI names an MLflow the course does not start. */
+    external: boolean;
+    port: number;
+    workers: number;
+    backendStoreUri: string;
+    artifactsDir: string;
+  };
+  jupyter: { port: number; url: string; token: string | undefined; rootDir: string };
+  python: { venvDir: string; bin: string };
+  runDir: string;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: Env = process.env): CourseConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  }
+  const e = parsed.data;
+  // The paths below are run-time locations, not build inputs: keep the bundler's file tracer off them.
+  const projectRoot = path.resolve(/* turbopackIgnore: true */ e.COURSE_PROJECT_ROOT ?? process.cwd());
+  const dataDir = path.resolve(/* turbopackIgnore: true */ projectRoot, e.COURSE_DATA_DIR?.trim() || ".data");
+  const host = e.HOST?.trim() || "127.0.0.1";
+  const browserHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  const venvDir = path.join(/* turbopackIgnore: true */ projectRoot, ".venv");
+  return {
+    projectRoot,
+    dataDir,
+    site: { host, port: e.PORT, url: `http://${browserHost}:${e.PORT}` },
+    mlflow: {
+      url: e.MLFLOW_TRACKING_URI ?? `http://127.0.0.1:${e.MLFLOW_PORT}`,
+      external: e.MLFLOW_TRACKING_URI !== undefined,
+      port: e.MLFLOW_PORT,
+      workers: e.MLFLOW_WORKERS,
+      backendStoreUri: `sqlite:///${path.join(/* turbopackIgnore: true */ dataDir, "mlflow", "mlflow.db")}`,
+      artifactsDir: path.join(/* turbopackIgnore: true */ dataDir, "mlflow", "artifacts"),
+    },
+    jupyter: {
+      port: e.JUPYTER_PORT,
+      url: `http://127.0.0.1:${e.JUPYTER_PORT}`,
+      token: e.COURSE_JUPYTER_TOKEN,
+      rootDir: path.join(/* turbopackIgnore: true */ dataDir, "learners"),
+    },
+    python: { venvDir, bin: path.join(/* turbopackIgnore: true */ venvDir, "bin") },
+    runDir: path.join(/* turbopackIgnore: true */ dataDir, "run"),
+  };
+}
+
+/** Which environment variable moves each port: named in every port error. */
+export const PORT_VARIABLES = {
+  site: "PORT",
+  mlflow: "MLFLOW_PORT",
+  jupyter: "JUPYTER_PORT",
+} as const;

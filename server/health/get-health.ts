@@ -1,0 +1,52 @@
+import type { CourseConfig } from "../config/config";
+import { readSupervisorState } from "../supervisor/state-file";
+import type { ServiceStatus } from "../supervisor/service-supervisor";
+import { probeDataDir, probeJupyter, probeMlflow } from "./probes";
+
+export type ServiceHealth = {
+  ok: boolean;
+  /** One sentence a learner can act on when `ok` is false. */
+  problem?: string;
+  version?: string;
+  /** Supervisor's view, when the course started the service itself. */
+  supervised?: { state: ServiceStatus["state"]; restarts: number; lastExitAt?: number };
+};
+
+export type HealthReport = {
+  ok: boolean;
+  checkedAt: string;
+  mlflow: ServiceHealth & { external: boolean; uiPath: string };
+  jupyter: ServiceHealth;
+  dataDir: ServiceHealth & { path: string };
+};
+
+export async function getHealth(config: CourseConfig, fetchFn: typeof fetch = fetch): Promise<HealthReport> {
+  const [mlflow, jupyter] = await Promise.all([
+    probeMlflow(config.mlflow.url, fetchFn),
+    probeJupyter(config.jupyter.url, config.jupyter.token, fetchFn),
+  ]);
+  const dataDir = probeDataDir(config.dataDir);
+  const supervised = readSupervisorState(config.runDir)?.services ?? [];
+  const withSupervisor = (name: string) => {
+    const status = supervised.find((service) => service.name === name);
+    return status ? { state: status.state, restarts: status.restarts, lastExitAt: status.lastExit?.at } : undefined;
+  };
+  const explain = (result: typeof mlflow, name: string): ServiceHealth => {
+    const supervisedStatus = withSupervisor(name);
+    if (result.ok) return { ok: true, version: result.version, supervised: supervisedStatus };
+    const restarting = supervisedStatus && supervisedStatus.state !== "ready" && supervisedStatus.restarts > 0;
+    return {
+      ok: false,
+      problem: restarting ? `${result.problem} The course is restarting it (restart ${supervisedStatus.restarts}).` : result.problem,
+      supervised: supervisedStatus,
+    };
+  };
+  const report: HealthReport = {
+    ok: mlflow.ok && jupyter.ok && dataDir.ok,
+    checkedAt: new Date().toISOString(),
+    mlflow: { ...explain(mlflow, "mlflow"), external: config.mlflow.external, uiPath: "/mlflow/" },
+    jupyter: explain(jupyter, "jupyter"),
+    dataDir: { ...(dataDir.ok ? { ok: true } : { ok: false, problem: dataDir.problem }), path: config.dataDir },
+  };
+  return report;
+}

@@ -1,0 +1,54 @@
+import fs from "node:fs";
+
+export type ProbeResult = { ok: true; version?: string } | { ok: false; problem: string };
+
+type FetchFn = typeof fetch;
+
+const PROBE_TIMEOUT_MS = 2000;
+
+async function getText(url: string, init: RequestInit, fetchFn: FetchFn): Promise<{ status: number; body: string }> {
+  const response = await fetchFn(url, { ...init, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), cache: "no-store" });
+  return { status: response.status, body: await response.text() };
+}
+
+function describeFailure(service: string, url: string, error: unknown): string {
+  const cause = (error as { cause?: { code?: string } })?.cause?.code;
+  if (cause === "ECONNREFUSED") return `${service} is not answering at ${url} (connection refused): it is stopped or still starting.`;
+  if ((error as Error)?.name === "TimeoutError") return `${service} at ${url} did not answer within ${PROBE_TIMEOUT_MS / 1000} s.`;
+  return `${service} at ${url} could not be reached (${(error as Error)?.message ?? String(error)}).`;
+}
+
+export async function probeMlflow(baseUrl: string, fetchFn: FetchFn = fetch): Promise<ProbeResult> {
+  try {
+    const health = await getText(`${baseUrl}/health`, {}, fetchFn);
+    if (health.status !== 200) return { ok: false, problem: `MLflow at ${baseUrl} answered ${health.status} to its health check.` };
+    const version = await getText(`${baseUrl}/version`, {}, fetchFn).catch(() => null);
+    return { ok: true, version: version?.status === 200 ? version.body.trim() : undefined };
+  } catch (error) {
+    return { ok: false, problem: describeFailure("MLflow", baseUrl, error) };
+  }
+}
+
+export async function probeJupyter(baseUrl: string, token: string | undefined, fetchFn: FetchFn = fetch): Promise<ProbeResult> {
+  if (!token) return { ok: false, problem: "The Jupyter token is not configured: start the course with `npm start`." };
+  try {
+    const status = await getText(`${baseUrl}/api/status`, { headers: { Authorization: `token ${token}` } }, fetchFn);
+    if (status.status === 403 || status.status === 401) return { ok: false, problem: `Jupyter at ${baseUrl} refused the course's token.` };
+    if (status.status !== 200) return { ok: false, problem: `Jupyter at ${baseUrl} answered ${status.status}.` };
+    const api = await getText(`${baseUrl}/api`, {}, fetchFn).catch(() => null);
+    const version = api?.status === 200 ? (JSON.parse(api.body) as { version?: string }).version : undefined;
+    return { ok: true, version };
+  } catch (error) {
+    return { ok: false, problem: describeFailure("Jupyter", baseUrl, error) };
+  }
+}
+
+export function probeDataDir(dataDir: string): ProbeResult {
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.accessSync(dataDir, fs.constants.W_OK);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, problem: `The data folder ${dataDir} is not writable (${(error as Error).message}). Set COURSE_DATA_DIR to a folder you can write to.` };
+  }
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { AppError, isAppError } from "../errors/app-error";
+
+type Schemas<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> = { body?: B; query?: Q };
+
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+type Context<B, Q, P> = { request: Request; body: B; query: Q; params: P };
+
+/**
+ * The one wrapper every JSON route goes through: it parses and validates input,
+ * maps AppError codes to statuses, and never lets an unexpected error's
+ * internals reach the client.
+ */
+export function handleRoute<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P = Record<string, string | string[]>,
+>(schemas: Schemas<B, Q>, handler: (context: Context<Infer<B>, Infer<Q>, P>) => Promise<Response | unknown>) {
+  return async (request: Request, routeContext?: { params?: Promise<P> }): Promise<Response> => {
+    try {
+      const params = (await routeContext?.params) ?? ({} as P);
+      const query = schemas.query ? parseWith(schemas.query, Object.fromEntries(new URL(request.url).searchParams), "query") : undefined;
+      const body = schemas.body ? parseWith(schemas.body, await readJson(request), "body") : undefined;
+      const result = await handler({ request, body: body as Infer<B>, query: query as Infer<Q>, params });
+      return result instanceof Response ? result : Response.json(result);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+export function errorResponse(error: unknown): Response {
+  if (isAppError(error)) {
+    return Response.json({ error: { code: error.code, message: error.message, ...(error.details ?? {}) } }, { status: error.status });
+  }
+  console.error("Unexpected error in a route:", error);
+  return Response.json(
+    { error: { code: "internal", message: "Something went wrong on the course server. Try again; if it keeps happening, check the terminal running `npm start`." } },
+    { status: 500 },
+  );
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === "") throw new AppError("bad_request", "The request body is empty; send a JSON object.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The request body is not valid JSON.");
+  }
+}
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = result.error.issues
+    .map((issue) => `${issue.path.length ? `${issue.path.join(".")}: ` : ""}${issue.message}`)
+    .join("; ");
+  throw new AppError("bad_request", `Invalid ${where}: ${details}`);
+}

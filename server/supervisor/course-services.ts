@@ -1,0 +1,111 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { CourseConfig, Env } from "../config/config";
+import { probeJupyter, probeMlflow } from "../health/probes";
+import type { ServiceSpec } from "./service-supervisor";
+
+/**
+ * The commands the course runs. Tests start the very same specs on free ports
+ * in a temporary data folder, so what is tested is what `npm start` runs.
+ */
+
+export function mlflowServiceSpec(config: CourseConfig, baseEnv: Env = process.env): ServiceSpec {
+  fs.mkdirSync(config.mlflow.artifactsDir, { recursive: true });
+  return {
+    name: "mlflow",
+    label: "MLflow server",
+    command: path.join(config.python.bin, "mlflow"),
+    args: [
+      "server",
+      "--backend-store-uri", config.mlflow.backendStoreUri,
+      "--artifacts-destination", config.mlflow.artifactsDir,
+      "--host", "127.0.0.1",
+      "--port", String(config.mlflow.port),
+      "--workers", String(config.mlflow.workers),
+    ],
+    cwd: config.dataDir,
+    env: {
+      ...pythonEnv(config, baseEnv),
+      // The job runner serves GenAI features the course does not use; it costs a process.
+      MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "false",
+    },
+    probe: async () => (await probeMlflow(`http://127.0.0.1:${config.mlflow.port}`)).ok,
+    // The first start on a new data folder creates the database schema.
+    readyTimeoutMs: 120_000,
+  };
+}
+
+export function jupyterServiceSpec(config: CourseConfig, token: string, baseEnv: Env = process.env): ServiceSpec {
+  fs.mkdirSync(config.jupyter.rootDir, { recursive: true });
+  const runningAsRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  return {
+    name: "jupyter",
+    label: "Jupyter server",
+    command: path.join(config.python.bin, "jupyter"),
+    args: [
+      "server",
+      "--ServerApp.ip=127.0.0.1",
+      `--ServerApp.port=${config.jupyter.port}`,
+      "--ServerApp.port_retries=0",
+      `--IdentityProvider.token=${token}`,
+      "--ServerApp.open_browser=False",
+      `--ServerApp.root_dir=${config.jupyter.rootDir}`,
+      // Idle kernels are shut down after an hour; the app starts a new one on the next run.
+      "--MappingKernelManager.cull_idle_timeout=3600",
+      "--MappingKernelManager.cull_interval=300",
+      ...(runningAsRoot ? ["--allow-root"] : []),
+    ],
+    cwd: config.jupyter.rootDir,
+    env: {
+      ...pythonEnv(config, baseEnv),
+      // Kernels inherit this environment: learner code talks to the course's MLflow.
+      MLFLOW_TRACKING_URI: config.mlflow.url,
+      JUPYTER_CONFIG_DIR: path.join(config.dataDir, "jupyter", "config"),
+      JUPYTER_DATA_DIR: path.join(config.dataDir, "jupyter", "data"),
+      JUPYTER_RUNTIME_DIR: path.join(config.dataDir, "jupyter", "runtime"),
+      MPLBACKEND: "module://matplotlib_inline.backend_inline",
+    },
+    probe: async () => (await probeJupyter(`http://127.0.0.1:${config.jupyter.port}`, token)).ok,
+    readyTimeoutMs: 60_000,
+  };
+}
+
+export function siteServiceSpec(config: CourseConfig, env: Env): ServiceSpec {
+  return {
+    name: "site",
+    label: "Course site (Next.js)",
+    command: process.execPath,
+    args: [
+      path.join(config.projectRoot, "node_modules", "next", "dist", "bin", "next"),
+      "start",
+      "--port", String(config.site.port),
+      "--hostname", config.site.host,
+    ],
+    cwd: config.projectRoot,
+    env: { ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    probe: async () => {
+      const response = await fetch(`http://${loopbackFor(config.site.host)}:${config.site.port}/api/health`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+      return response !== null;
+    },
+    readyTimeoutMs: 60_000,
+  };
+}
+
+export function pythonEnv(config: CourseConfig, baseEnv: Env): Env {
+  return {
+    ...baseEnv,
+    PATH: `${config.python.bin}${path.delimiter}${baseEnv.PATH ?? ""}`,
+    VIRTUAL_ENV: config.python.venvDir,
+    PYTHONUNBUFFERED: "1",
+    // Classrooms may be offline and the machines reach only package registries:
+    // MLflow must not try to send usage data anywhere.
+    MLFLOW_DISABLE_TELEMETRY: "true",
+    DO_NOT_TRACK: "true",
+  };
+}
+
+/** Where this machine reaches a server bound to `host`. */
+export function loopbackFor(host: string): string {
+  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}

@@ -1,0 +1,101 @@
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../config/config";
+import { getHealth } from "../health/get-health";
+import { findFreePort } from "../net/free-port";
+import { startTempCourse, type TempCourse } from "../testing/temp-course";
+import { CourseSupervisor, StartupError } from "./course-supervisor";
+import { groupAlive } from "./process-group";
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+describe("the course back end, on a real MLflow and Jupyter", () => {
+  let course: TempCourse;
+
+  beforeAll(async () => {
+    course = await startTempCourse(["mlflow", "jupyter"]);
+  });
+
+  afterAll(async () => {
+    const pids = course?.supervisor.statuses().map((status) => status.pid) ?? [];
+    await course?.stop();
+    for (const pid of pids) if (pid) expect(groupAlive(pid)).toBe(false);
+  });
+
+  it("reports both services healthy with their versions", async () => {
+    const health = await getHealth(course.config);
+    expect(health.ok).toBe(true);
+    expect(health.mlflow.version).toMatch(/^3\.\d+\.\d+/);
+    expect(health.jupyter.ok).toBe(true);
+    expect(health.jupyter.version).toMatch(/^2\./);
+    expect(health.mlflow.supervised?.state).toBe("ready");
+  });
+
+  it("keeps Jupyter's token private: without it Jupyter refuses", async () => {
+    const response = await fetch(`${course.config.jupyter.url}/api/kernels`);
+    expect(response.status).toBe(403);
+  });
+
+  it("brings a killed MLflow back by itself, with its data", async () => {
+    const api = `${course.config.mlflow.url}/api/2.0/mlflow`;
+    const created = await fetch(`${api}/experiments/create`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "survives-a-crash" }),
+    });
+    expect(created.status).toBe(200);
+
+    const mlflow = course.supervisor.supervisor("mlflow")!;
+    const pid = mlflow.status().pid!;
+    process.kill(pid, "SIGKILL");
+
+    const down = await waitFor("the health report to turn red", async () => {
+      const health = await getHealth(course.config);
+      return health.mlflow.ok ? undefined : health;
+    }, 10_000);
+    expect(down.ok).toBe(false);
+    expect(down.mlflow.problem).toMatch(/MLflow/);
+
+    await waitFor("MLflow to come back", async () => ((await getHealth(course.config)).mlflow.ok ? true : undefined));
+    expect(mlflow.status().restarts).toBe(1);
+    expect(mlflow.status().pid).not.toBe(pid);
+
+    const found = await fetch(`${api}/experiments/get-by-name?experiment_name=survives-a-crash`);
+    expect(found.status).toBe(200);
+    expect((await found.json()).experiment.name).toBe("survives-a-crash");
+  });
+});
+
+describe("start-up errors", () => {
+  it("names the busy port and the variable that moves it", async () => {
+    const port = await findFreePort();
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));
+    try {
+      const config = loadConfig({ ...process.env, MLFLOW_TRACKING_URI: undefined, MLFLOW_PORT: String(port), COURSE_DATA_DIR: "/tmp/unused-course-data" });
+      const supervisor = new CourseSupervisor(config, { services: ["mlflow"] });
+      const error = await supervisor.checkPorts().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StartupError);
+      expect((error as Error).message).toContain(`Port ${port} is already in use`);
+      expect((error as Error).message).toContain(`MLFLOW_PORT=${port + 1}`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("starts no local MLflow when MLFLOW_TRACKING_URI names an external one", async () => {
+    const config = loadConfig({ ...process.env, MLFLOW_TRACKING_URI: "http://127.0.0.1:1", COURSE_DATA_DIR: "/tmp/unused-course-data" });
+    const supervisor = new CourseSupervisor(config, { services: ["mlflow"] });
+    await supervisor.start();
+    expect(supervisor.statuses()).toEqual([]);
+    await supervisor.stop();
+  });
+});
