@@ -1,7 +1,7 @@
 import { CourseOutline } from "@/components/course-outline";
 import { StatusPanel } from "@/components/status-panel";
 import { getConfig } from "@/server/config/runtime-config";
-import { loadOutline } from "@/server/lessons/load-outline";
+import { loadOutline } from "@/server/lessons/lesson-catalog";
 
 export const dynamic = "force-dynamic";
 

@@ -69,6 +69,18 @@ const envSchema = z.object({
       }
       return value;
     }),
+  CELL_TIME_LIMIT_SECONDS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === "") return 120;
+      const value = Number(raw);
+      if (!Number.isFinite(value) || value < 1 || value > 3600) {
+        ctx.addIssue({ code: "custom", message: `CELL_TIME_LIMIT_SECONDS must be a number of seconds from 1 to 3600 (got "${raw}")` });
+        return z.NEVER;
+      }
+      return value;
+    }),
   COURSE_JUPYTER_TOKEN: z.string().optional(),
   COURSE_PROJECT_ROOT: z.string().optional(),
 });
@@ -89,6 +101,7 @@ export type CourseConfig = {
   };
   jupyter: { port: number; url: string; token: string | undefined; rootDir: string };
   python: { venvDir: string; bin: string };
+  cells: { timeLimitSeconds: number; outputCapBytes: number };
   runDir: string;
 };
 
@@ -130,6 +143,7 @@ export function loadConfig(env: Env = process.env): CourseConfig {
       rootDir: path.join(/* turbopackIgnore: true */ dataDir, "learners"),
     },
     python: { venvDir, bin: path.join(/* turbopackIgnore: true */ venvDir, "bin") },
+    cells: { timeLimitSeconds: e.CELL_TIME_LIMIT_SECONDS, outputCapBytes: 1_000_000 },
     runDir: path.join(/* turbopackIgnore: true */ dataDir, "run"),
   };
 }

@@ -1,0 +1,113 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Callout } from "@/components/lesson/callout";
+import { HintBox } from "@/components/lesson/hint-box";
+import { LessonView, type LessonBlock } from "@/components/lesson/lesson-view";
+import { Markdown } from "@/components/lesson/markdown";
+import { getConfig } from "@/server/config/runtime-config";
+import { currentLearner } from "@/server/identity/current-learner";
+import type { CellEvent } from "@/server/kernels/cell-events";
+import { findLesson, listLessons } from "@/server/lessons/lesson-catalog";
+import { getStore } from "@/server/store/database";
+import { readSavedCode, readSavedOutputs } from "@/server/store/cells";
+import { rememberLesson } from "@/server/store/learners";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ slug: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const lesson = findLesson(getConfig().projectRoot, (await params).slug);
+  return { title: lesson ? `${lesson.frontMatter.title} · MLflow Training` : "Lesson not found · MLflow Training" };
+}
+
+export default async function LessonPage({ params }: Params) {
+  const { slug } = await params;
+  const config = getConfig();
+  const lessons = listLessons(config.projectRoot);
+  const position = lessons.findIndex((candidate) => candidate.frontMatter.slug === slug);
+  if (position < 0) notFound();
+  const lesson = lessons[position];
+  const learner = await currentLearner();
+  const db = await getStore(config.dataDir);
+  const [savedCode, savedOutputs] = await Promise.all([readSavedCode(db, learner.id, slug), readSavedOutputs(db, learner.id, slug), rememberLesson(db, learner.id, slug)]);
+
+  const hintsByExercise = new Map<string, string[]>();
+  for (const segment of lesson.segments) {
+    if (segment.kind === "hint") hintsByExercise.set(segment.exercise, [...(hintsByExercise.get(segment.exercise) ?? []), segment.markdown]);
+  }
+  const placedHints = new Set<string>();
+  const blocks: LessonBlock[] = [];
+  lesson.segments.forEach((segment, index) => {
+    const key = `segment-${index}`;
+    if (segment.kind === "markdown") blocks.push({ kind: "node", key, node: <Markdown>{segment.markdown}</Markdown> });
+    if (segment.kind === "callout") {
+      blocks.push({ kind: "node", key, node: <Callout variant={segment.variant} title={segment.title}><Markdown>{segment.markdown}</Markdown></Callout> });
+    }
+    if (segment.kind === "hint" && !placedHints.has(segment.exercise)) {
+      placedHints.add(segment.exercise);
+      const levels = (hintsByExercise.get(segment.exercise) ?? []).map((markdown, level) => <Markdown key={level}>{markdown}</Markdown>);
+      blocks.push({ kind: "node", key, node: <HintBox exercise={segment.exercise} levels={levels} /> });
+    }
+    if (segment.kind === "cell") {
+      const { cell } = segment;
+      blocks.push({ kind: "cell", key, id: cell.id, number: cell.index + 1, exercise: cell.exercise, starter: cell.source, code: savedCode[cell.id] ?? cell.source });
+    }
+  });
+  const initialCells = lesson.cells.map((cell) => ({
+    id: cell.id,
+    outputs: (savedOutputs[cell.id]?.outputs ?? []) as CellEvent[],
+    executionCount: savedOutputs[cell.id]?.executionCount ?? null,
+    status: savedOutputs[cell.id]?.status,
+  }));
+  const previous = lessons[position - 1]?.frontMatter;
+  const next = lessons[position + 1]?.frontMatter;
+
+  return (
+    <div className="grid gap-8 lg:grid-cols-[15rem_1fr]">
+      <nav aria-label="Course outline" className="text-sm lg:sticky lg:top-4 lg:self-start">
+        <Link href="/" className="text-slate-500 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white">
+          ← Course home
+        </Link>
+        <ol className="mt-3 space-y-1">
+          {lessons.map(({ frontMatter }, index) => (
+            <li key={frontMatter.slug}>
+              <Link
+                href={`/lessons/${frontMatter.slug}`}
+                aria-current={frontMatter.slug === slug ? "page" : undefined}
+                className={`flex justify-between gap-2 rounded px-2 py-1 ${frontMatter.slug === slug ? "bg-sky-100 font-medium text-sky-900 dark:bg-sky-950 dark:text-sky-100" : "hover:bg-slate-100 dark:hover:bg-slate-900"}`}
+              >
+                <span>
+                  {index + 1}. {frontMatter.title}
+                </span>
+                <span className="shrink-0 text-slate-500 dark:text-slate-400">{frontMatter.minutes}′</span>
+              </Link>
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <article className="min-w-0" data-testid="lesson">
+        <p className="text-sm text-slate-500 dark:text-slate-400">
+          Lesson {position + 1} of {lessons.length} · about {lesson.frontMatter.minutes} minutes
+        </p>
+        <h1 className="mb-4 mt-1 text-3xl font-bold tracking-tight">{lesson.frontMatter.title}</h1>
+        <LessonView lesson={slug} blocks={blocks} initialCells={initialCells} />
+        <nav aria-label="Lesson navigation" className="mt-10 flex justify-between gap-4 border-t border-slate-200 pt-4 dark:border-slate-800">
+          {previous ? (
+            <Link href={`/lessons/${previous.slug}`} rel="prev" className="text-sky-700 hover:underline dark:text-sky-400">
+              ← {previous.title}
+            </Link>
+          ) : (
+            <span />
+          )}
+          {next && (
+            <Link href={`/lessons/${next.slug}`} rel="next" className="text-sky-700 hover:underline dark:text-sky-400">
+              {next.title} →
+            </Link>
+          )}
+        </nav>
+      </article>
+    </div>
+  );
+}

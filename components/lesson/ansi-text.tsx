@@ -1,0 +1,53 @@
+import type { ReactNode } from "react";
+
+const COLORS: Record<number, string> = {
+  30: "text-slate-900 dark:text-slate-200",
+  31: "text-red-700 dark:text-red-400",
+  32: "text-emerald-700 dark:text-emerald-400",
+  33: "text-amber-700 dark:text-amber-300",
+  34: "text-blue-700 dark:text-blue-400",
+  35: "text-fuchsia-700 dark:text-fuchsia-400",
+  36: "text-cyan-700 dark:text-cyan-400",
+  37: "text-slate-500 dark:text-slate-300",
+};
+
+/**
+ * Renders text with ANSI colour codes (IPython tracebacks) as React text
+ * nodes: colours become classes, nothing is ever interpreted as HTML.
+ */
+export function AnsiText({ text }: { text: string }) {
+  const parts: ReactNode[] = [];
+  let color: string | undefined;
+  let bold = false;
+  const pattern = /\x1b\[([\d;]*)m/g;
+  let last = 0;
+  let match: RegExpExecArray | null;
+  const push = (chunk: string) => {
+    if (!chunk) return;
+    parts.push(
+      color || bold ? (
+        <span key={parts.length} className={`${color ?? ""} ${bold ? "font-bold" : ""}`}>
+          {chunk}
+        </span>
+      ) : (
+        chunk
+      ),
+    );
+  };
+  while ((match = pattern.exec(text))) {
+    push(text.slice(last, match.index));
+    last = pattern.lastIndex;
+    for (const code of (match[1] || "0").split(";").map(Number)) {
+      if (code === 0) {
+        color = undefined;
+        bold = false;
+      } else if (code === 1) bold = true;
+      else if (code === 22) bold = false;
+      else if (code === 39) color = undefined;
+      else if (COLORS[code]) color = COLORS[code];
+      else if (COLORS[code - 60]) color = COLORS[code - 60];
+    }
+  }
+  push(text.slice(last).replace(/\x1b\[[\d;]*[A-Za-z]/g, ""));
+  return <>{parts}</>;
+}

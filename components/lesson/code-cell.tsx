@@ -1,0 +1,91 @@
+"use client";
+
+import dynamic from "next/dynamic";
+import type { CodeEditorHandle } from "../editor/code-editor";
+import { CellOutput } from "./cell-output";
+import type { CellState } from "./use-cell-runs";
+
+// Monaco touches `window` on import: client only.
+const CodeEditor = dynamic(() => import("../editor/code-editor"), {
+  ssr: false,
+  loading: () => <div className="h-16 animate-pulse rounded bg-slate-100 dark:bg-slate-900" aria-hidden />,
+});
+
+type Props = {
+  id: string;
+  number: number;
+  exercise?: string;
+  code: string;
+  state: CellState;
+  saveState: "saved" | "saving" | "unsaved" | "error";
+  edited: boolean;
+  onChange: (code: string) => void;
+  onRun: () => void;
+  onRunAndAdvance: () => void;
+  onRunAbove: () => void;
+  onReset: () => void;
+  onEditorReady: (handle: CodeEditorHandle) => void;
+};
+
+export function CodeCell(props: Props) {
+  const { id, number, exercise, state } = props;
+  const busy = state.phase !== "idle";
+  const label = exercise ? `Exercise cell ${number}` : `Cell ${number}`;
+  return (
+    <section
+      aria-label={label}
+      data-testid={`cell-${id}`}
+      data-phase={state.phase}
+      className={`my-5 overflow-hidden rounded-lg border ${exercise ? "border-violet-300 dark:border-violet-800" : "border-slate-200 dark:border-slate-800"} bg-white dark:bg-slate-950`}
+    >
+      <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-slate-50 px-2 py-1 text-xs dark:border-slate-800 dark:bg-slate-900">
+        <button
+          type="button"
+          onClick={props.onRun}
+          disabled={busy}
+          aria-label={`Run ${label.toLowerCase()}`}
+          className="rounded bg-sky-700 px-2 py-1 font-medium text-white hover:bg-sky-800 disabled:opacity-60"
+        >
+          ▶ Run
+        </button>
+        <span className="font-mono text-slate-500 dark:text-slate-400" data-testid="execution-count" aria-label="Execution count">
+          [{state.phase === "running" ? "*" : state.phase === "queued" ? "…" : (state.executionCount ?? " ")}]
+        </span>
+        {busy && (
+          <span className="inline-flex items-center gap-1 text-sky-700 dark:text-sky-300" data-testid="cell-busy">
+            <span className="h-2 w-2 animate-pulse rounded-full bg-sky-600" aria-hidden />
+            {state.phase === "queued" ? "Waiting for the kernel" : "Running"}
+          </span>
+        )}
+        {exercise && <span className="rounded bg-violet-100 px-1.5 py-0.5 text-violet-900 dark:bg-violet-950 dark:text-violet-200">Exercise</span>}
+        <span className="ml-auto flex items-center gap-2">
+          <span className="text-slate-500 dark:text-slate-400" data-testid="save-state">
+            {props.saveState === "saving" ? "Saving…" : props.saveState === "error" ? "Not saved" : props.edited ? "Saved" : ""}
+          </span>
+          {number > 1 && (
+            <button type="button" onClick={props.onRunAbove} className="rounded px-1.5 py-1 text-slate-600 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800">
+              Run all above
+            </button>
+          )}
+          {props.edited && (
+            <button type="button" onClick={props.onReset} className="rounded px-1.5 py-1 text-slate-600 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800">
+              Reset code
+            </button>
+          )}
+        </span>
+      </div>
+      <CodeEditor
+        cellId={id}
+        value={props.code}
+        label={`${label}, Python. Ctrl+Enter runs it, Shift+Enter runs it and moves to the next cell.`}
+        onChange={props.onChange}
+        onRun={props.onRun}
+        onRunAndAdvance={props.onRunAndAdvance}
+        onReady={props.onEditorReady}
+      />
+      <div aria-live="polite" aria-atomic="false">
+        <CellOutput events={state.outputs} />
+      </div>
+    </section>
+  );
+}

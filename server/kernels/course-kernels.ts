@@ -1,0 +1,29 @@
+import { getConfig } from "../config/runtime-config";
+import { AppError } from "../errors/app-error";
+import { KernelPool } from "./kernel-pool";
+import { DEFAULT_LIMITS, type RunLimits } from "./run-cell";
+
+type Holder = { pool?: KernelPool };
+const holder = ((globalThis as { __courseKernels?: Holder }).__courseKernels ??= {});
+
+/** The process-wide kernel pool of this course (kept on globalThis across dev reloads). */
+export function getKernelPool(): KernelPool {
+  if (holder.pool) return holder.pool;
+  const config = getConfig();
+  if (!config.jupyter.token) {
+    throw new AppError("service_unavailable", "The Jupyter server is not configured for this process: start the course with `npm start`.");
+  }
+  holder.pool = new KernelPool({
+    jupyterUrl: config.jupyter.url,
+    token: config.jupyter.token,
+    runDir: config.runDir,
+    learnersRoot: config.jupyter.rootDir,
+    kernelEnv: () => ({ MLFLOW_TRACKING_URI: config.mlflow.url }),
+  });
+  return holder.pool;
+}
+
+export function cellLimits(): RunLimits {
+  const config = getConfig();
+  return { ...DEFAULT_LIMITS, timeLimitMs: config.cells.timeLimitSeconds * 1000, outputCapBytes: config.cells.outputCapBytes };
+}

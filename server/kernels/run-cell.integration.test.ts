@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTempCourse, type TempCourse } from "../testing/temp-course";
+import type { CellEvent } from "./cell-events";
+import { KernelPool } from "./kernel-pool";
+import { DEFAULT_LIMITS, runCell, type RunLimits } from "./run-cell";
+
+async function collect(pool: KernelPool, learner: string, code: string, limits: Partial<RunLimits> = {}) {
+  const events: CellEvent[] = [];
+  for await (const event of runCell(pool, learner, code, { ...DEFAULT_LIMITS, ...limits })) events.push(event);
+  const done = events.find((event): event is Extract<CellEvent, { type: "done" }> => event.type === "done");
+  const text = events
+    .filter((event): event is Extract<CellEvent, { type: "stream" }> => event.type === "stream")
+    .map((event) => event.text)
+    .join("");
+  const notices = events.filter((event): event is Extract<CellEvent, { type: "notice" }> => event.type === "notice").map((event) => event.text);
+  return { events, done, text, notices };
+}
+
+describe("running cells on a real Jupyter kernel", () => {
+  let course: TempCourse;
+  let pool: KernelPool;
+  const poolFor = () =>
+    new KernelPool({
+      jupyterUrl: course.config.jupyter.url,
+      token: course.config.jupyter.token!,
+      runDir: course.config.runDir,
+      learnersRoot: course.config.jupyter.rootDir,
+      kernelEnv: () => ({ MLFLOW_TRACKING_URI: "http://127.0.0.1:1", COURSE_TEST_MARKER: "set-by-the-pool" }),
+    });
+
+  beforeAll(async () => {
+    course = await startTempCourse(["jupyter"]);
+    pool = poolFor();
+  });
+  afterAll(async () => {
+    await pool?.shutdownAll();
+    await course?.stop();
+  });
+
+  it("streams output, keeps state between cells and works in the learner's folder", async () => {
+    const first = await collect(pool, "alice", "x = 41\nprint('hello')");
+    expect(first.done).toMatchObject({ status: "ok", executionCount: 1 });
+    expect(first.text).toBe("hello\n");
+    const second = await collect(pool, "alice", "import os\nprint(x + 1, os.getcwd().endswith('/alice'), os.environ['COURSE_TEST_MARKER'])");
+    expect(second.text).toBe("42 True set-by-the-pool\n");
+    expect(second.done?.executionCount).toBe(2);
+  });
+
+  it("gives each learner a kernel of their own", async () => {
+    const bob = await collect(pool, "bob", "print('x' in globals())");
+    expect(bob.text).toBe("False\n");
+  });
+
+  it("sends tables as sanitized HTML and errors with their traceback", async () => {
+    const table = await collect(pool, "alice", "import pandas as pd\npd.DataFrame({'a': [1]})");
+    expect(table.events).toContainEqual(expect.objectContaining({ type: "html", html: expect.stringContaining('<table class="dataframe">') }));
+    const xss = await collect(pool, "alice", "from IPython.display import HTML, display\ndisplay(HTML('<img src=x onerror=alert(1)><script>alert(2)</script><b>ok</b>'))");
+    expect(xss.events).toContainEqual({ type: "html", html: "<b>ok</b>" });
+    const error = await collect(pool, "alice", "1/0");
+    expect(error.done?.status).toBe("error");
+    expect(error.events).toContainEqual(expect.objectContaining({ type: "error", ename: "ZeroDivisionError" }));
+  });
+
+  it("interrupts an infinite loop at the time limit and keeps the kernel", async () => {
+    await collect(pool, "carol", "kept = 'still here'");
+    const loop = await collect(pool, "carol", "while True:\n    pass", { timeLimitMs: 2000 });
+    expect(loop.done?.status).toBe("timeout");
+    expect(loop.notices.join(" ")).toContain("ran for more than 2 s, so the course interrupted it");
+    expect(loop.events).toContainEqual(expect.objectContaining({ type: "error", ename: "KeyboardInterrupt" }));
+    const after = await collect(pool, "carol", "print(kept)");
+    expect(after.text).toBe("still here\n");
+  });
+
+  it("restarts the kernel when the interrupt does not stop the cell", async () => {
+    const stubborn = "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n    except KeyboardInterrupt:\n        pass";
+    const run = await collect(pool, "dave", stubborn, { timeLimitMs: 1500, interruptGraceMs: 1500 });
+    expect(run.done?.status).toBe("timeout");
+    expect(run.notices.join(" ")).toContain("the kernel was restarted");
+    const after = await collect(pool, "dave", "print('fresh', 'stubborn' in dir())");
+    expect(after.text).toBe("fresh False\n");
+  });
+
+  it("cuts a flood of output at the cap with a visible note", async () => {
+    const flood = await collect(pool, "erin", "for i in range(200000):\n    print('line', i)", { outputCapBytes: 20_000 });
+    expect(flood.done?.status).toBe("ok");
+    expect(flood.notices.join(" ")).toContain("the rest is not shown");
+    const bytes = flood.events.filter((event) => event.type === "stream").reduce((sum, event) => sum + JSON.stringify(event).length, 0);
+    expect(bytes).toBeLessThanOrEqual(20_000);
+  });
+
+  it("reports a kernel that died and runs again on the next cell", async () => {
+    const death = await collect(pool, "frank", "import os\nos._exit(1)");
+    expect(death.done?.status).toBe("dead");
+    expect(death.notices.join(" ")).toContain("The Python kernel stopped while running this cell");
+    const after = await collect(pool, "frank", "import os\nprint('alive', os.getcwd().endswith('/frank'))");
+    expect(after.done?.status).toBe("ok");
+    expect(after.text).toBe("alive True\n");
+  });
+
+  it("finds the learner's kernel again after the app restarts", async () => {
+    await collect(pool, "grace", "remembered = 7");
+    const restartedApp = poolFor();
+    const after = await collect(restartedApp, "grace", "print(remembered)");
+    expect(after.text).toBe("7\n");
+  });
+});

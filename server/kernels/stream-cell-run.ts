@@ -1,0 +1,67 @@
+import { getConfig } from "../config/runtime-config";
+import type { Learner } from "../identity/current-learner";
+import { findCellOrThrow } from "../lessons/find-cell";
+import type { RunCellRequest } from "../lessons/cell-schemas";
+import { getStore } from "../store/database";
+import { recordCellRun, saveCode, saveOutputs } from "../store/cells";
+import { isOutputEvent, type CellEvent } from "./cell-events";
+import { cellLimits, getKernelPool } from "./course-kernels";
+import { runCell } from "./run-cell";
+
+/**
+ * Runs one lesson cell for a learner and returns its output as NDJSON. The
+ * code is saved first (running is an edit too); the outputs and the run are
+ * recorded when it ends, even if the browser went away meanwhile.
+ */
+export async function streamCellRun(learner: Learner, request: RunCellRequest): Promise<ReadableStream<Uint8Array>> {
+  const config = getConfig();
+  findCellOrThrow(config.projectRoot, request.lesson, request.cellId);
+  const pool = getKernelPool();
+  const db = await getStore(config.dataDir);
+  await saveCode(db, learner.id, request.lesson, request.cellId, request.code);
+
+  const encoder = new TextEncoder();
+  const startedAt = new Date();
+  const events = runCell(pool, learner.id, request.code, cellLimits());
+  const kept: CellEvent[] = [];
+  let browserGone = false;
+
+  const finish = async (done: Extract<CellEvent, { type: "done" }> | undefined) => {
+    await saveOutputs(db, learner.id, request.lesson, request.cellId, {
+      outputs: kept,
+      executionCount: done?.executionCount ?? null,
+      status: done?.status ?? "error",
+    });
+    await recordCellRun(db, {
+      learnerId: learner.id,
+      lessonSlug: request.lesson,
+      cellId: request.cellId,
+      status: done?.status ?? "error",
+      durationMs: done?.durationMs ?? Date.now() - startedAt.getTime(),
+      startedAt,
+    });
+  };
+
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let done: Extract<CellEvent, { type: "done" }> | undefined;
+      for await (const event of events) {
+        if (event.type === "clear") kept.length = 0;
+        else if (isOutputEvent(event)) kept.push(event);
+        if (event.type === "done") done = event;
+        if (!browserGone) {
+          try {
+            controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+          } catch {
+            browserGone = true;
+          }
+        }
+      }
+      await finish(done).catch((error) => console.error("Could not record a cell run:", error));
+      if (!browserGone) controller.close();
+    },
+    cancel() {
+      browserGone = true;
+    },
+  });
+}

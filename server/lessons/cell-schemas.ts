@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+/** Payloads of the cell routes: shared by the browser that builds them and the routes that parse them. */
+const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be a lesson slug such as tracking-example");
+const cellId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be a cell id such as load-data");
+export const MAX_CODE_LENGTH = 100_000;
+const code = z.string().max(MAX_CODE_LENGTH, `must be at most ${MAX_CODE_LENGTH} characters`);
+
+export const runCellSchema = z.object({ lesson: slug, cellId, code });
+export const saveCodeSchema = z.object({ lesson: slug, cellId, code });
+export const resetCodeSchema = z.object({ lesson: slug, cellId });
+export const completeSchema = z.object({
+  code,
+  cursorPos: z.number().int().nonnegative("must be a position in the code"),
+});
+export const kernelActionSchema = z.object({ action: z.enum(["warm", "interrupt", "restart"]) });
+
+export type RunCellRequest = z.infer<typeof runCellSchema>;

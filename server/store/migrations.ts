@@ -1,0 +1,81 @@
+import type { Kysely, Migration } from "kysely";
+
+/**
+ * Versioned migrations, run on start. Written with Kysely's schema builder so
+ * the same steps create the tables on SQLite and on PostgreSQL.
+ * Never edit a released migration: add the next one.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001-progress": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("learners")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("display_name", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("last_seen_at", "text", (c) => c.notNull())
+        .addColumn("last_lesson", "text")
+        .execute();
+      await db.schema
+        .createTable("cell_code")
+        .addColumn("learner_id", "text", (c) => c.notNull())
+        .addColumn("lesson_slug", "text", (c) => c.notNull())
+        .addColumn("cell_id", "text", (c) => c.notNull())
+        .addColumn("code", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("cell_code_pk", ["learner_id", "lesson_slug", "cell_id"])
+        .execute();
+      await db.schema
+        .createTable("cell_outputs")
+        .addColumn("learner_id", "text", (c) => c.notNull())
+        .addColumn("lesson_slug", "text", (c) => c.notNull())
+        .addColumn("cell_id", "text", (c) => c.notNull())
+        .addColumn("outputs_json", "text", (c) => c.notNull())
+        .addColumn("execution_count", "integer")
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("cell_outputs_pk", ["learner_id", "lesson_slug", "cell_id"])
+        .execute();
+      await db.schema
+        .createTable("cell_runs")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("learner_id", "text", (c) => c.notNull())
+        .addColumn("lesson_slug", "text", (c) => c.notNull())
+        .addColumn("cell_id", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("duration_ms", "integer", (c) => c.notNull())
+        .addColumn("started_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("cell_runs_learner").on("cell_runs").columns(["learner_id", "started_at"]).execute();
+      await db.schema
+        .createTable("attempts")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("learner_id", "text", (c) => c.notNull())
+        .addColumn("exercise", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("counted", "integer", (c) => c.notNull())
+        .addColumn("started_at", "text", (c) => c.notNull())
+        .addColumn("duration_ms", "integer", (c) => c.notNull())
+        .addColumn("graded_run_id", "text")
+        .execute();
+      await db.schema.createIndex("attempts_learner").on("attempts").columns(["learner_id", "exercise", "started_at"]).execute();
+      await db.schema
+        .createTable("check_results")
+        .addColumn("attempt_id", "text", (c) => c.notNull())
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("check_id", "text", (c) => c.notNull())
+        .addColumn("title", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("message", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("check_results_pk", ["attempt_id", "position"])
+        .execute();
+      await db.schema
+        .createTable("exercise_completions")
+        .addColumn("learner_id", "text", (c) => c.notNull())
+        .addColumn("exercise", "text", (c) => c.notNull())
+        .addColumn("first_passed_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("exercise_completions_pk", ["learner_id", "exercise"])
+        .execute();
+    },
+  },
+};

@@ -1,0 +1,61 @@
+import type { Generated } from "kysely";
+
+/** The progress store's tables, as Kysely sees them. */
+export type Database = {
+  learners: {
+    id: string;
+    display_name: string;
+    created_at: string;
+    last_seen_at: string;
+    last_lesson: string | null;
+  };
+  cell_code: {
+    learner_id: string;
+    lesson_slug: string;
+    cell_id: string;
+    code: string;
+    updated_at: string;
+  };
+  cell_outputs: {
+    learner_id: string;
+    lesson_slug: string;
+    cell_id: string;
+    outputs_json: string;
+    execution_count: number | null;
+    status: string;
+    updated_at: string;
+  };
+  cell_runs: {
+    id: Generated<number>;
+    learner_id: string;
+    lesson_slug: string;
+    cell_id: string;
+    status: string;
+    duration_ms: number;
+    started_at: string;
+  };
+  attempts: {
+    id: string;
+    learner_id: string;
+    exercise: string;
+    status: string;
+    /** 0 for platform errors: stored, never counted as a failed attempt. */
+    counted: number;
+    started_at: string;
+    duration_ms: number;
+    graded_run_id: string | null;
+  };
+  check_results: {
+    attempt_id: string;
+    position: number;
+    check_id: string;
+    title: string;
+    status: string;
+    message: string;
+  };
+  exercise_completions: {
+    learner_id: string;
+    exercise: string;
+    first_passed_at: string;
+  };
+};
