@@ -1,12 +1,18 @@
 import { CourseOutline } from "@/components/course-outline";
 import { StatusPanel } from "@/components/status-panel";
 import { getConfig } from "@/server/config/runtime-config";
+import { currentLearner } from "@/server/identity/current-learner";
 import { loadOutline } from "@/server/lessons/lesson-catalog";
+import { getStore } from "@/server/store/database";
+import { lastLesson } from "@/server/store/learners";
 
 export const dynamic = "force-dynamic";
 
-export default function HomePage() {
-  const outline = loadOutline(getConfig().projectRoot).map(({ slug, title, order, minutes, summary, exercises }) => ({
+export default async function HomePage() {
+  const config = getConfig();
+  const learner = await currentLearner();
+  const resumeSlug = await lastLesson(await getStore(config.dataDir), learner.id);
+  const outline = loadOutline(config.projectRoot).map(({ slug, title, order, minutes, summary, exercises }) => ({
     slug,
     title,
     order,
@@ -14,6 +20,7 @@ export default function HomePage() {
     summary,
     exercises,
   }));
+  const resume = outline.find((lesson) => lesson.slug === resumeSlug);
   return (
     <div className="grid gap-10 lg:grid-cols-[1fr_20rem]">
       <section aria-labelledby="outline-heading">
@@ -22,6 +29,15 @@ export default function HomePage() {
           Track experiments, register and stage models, serve them over HTTP and score with them in Spark, against a
           real MLflow server running beside this course.
         </p>
+        {resume ? (
+          <a href={`/lessons/${resume.slug}`} className="mt-6 inline-block rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800" data-testid="resume">
+            Continue where you left off: {resume.title}
+          </a>
+        ) : outline[0] ? (
+          <a href={`/lessons/${outline[0].slug}`} className="mt-6 inline-block rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800">
+            Start the course
+          </a>
+        ) : null}
         <h2 id="outline-heading" className="mt-10 text-xl font-semibold">
           Course outline
         </h2>

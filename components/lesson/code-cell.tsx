@@ -60,7 +60,7 @@ export function CodeCell(props: Props) {
         {exercise && <span className="rounded bg-violet-100 px-1.5 py-0.5 text-violet-900 dark:bg-violet-950 dark:text-violet-200">Exercise</span>}
         <span className="ml-auto flex items-center gap-2">
           <span className="text-slate-500 dark:text-slate-400" data-testid="save-state">
-            {props.saveState === "saving" ? "Saving…" : props.saveState === "error" ? "Not saved" : props.edited ? "Saved" : ""}
+            {props.saveState === "saving" ? "Saving…" : props.saveState === "unsaved" ? "Editing" : props.saveState === "error" ? "Not saved" : props.edited ? "Saved" : ""}
           </span>
           {number > 1 && (
             <button type="button" onClick={props.onRunAbove} className="rounded px-1.5 py-1 text-slate-600 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800">

@@ -53,6 +53,7 @@ export function LessonView({ lesson, blocks, initialCells }: Props) {
     mutationFn: (cellId: string) => postJson<{ code: string }>("/api/cells/code", { lesson, cellId }, "DELETE"),
     onSuccess: ({ code: starter }, cellId) => {
       clearTimeout(saveTimers.current[cellId]);
+      delete saveTimers.current[cellId];
       editors.current[cellId]?.setValue(starter);
       code.current[cellId] = starter;
       setEdited((all) => ({ ...all, [cellId]: false }));
@@ -61,6 +62,25 @@ export function LessonView({ lesson, blocks, initialCells }: Props) {
     },
   });
 
+  useEffect(() => {
+    // Leaving the page must not lose an edit still waiting for its debounce.
+    const flush = () => {
+      for (const [cellId, timer] of Object.entries(saveTimers.current)) {
+        if (!timer) continue;
+        clearTimeout(timer);
+        delete saveTimers.current[cellId];
+        void fetch("/api/cells/code", {
+          method: "PUT",
+          keepalive: true,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ lesson, cellId, code: code.current[cellId] ?? "" }),
+        });
+      }
+    };
+    window.addEventListener("pagehide", flush);
+    return () => window.removeEventListener("pagehide", flush);
+  }, [lesson]);
+
   const onChange = useCallback(
     (cellId: string, next: string) => {
       code.current[cellId] = next;
@@ -68,7 +88,10 @@ export function LessonView({ lesson, blocks, initialCells }: Props) {
       setEdited((all) => (all[cellId] === (next !== starter) ? all : { ...all, [cellId]: next !== starter }));
       setSaveState((all) => ({ ...all, [cellId]: "unsaved" }));
       clearTimeout(saveTimers.current[cellId]);
-      saveTimers.current[cellId] = setTimeout(() => save.mutate({ cellId, code: next }), 600);
+      saveTimers.current[cellId] = setTimeout(() => {
+        delete saveTimers.current[cellId];
+        save.mutate({ cellId, code: next });
+      }, 600);
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [save.mutate],
@@ -76,7 +99,9 @@ export function LessonView({ lesson, blocks, initialCells }: Props) {
 
   const runCell = useCallback(
     (cellId: string) => {
+      // Running saves the code on the server too.
       clearTimeout(saveTimers.current[cellId]);
+      delete saveTimers.current[cellId];
       setSaveState((all) => ({ ...all, [cellId]: "saved" }));
       const number = cellBlocks.find((cell) => cell.id === cellId)?.number ?? 0;
       return run(cellId, code.current[cellId] ?? "", `Cell ${number}`);

@@ -41,7 +41,11 @@ export default async function LessonPage({ params }: Params) {
   const blocks: LessonBlock[] = [];
   lesson.segments.forEach((segment, index) => {
     const key = `segment-${index}`;
-    if (segment.kind === "markdown") blocks.push({ kind: "node", key, node: <Markdown>{segment.markdown}</Markdown> });
+    if (segment.kind === "markdown") {
+      // The page already shows the title as its heading.
+      const markdown = index === 0 ? segment.markdown.replace(/^#\s+.*\n*/, "") : segment.markdown;
+      if (markdown.trim()) blocks.push({ kind: "node", key, node: <Markdown>{markdown}</Markdown> });
+    }
     if (segment.kind === "callout") {
       blocks.push({ kind: "node", key, node: <Callout variant={segment.variant} title={segment.title}><Markdown>{segment.markdown}</Markdown></Callout> });
     }
