@@ -29,9 +29,12 @@ test("an experiment created in the proxied UI exists in MLflow", async ({ page, 
   const name = `Created-In-The-UI-${Date.now()}`;
   await page.goto("/mlflow/#/experiments");
   await page.getByRole("button", { name: "Create", exact: true }).click();
-  const dialog = page.getByRole("dialog");
+  // Other popovers (MLflow's guidance tips) are dialogs too: pick the form by its content.
+  const dialog = page.getByRole("dialog").filter({ has: page.getByRole("button", { name: "Create", exact: true }) });
   await dialog.getByRole("textbox").first().fill(name);
+  const created = page.waitForResponse((response) => response.url().endsWith("/mlflow/ajax-api/2.0/mlflow/experiments/create"));
   await dialog.getByRole("button", { name: "Create", exact: true }).click();
+  expect((await created).status()).toBe(200);
   await expect(dialog).toBeHidden();
 
   const response = await request.get(`/mlflow/api/2.0/mlflow/experiments/get-by-name?experiment_name=${name}`);
@@ -44,4 +47,36 @@ test("a request while MLflow answers an unknown path gets MLflow's own 404", asy
   expect(response.status()).toBe(404);
   const health = await request.get("/api/health");
   expect(health.status()).toBe(200);
+});
+
+test("a model registered and staged in the proxied UI is in Staging in MLflow", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const { runPythonFixture } = await import("./support");
+  const name = `UiModel${Date.now()}`;
+  const logged = runPythonFixture<{ experiment_id: string; model_id: string }>("log_iris_model.py", ["E2E-Registry-UI"]);
+
+  // Register the logged model under a new name, from its page.
+  await page.goto(`/mlflow/#/experiments/${logged.experiment_id}/models/${logged.model_id}`);
+  await page.getByRole("button", { name: "Register model" }).click();
+  const register = page.getByRole("dialog").filter({ hasText: "Register model" });
+  await register.getByRole("combobox").click();
+  await page.locator(".du-bois-light-select-item-option").filter({ hasText: "Create New Model" }).click();
+  await register.getByRole("textbox").last().fill(name);
+  await register.getByRole("button", { name: "Register" }).click();
+  await expect(register).toBeHidden();
+
+  // Stage it: the stage editor appears once "New model registry UI" is switched off.
+  await page.goto(`/mlflow/#/models/${name}/versions/1`);
+  const toggle = page.getByRole("switch");
+  if (await toggle.isChecked()) {
+    await toggle.click();
+    await page.getByRole("button", { name: "Disable" }).click();
+  }
+  await page.getByText("None", { exact: true }).first().click();
+  await page.getByRole("menuitem").filter({ hasText: "Staging" }).click();
+  await page.getByRole("dialog").last().getByRole("button", { name: "OK" }).click();
+  await expect(page.getByText("Staging", { exact: true }).first()).toBeVisible();
+
+  const model = await (await request.get(`/mlflow/api/2.0/mlflow/registered-models/get?name=${name}`)).json();
+  expect(model.registered_model.latest_versions).toContainEqual(expect.objectContaining({ version: "1", current_stage: "Staging" }));
 });

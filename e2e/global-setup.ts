@@ -49,6 +49,7 @@ export default async function globalSetup() {
 
   process.env.E2E_BASE_URL = `http://127.0.0.1:${port}`;
   process.env.E2E_DATA_DIR = dataDir;
+  process.env.E2E_MLFLOW_URL = `http://127.0.0.1:${env.MLFLOW_PORT}`;
   process.env.E2E_SERVER_PID = String(server.pid);
 
   return async () => {
