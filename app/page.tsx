@@ -3,6 +3,7 @@ import { StatusPanel } from "@/components/status-panel";
 import { getConfig } from "@/server/config/runtime-config";
 import { currentLearner } from "@/server/identity/current-learner";
 import { loadOutline } from "@/server/lessons/lesson-catalog";
+import { completedExercises } from "@/server/store/attempts";
 import { getStore } from "@/server/store/database";
 import { lastLesson } from "@/server/store/learners";
 
@@ -11,7 +12,8 @@ export const dynamic = "force-dynamic";
 export default async function HomePage() {
   const config = getConfig();
   const learner = await currentLearner();
-  const resumeSlug = await lastLesson(await getStore(config.dataDir), learner.id);
+  const db = await getStore(config.dataDir);
+  const [resumeSlug, completed] = await Promise.all([lastLesson(db, learner.id), completedExercises(db, learner.id)]);
   const outline = loadOutline(config.projectRoot).map(({ slug, title, order, minutes, summary, exercises }) => ({
     slug,
     title,
@@ -19,6 +21,7 @@ export default async function HomePage() {
     minutes,
     summary,
     exercises,
+    passed: exercises.length > 0 && exercises.every((exercise) => completed.has(exercise)),
   }));
   const resume = outline.find((lesson) => lesson.slug === resumeSlug);
   return (

@@ -5,6 +5,7 @@ export type OutlineLesson = {
   minutes: number;
   summary: string;
   exercises: string[];
+  passed?: boolean;
 };
 
 export function CourseOutline({ lessons }: { lessons: OutlineLesson[] }) {
@@ -28,6 +29,11 @@ export function CourseOutline({ lessons }: { lessons: OutlineLesson[] }) {
                 <span className="font-medium">
                   <span className="mr-2 text-slate-400">{index + 1}.</span>
                   {lesson.title}
+                  {lesson.passed && (
+                    <span className="ml-2 text-emerald-600 dark:text-emerald-400" aria-label="exercise passed">
+                      ✓
+                    </span>
+                  )}
                 </span>
                 <span className="shrink-0 text-sm text-slate-500 dark:text-slate-400">{lesson.minutes} min</span>
               </div>

@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Callout } from "@/components/lesson/callout";
+import { CheckPanel } from "@/components/lesson/check-panel";
+import { EXERCISES, isExerciseId } from "@/grader/grade";
+import { completedExercises } from "@/server/store/attempts";
 import { HintBox } from "@/components/lesson/hint-box";
 import { LessonView, type LessonBlock } from "@/components/lesson/lesson-view";
 import { Markdown } from "@/components/lesson/markdown";
@@ -31,7 +34,12 @@ export default async function LessonPage({ params }: Params) {
   const lesson = lessons[position];
   const learner = await currentLearner();
   const db = await getStore(config.dataDir);
-  const [savedCode, savedOutputs] = await Promise.all([readSavedCode(db, learner.id, slug), readSavedOutputs(db, learner.id, slug), rememberLesson(db, learner.id, slug)]);
+  const [savedCode, savedOutputs, completed] = await Promise.all([
+    readSavedCode(db, learner.id, slug),
+    readSavedOutputs(db, learner.id, slug),
+    completedExercises(db, learner.id),
+    rememberLesson(db, learner.id, slug),
+  ]);
 
   const hintsByExercise = new Map<string, string[]>();
   for (const segment of lesson.segments) {
@@ -59,6 +67,18 @@ export default async function LessonPage({ params }: Params) {
       blocks.push({ kind: "cell", key, id: cell.id, number: cell.index + 1, exercise: cell.exercise, starter: cell.source, code: savedCode[cell.id] ?? cell.source });
     }
   });
+  // Each exercise's Check panel follows its last exercise cell, or ends the lesson when it has none.
+  const gradable = lesson.frontMatter.exercises.filter(isExerciseId);
+  const checkPanel = (exercise: (typeof gradable)[number], index: number): LessonBlock => ({
+    kind: "node",
+    key: `check-${exercise}`,
+    node: <CheckPanel exercise={exercise} title={EXERCISES[exercise].title} passedBefore={completed.has(exercise)} shortcut={index === 0} />,
+  });
+  gradable.forEach((exercise, index) => {
+    const lastCell = blocks.findLastIndex((block) => block.kind === "cell" && block.exercise === exercise);
+    if (lastCell >= 0) blocks.splice(lastCell + 1, 0, checkPanel(exercise, index));
+    else blocks.push(checkPanel(exercise, index));
+  });
   const initialCells = lesson.cells.map((cell) => ({
     id: cell.id,
     outputs: (savedOutputs[cell.id]?.outputs ?? []) as CellEvent[],
@@ -84,6 +104,11 @@ export default async function LessonPage({ params }: Params) {
               >
                 <span>
                   {index + 1}. {frontMatter.title}
+                  {frontMatter.exercises.length > 0 && frontMatter.exercises.every((exercise) => completed.has(exercise)) && (
+                    <span className="ml-1 text-emerald-600 dark:text-emerald-400" aria-label="exercise passed">
+                      ✓
+                    </span>
+                  )}
                 </span>
                 <span className="shrink-0 text-slate-500 dark:text-slate-400">{frontMatter.minutes}′</span>
               </Link>

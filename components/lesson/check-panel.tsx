@@ -1,0 +1,139 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef } from "react";
+import type { CheckResult, ExerciseReport } from "@/grader/report";
+
+type CheckResponse = { report: ExerciseReport; attempt: number };
+
+const ICONS: Record<CheckResult["status"], { mark: string; label: string; tone: string }> = {
+  passed: { mark: "✓", label: "passed", tone: "text-emerald-700 dark:text-emerald-400" },
+  failed: { mark: "✗", label: "failed", tone: "text-red-700 dark:text-red-400" },
+  skipped: { mark: "–", label: "skipped", tone: "text-slate-500 dark:text-slate-400" },
+  error: { mark: "!", label: "could not be checked", tone: "text-amber-700 dark:text-amber-300" },
+};
+
+async function runCheck(exercise: string): Promise<CheckResponse> {
+  const response = await fetch(`/api/exercises/${exercise}/check`, { method: "POST" });
+  const payload = (await response.json().catch(() => null)) as (CheckResponse & { error?: { message: string } }) | null;
+  if (!response.ok || !payload?.report) throw new Error(payload?.error?.message ?? `The course server answered ${response.status}.`);
+  return payload;
+}
+
+/** The Check button of one exercise and its checklist. Alt+Shift+C checks from anywhere in the lesson. */
+export function CheckPanel({ exercise, title, passedBefore, shortcut }: { exercise: string; title: string; passedBefore: boolean; shortcut: boolean }) {
+  const router = useRouter();
+  const check = useMutation({
+    mutationFn: () => runCheck(exercise),
+    // The outline's ticks are server-rendered: refresh them once the exercise passes.
+    onSuccess: ({ report }) => {
+      if (report.status === "passed" && !passedBefore) router.refresh();
+    },
+  });
+  const button = useRef<HTMLButtonElement>(null);
+  const mutate = check.mutate;
+
+  useEffect(() => {
+    if (!shortcut) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.altKey && event.shiftKey && event.code === "KeyC") {
+        event.preventDefault();
+        button.current?.focus();
+        mutate();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [shortcut, mutate]);
+
+  const report = check.data?.report;
+  const passed = report?.status === "passed" || (!report && passedBefore);
+  const counts = report ? report.checks.filter((c) => !c.optional) : [];
+  const summary = !report
+    ? ""
+    : report.status === "error"
+      ? "The course could not finish checking your work. This is not your fault: see below and try again."
+      : `${counts.filter((c) => c.status === "passed").length} of ${counts.length} checks passed${report.status === "passed" ? ": exercise complete!" : "."}`;
+
+  return (
+    <section
+      aria-labelledby={`check-${exercise}-title`}
+      data-testid={`check-${exercise}`}
+      data-status={report?.status ?? (passedBefore ? "passed" : "none")}
+      className={`my-6 rounded-lg border p-4 ${passed ? "border-emerald-400 dark:border-emerald-700" : "border-slate-300 dark:border-slate-700"}`}
+    >
+      <div className="flex flex-wrap items-center gap-3">
+        <h2 id={`check-${exercise}-title`} className="text-lg font-semibold">
+          Check: {title}
+        </h2>
+        {passed && <span className="rounded bg-emerald-100 px-2 py-0.5 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">Passed</span>}
+        <button
+          ref={button}
+          type="button"
+          onClick={() => check.mutate()}
+          disabled={check.isPending}
+          aria-keyshortcuts={shortcut ? "Alt+Shift+C" : undefined}
+          className="ml-auto rounded bg-violet-700 px-4 py-1.5 font-medium text-white hover:bg-violet-800 disabled:opacity-60"
+        >
+          {check.isPending ? "Checking…" : "Check"}
+        </button>
+      </div>
+      {shortcut && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Shortcut: Alt+Shift+C</p>}
+      <div aria-live="polite" className="mt-3">
+        {check.isError && (
+          <p role="alert" className="rounded bg-amber-50 p-2 text-amber-900 dark:bg-amber-950/40 dark:text-amber-200">
+            {check.error.message}
+          </p>
+        )}
+        {report && (
+          <>
+            <p className="font-medium" data-testid="check-summary">
+              {summary}
+            </p>
+            {report.gradedRun && (
+              <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+                Graded run:{" "}
+                <a className="text-sky-700 underline dark:text-sky-400" href={report.gradedRun.link} target="_blank" rel="noreferrer">
+                  {report.gradedRun.runName ?? report.gradedRun.runId}
+                </a>
+              </p>
+            )}
+            <ul className="mt-3 space-y-2">
+              {report.checks.map((result) => (
+                <CheckLine key={result.id} result={result} />
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function CheckLine({ result }: { result: CheckResult }) {
+  const icon = ICONS[result.status];
+  return (
+    <li className="rounded border border-slate-200 p-2 text-sm dark:border-slate-800" data-testid={`check-line-${result.id}`} data-status={result.status}>
+      <div className="flex items-start gap-2">
+        <span aria-hidden className={`w-4 font-bold ${icon.tone}`}>
+          {icon.mark}
+        </span>
+        <div className="min-w-0 flex-1">
+          <p>
+            <span className="font-medium">{result.title}</span>
+            <span className="sr-only"> {icon.label}</span>
+            {result.optional && <span className="ml-2 rounded bg-slate-100 px-1 text-xs dark:bg-slate-800">optional</span>}
+          </p>
+          {result.status !== "passed" && result.message && <p className="mt-0.5 text-slate-700 dark:text-slate-300">{result.message}</p>}
+          {result.hint && result.status !== "passed" && <p className="mt-1 text-amber-800 dark:text-amber-300">Hint: {result.hint}</p>}
+          {result.link && (
+            <a className="mt-1 inline-block text-sky-700 underline dark:text-sky-400" href={result.link} target="_blank" rel="noreferrer">
+              Open in MLflow
+            </a>
+          )}
+        </div>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,36 @@
+import path from "node:path";
+import { grade, isExerciseId, EXERCISE_IDS } from "@/grader/grade";
+import type { ExerciseReport } from "@/grader/report";
+import { getConfig } from "../config/runtime-config";
+import { AppError } from "../errors/app-error";
+import type { Learner } from "../identity/current-learner";
+import { recordAttempt, countedAttempts } from "../store/attempts";
+import { getStore } from "../store/database";
+import { RateLimiter } from "./rate-limit";
+
+type Holder = { limiter?: RateLimiter };
+const holder = ((globalThis as { __courseChecks?: Holder }).__courseChecks ??= {});
+const limiter = (holder.limiter ??= new RateLimiter("check", 6, 60_000));
+
+export type CheckResponse = { report: ExerciseReport; attempt: number };
+
+/** Grades an exercise for the learner and stores the attempt. */
+export async function checkExercise(learner: Learner, exerciseId: string, modelServerUrl?: string): Promise<CheckResponse> {
+  if (!isExerciseId(exerciseId)) {
+    throw new AppError("not_found", `There is no exercise "${exerciseId}". Exercises: ${EXERCISE_IDS.join(", ")}.`);
+  }
+  const config = getConfig();
+  const db = await getStore(config.dataDir);
+  return limiter.run(learner.id, async () => {
+    const attempt = (await countedAttempts(db, learner.id, exerciseId)) + 1;
+    const report = await grade(exerciseId, {
+      mlflow: { baseUrl: config.mlflow.url },
+      learner: learner.id,
+      attempt,
+      modelServerUrl,
+      pythonBin: path.join(config.python.bin, "python"),
+    });
+    await recordAttempt(db, learner.id, report);
+    return { report, attempt };
+  });
+}
