@@ -81,6 +81,31 @@ const envSchema = z.object({
       }
       return value;
     }),
+  MODEL_SERVER_PORTS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === "") return { min: 5050, max: 5099 };
+      const match = /^(\d+)-(\d+)$/.exec(raw.trim());
+      const [min, max] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+      if (!match || min < 1024 || max > 65535 || min > max) {
+        ctx.addIssue({ code: "custom", message: `MODEL_SERVER_PORTS must be a range such as 5050-5099, within 1024-65535 (got "${raw}")` });
+        return z.NEVER;
+      }
+      return { min, max };
+    }),
+  MODEL_SERVER_IDLE_MINUTES: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === "") return 30;
+      const value = Number(raw);
+      if (!Number.isFinite(value) || value <= 0) {
+        ctx.addIssue({ code: "custom", message: `MODEL_SERVER_IDLE_MINUTES must be a positive number of minutes (got "${raw}")` });
+        return z.NEVER;
+      }
+      return value;
+    }),
   COURSE_JUPYTER_TOKEN: z.string().optional(),
   COURSE_PROJECT_ROOT: z.string().optional(),
 });
@@ -102,6 +127,7 @@ export type CourseConfig = {
   jupyter: { port: number; url: string; token: string | undefined; rootDir: string };
   python: { venvDir: string; bin: string };
   cells: { timeLimitSeconds: number; outputCapBytes: number };
+  modelServers: { portRange: { min: number; max: number }; idleMinutes: number; defaultPort: number };
   runDir: string;
 };
 
@@ -144,6 +170,7 @@ export function loadConfig(env: Env = process.env): CourseConfig {
     },
     python: { venvDir, bin: path.join(/* turbopackIgnore: true */ venvDir, "bin") },
     cells: { timeLimitSeconds: e.CELL_TIME_LIMIT_SECONDS, outputCapBytes: 1_000_000 },
+    modelServers: { portRange: e.MODEL_SERVER_PORTS, idleMinutes: e.MODEL_SERVER_IDLE_MINUTES, defaultPort: e.MODEL_SERVER_PORTS.min },
     runDir: path.join(/* turbopackIgnore: true */ dataDir, "run"),
   };
 }

@@ -5,6 +5,7 @@ import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
 import type { Learner } from "../identity/current-learner";
 import { recordAttempt, countedAttempts } from "../store/attempts";
+import { getModelServers } from "../model-servers/course-model-servers";
 import { getStore } from "../store/database";
 import { RateLimiter } from "./rate-limit";
 
@@ -15,7 +16,7 @@ const limiter = (holder.limiter ??= new RateLimiter("check", 6, 60_000));
 export type CheckResponse = { report: ExerciseReport; attempt: number };
 
 /** Grades an exercise for the learner and stores the attempt. */
-export async function checkExercise(learner: Learner, exerciseId: string, modelServerUrl?: string): Promise<CheckResponse> {
+export async function checkExercise(learner: Learner, exerciseId: string): Promise<CheckResponse> {
   if (!isExerciseId(exerciseId)) {
     throw new AppError("not_found", `There is no exercise "${exerciseId}". Exercises: ${EXERCISE_IDS.join(", ")}.`);
   }
@@ -23,6 +24,8 @@ export async function checkExercise(learner: Learner, exerciseId: string, modelS
   const db = await getStore(config.dataDir);
   return limiter.run(learner.id, async () => {
     const attempt = (await countedAttempts(db, learner.id, exerciseId)) + 1;
+    // The learner's server from the Serve panel; else the port the lessons teach (5050).
+    const modelServerUrl = exerciseId === "model-serving" ? (getModelServers().readyUrl(learner.id) ?? undefined) : undefined;
     const report = await grade(exerciseId, {
       mlflow: { baseUrl: config.mlflow.url },
       learner: learner.id,

@@ -41,8 +41,14 @@ export function errorResponse(error: unknown): Response {
   );
 }
 
+/** No route takes more than this; larger bodies are refused before parsing. */
+const MAX_BODY_BYTES = 1_000_000;
+
 async function readJson(request: Request): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", `The request body is ${Math.round(declared / 1024)} KB; the limit is ${MAX_BODY_BYTES / 1000} KB.`);
   const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) throw new AppError("payload_too_large", `The request body is over the ${MAX_BODY_BYTES / 1000} KB limit.`);
   if (text.trim() === "") throw new AppError("bad_request", "The request body is empty; send a JSON object.");
   try {
     return JSON.parse(text);

@@ -5,7 +5,12 @@ export type LessonSegment =
   | { kind: "markdown"; markdown: string }
   | { kind: "cell"; cell: LessonCell }
   | { kind: "hint"; exercise: string; level: 1 | 2 | 3; markdown: string }
-  | { kind: "callout"; variant: "note" | "tip" | "warning"; title: string; markdown: string };
+  | { kind: "callout"; variant: "note" | "tip" | "warning"; title: string; markdown: string }
+  | { kind: "widget"; name: LessonWidget };
+
+/** Interactive panels a lesson can place with `:::widget <name>` / `:::`. */
+export const LESSON_WIDGETS = ["serve-panel", "request-playground"] as const;
+export type LessonWidget = (typeof LESSON_WIDGETS)[number];
 
 export type LessonCell = {
   id: string;
@@ -88,10 +93,13 @@ export function parseLesson(source: string, file: string): ParsedLesson {
         }
         if (level !== 1 && level !== 2 && level !== 3) fail(i, "a hint's level is 1 (a nudge), 2 (the API to use) or 3 (nearly the answer)");
         segments.push({ kind: "hint", exercise: attributes.exercise, level: level as 1 | 2 | 3, markdown });
+      } else if (keyword === "widget") {
+        if (!(LESSON_WIDGETS as readonly string[]).includes(rest)) fail(i, `unknown widget "${rest}" (widgets: ${LESSON_WIDGETS.join(", ")})`);
+        segments.push({ kind: "widget", name: rest as LessonWidget });
       } else if (CALLOUTS.has(keyword)) {
         segments.push({ kind: "callout", variant: keyword as "note" | "tip" | "warning", title: rest, markdown });
       } else {
-        fail(i, `unknown block :::${keyword} (use :::note, :::tip, :::warning or :::hint)`);
+        fail(i, `unknown block :::${keyword} (use :::note, :::tip, :::warning, :::hint or :::widget)`);
       }
       i = end;
       continue;

@@ -8,6 +8,8 @@ import { completedExercises } from "@/server/store/attempts";
 import { HintBox } from "@/components/lesson/hint-box";
 import { LessonView, type LessonBlock } from "@/components/lesson/lesson-view";
 import { Markdown } from "@/components/lesson/markdown";
+import { RequestPlayground } from "@/components/serving/request-playground";
+import { ServePanel } from "@/components/serving/serve-panel";
 import { getConfig } from "@/server/config/runtime-config";
 import { currentLearner } from "@/server/identity/current-learner";
 import type { CellEvent } from "@/server/kernels/cell-events";
@@ -61,6 +63,9 @@ export default async function LessonPage({ params }: Params) {
       placedHints.add(segment.exercise);
       const levels = (hintsByExercise.get(segment.exercise) ?? []).map((markdown, level) => <Markdown key={level}>{markdown}</Markdown>);
       blocks.push({ kind: "node", key, node: <HintBox exercise={segment.exercise} levels={levels} /> });
+    }
+    if (segment.kind === "widget") {
+      blocks.push({ kind: "node", key, node: segment.name === "serve-panel" ? <ServePanel /> : <RequestPlayground /> });
     }
     if (segment.kind === "cell") {
       const { cell } = segment;

@@ -1,0 +1,31 @@
+import path from "node:path";
+import { getConfig } from "../config/runtime-config";
+import { ModelServerManager } from "./model-server-manager";
+
+type Holder = { manager?: ModelServerManager };
+const holder = ((globalThis as { __courseModelServers?: Holder }).__courseModelServers ??= {});
+
+/** The process-wide model server manager (kept on globalThis across dev reloads). */
+export function getModelServers(): ModelServerManager {
+  if (holder.manager) return holder.manager;
+  const config = getConfig();
+  const manager = new ModelServerManager({
+    pythonBin: path.join(config.python.bin, "python"),
+    mlflowUrl: config.mlflow.url,
+    baseEnv: process.env,
+    portRange: config.modelServers.portRange,
+    idleTimeoutMs: config.modelServers.idleMinutes * 60_000,
+    readyTimeoutMs: 120_000,
+    workdirFor: (learnerId) => path.join(config.jupyter.rootDir, learnerId),
+  });
+  // No scoring server outlives the app: they run in process groups of their own.
+  process.once("exit", () => manager.killAllNow());
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      manager.killAllNow();
+      if (process.listenerCount(signal) === 0) process.exit(0);
+    });
+  }
+  holder.manager = manager;
+  return manager;
+}

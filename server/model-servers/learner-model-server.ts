@@ -1,0 +1,66 @@
+import fs from "node:fs";
+import { getConfig } from "../config/runtime-config";
+import { AppError } from "../errors/app-error";
+import type { Learner } from "../identity/current-learner";
+import { getModelServers } from "./course-model-servers";
+import type { ModelServerStatus } from "./model-server-manager";
+
+export type ServerView = (ModelServerStatus & { exists: true }) | { exists: false; defaultPort: number; portRange: { min: number; max: number } };
+
+export function modelServerStatus(learner: Learner): ServerView {
+  const status = getModelServers().status(learner.id);
+  const { modelServers } = getConfig();
+  return status ? { exists: true, ...status } : { exists: false, defaultPort: modelServers.defaultPort, portRange: modelServers.portRange };
+}
+
+export async function startModelServer(learner: Learner, modelUri: string, port: number): Promise<ServerView> {
+  fs.mkdirSync(`${getConfig().jupyter.rootDir}/${learner.id}`, { recursive: true });
+  const status = await getModelServers().start(learner.id, modelUri, port);
+  return { exists: true, ...status };
+}
+
+export async function stopModelServer(learner: Learner): Promise<ServerView> {
+  const stopped = await getModelServers().stop(learner.id);
+  if (!stopped) throw new AppError("conflict", "You have no model server running.");
+  return modelServerStatus(learner);
+}
+
+export type InvocationResult = {
+  status: number;
+  durationMs: number;
+  contentType: string | null;
+  body: string;
+  /** Set when MLflow rejected the pre-2.0 `{"data": ...}` body. */
+  explanation?: string;
+};
+
+const PROTOCOL_CHANGE =
+  "This is the body from the old tutorial. Since MLflow 2.0 the scoring server wants exactly one of " +
+  "`inputs`, `dataframe_split`, `dataframe_records` or `instances` at the top level; `data` alone is refused. " +
+  "Load the `inputs` or `dataframe_split` example instead.";
+
+/** Sends the learner's request body to their own scoring server's /invocations. */
+export async function invokeModelServer(learner: Learner, body: string, contentType: string): Promise<InvocationResult> {
+  const servers = getModelServers();
+  const url = servers.readyUrl(learner.id);
+  if (!url) throw new AppError("conflict", "No model server is running for you. Start one in the Serve panel first.");
+  if (contentType === "application/json") {
+    try {
+      JSON.parse(body);
+    } catch (error) {
+      throw new AppError("bad_request", `The request body is not valid JSON (${(error as Error).message}). Fix it, or load one of the examples.`);
+    }
+  }
+  servers.touch(learner.id);
+  const started = performance.now();
+  let response: Response;
+  try {
+    response = await fetch(`${url}/invocations`, { method: "POST", headers: { "content-type": contentType }, body, signal: AbortSignal.timeout(30_000) });
+  } catch (error) {
+    throw new AppError("upstream_unreachable", `Your model server did not answer (${(error as Error).name === "TimeoutError" ? "timed out after 30 s" : "connection failed"}). Look at its log in the Serve panel.`);
+  }
+  const text = await response.text();
+  const durationMs = Math.round(performance.now() - started);
+  const legacy = response.status === 400 && /scoring protocol has changed in MLflow version 2\.0/i.test(text);
+  return { status: response.status, durationMs, contentType: response.headers.get("content-type"), body: text, ...(legacy ? { explanation: PROTOCOL_CHANGE } : {}) };
+}
