@@ -2,6 +2,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CellEvent } from "../kernels/cell-events";
 import { KernelPool } from "../kernels/kernel-pool";
+import { ModelServerManager } from "../model-servers/model-server-manager";
 import { DEFAULT_LIMITS, runCell } from "../kernels/run-cell";
 import { findFreePort } from "../net/free-port";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
@@ -18,19 +19,32 @@ const lessons = listLessons(projectRoot);
 describe("every lesson executes against the pinned MLflow", () => {
   let course: TempCourse;
   let pool: KernelPool;
+  let modelServers: ModelServerManager;
+  let modelServerPort: number;
 
   beforeAll(async () => {
     course = await startTempCourse(["mlflow", "jupyter"]);
-    const modelServerPort = String(await findFreePort());
+    modelServerPort = await findFreePort();
+    modelServers = new ModelServerManager({
+      pythonBin: path.join(course.config.python.bin, "python"),
+      mlflowUrl: course.config.mlflow.url,
+      baseEnv: process.env,
+      portRange: { min: modelServerPort, max: modelServerPort },
+      idleTimeoutMs: 600_000,
+      readyTimeoutMs: 150_000,
+      workdirFor: () => course.dataDir,
+    });
     pool = new KernelPool({
       jupyterUrl: course.config.jupyter.url,
       token: course.config.jupyter.token!,
       runDir: course.config.runDir,
       learnersRoot: course.config.jupyter.rootDir,
-      kernelEnv: () => ({ MLFLOW_TRACKING_URI: course.config.mlflow.url, MODEL_SERVER_PORT: modelServerPort }),
+      kernelEnv: () => ({ MLFLOW_TRACKING_URI: course.config.mlflow.url, MODEL_SERVER_URL: `http://127.0.0.1:${modelServerPort}` }),
     });
   });
   afterAll(async () => {
+    await modelServers?.stopAll();
+    modelServers?.dispose();
     await pool?.shutdownAll();
     await course?.stop();
   });
@@ -42,6 +56,10 @@ describe("every lesson executes against the pinned MLflow", () => {
   for (const lesson of lessons) {
     it(`runs lesson ${lesson.frontMatter.order}: ${lesson.frontMatter.title}`, { timeout: 600_000 }, async () => {
       const learner = `lesson-${lesson.frontMatter.slug}`;
+      // The serving lesson has the learner press Start in its Serve panel: do the same.
+      if (lesson.segments.some((segment) => segment.kind === "widget" && segment.name === "serve-panel")) {
+        await modelServers.start(learner, "models:/IrisModel/Staging", modelServerPort);
+      }
       for (const cell of lessonProgram(projectRoot, lesson.frontMatter.slug)) {
         const events: CellEvent[] = [];
         for await (const event of runCell(pool, learner, cell.code, { ...DEFAULT_LIMITS, timeLimitMs: 300_000 })) events.push(event);

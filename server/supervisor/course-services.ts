@@ -64,6 +64,9 @@ export function jupyterServiceSpec(config: CourseConfig, token: string, baseEnv:
       JUPYTER_DATA_DIR: path.join(config.dataDir, "jupyter", "data"),
       JUPYTER_RUNTIME_DIR: path.join(config.dataDir, "jupyter", "runtime"),
       MPLBACKEND: "module://matplotlib_inline.backend_inline",
+      // Spark's Python workers must use the course's Python (pandas, MLflow), not the system one.
+      PYSPARK_PYTHON: path.join(config.python.bin, "python"),
+      PYSPARK_DRIVER_PYTHON: path.join(config.python.bin, "python"),
     },
     probe: async () => (await probeJupyter(`http://127.0.0.1:${config.jupyter.port}`, token)).ok,
     readyTimeoutMs: 60_000,

@@ -1,0 +1,13 @@
+/** The grader's defaults, in one place (the CLI and the site pass overrides). */
+export const GRADER_DEFAULTS = {
+  /** Where `mlflow models serve -p 5050` listens, as the lessons teach. */
+  modelServerUrl: "http://127.0.0.1:5050",
+  /** The proxied MLflow UI on the course site. */
+  uiBase: "/mlflow",
+  /** One MLflow REST call. */
+  mlflowTimeoutMs: 5000,
+  /** One request to the learner's model server. */
+  modelServerTimeoutMs: 10_000,
+  /** Loading the staged model with MLflow in Python (import alone takes ~3 s on two busy cores). */
+  pythonTimeoutMs: 90_000,
+} as const;

@@ -1,0 +1,49 @@
+import type { CheckSpec, HintSet } from "../checks/check-spec";
+import { runChecks } from "../checks/run-checks";
+import type { Links } from "../links";
+import type { MlflowClient } from "../mlflow";
+import type { CheckResult, GradedRun } from "../report";
+
+/** What one grading may use: every connection setting is passed in, none read from globals. */
+export type GradingContext = {
+  client: MlflowClient;
+  links: Links;
+  /** The learner's model server (model-serving). */
+  modelServerUrl: string;
+  modelServerTimeoutMs: number;
+  /** The course's Python (for the expected-predictions helper); model-serving reports an error without it. */
+  pythonBin?: string;
+  pythonTimeoutMs: number;
+};
+
+/** An exercise as written: its checks in lesson order, and how to build their shared state. */
+export type ExerciseDefinition<State> = {
+  id: string;
+  title: string;
+  createState(context: GradingContext): State;
+  checks: readonly CheckSpec<State>[];
+  /** The run the checks graded, if they got as far as choosing one. */
+  gradedRun?(state: State): GradedRun | undefined;
+};
+
+/** An exercise with its state type hidden, so that one registry can hold them all. */
+export type Exercise = {
+  id: string;
+  title: string;
+  /** The checks as data (for lesson pages and tests); results come from `run`. */
+  checks: readonly { id: string; title: string; optional?: true; hints: HintSet }[];
+  run(context: GradingContext, attempt: number): Promise<{ checks: CheckResult[]; gradedRun?: GradedRun }>;
+};
+
+export function defineExercise<State>(definition: ExerciseDefinition<State>): Exercise {
+  return {
+    id: definition.id,
+    title: definition.title,
+    checks: definition.checks.map(({ id, title, optional, hints }) => ({ id, title, hints, ...(optional ? { optional } : {}) })),
+    async run(context, attempt) {
+      const state = definition.createState(context);
+      const checks = await runChecks(definition.checks, state, { attempt });
+      return { checks, gradedRun: definition.gradedRun?.(state) };
+    },
+  };
+}

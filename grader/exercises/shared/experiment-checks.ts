@@ -1,0 +1,80 @@
+import { failed, passed, type CheckSpec, type HintSet } from "../../checks/check-spec";
+import { code, isNearMiss, listCodes, plural } from "../../checks/format-names";
+import type { ExperimentState } from "./experiment-state";
+
+/** The experiment-level checks both tracking exercises start with. */
+
+export const experimentMessages = {
+  missing: (name: string, others: string[]) => {
+    const near = others.filter((other) => isNearMiss(name, other));
+    if (near.length > 0) return `no experiment named ${code(name)}; found ${listCodes(near)}, which differs only in spelling`;
+    if (others.length === 0) return `no experiment named ${code(name)}; this MLflow has no experiments yet`;
+    return `no experiment named ${code(name)}; this MLflow has ${listCodes(others)}`;
+  },
+  deleted: (name: string) => `experiment ${code(name)} exists but is deleted (it is in MLflow's trash)`,
+  found: (name: string, id: string) => `experiment ${code(name)} exists (id ${id})`,
+  active: (name: string) => `experiment ${code(name)} is active`,
+  noRuns: (name: string, deleted: number) =>
+    deleted > 0
+      ? `experiment ${code(name)} has no active runs; ${plural(deleted, "run is", "runs are")} deleted`
+      : `experiment ${code(name)} has no runs yet`,
+  hasRuns: (name: string, count: number) => `experiment ${code(name)} has ${plural(count, "run")}`,
+};
+
+/** Existence; with `deletedFails`, a deleted experiment fails here too (for exercises without a separate check). */
+export function experimentExistsCheck(options: { title: string; hints: HintSet; deletedFails?: boolean }): CheckSpec<ExperimentState> {
+  return {
+    id: "experiment-exists",
+    title: options.title,
+    hints: options.hints,
+    async evaluate(state) {
+      const experiment = await state.experiment();
+      if (!experiment) {
+        const others = await state.otherExperimentNames();
+        const nearMiss = others.some((other) => isNearMiss(state.experimentName, other));
+        return failed(experimentMessages.missing(state.experimentName, others), {
+          link: state.context.links.experiments(),
+          hintKind: nearMiss ? "nearMiss" : undefined,
+        });
+      }
+      const link = state.context.links.experiment(experiment.experiment_id);
+      if (options.deletedFails && experiment.lifecycle_stage === "deleted") {
+        return failed(experimentMessages.deleted(state.experimentName), { link, hintKind: "deleted" });
+      }
+      return passed(experimentMessages.found(state.experimentName, experiment.experiment_id), link);
+    },
+  };
+}
+
+export function experimentActiveCheck(options: { title: string; hints: HintSet }): CheckSpec<ExperimentState> {
+  return {
+    id: "experiment-active",
+    title: options.title,
+    hints: options.hints,
+    requires: ["experiment-exists"],
+    async evaluate(state) {
+      const experiment = await state.experiment();
+      if (!experiment) throw new Error("experiment vanished between checks");
+      const link = state.context.links.experiment(experiment.experiment_id);
+      if (experiment.lifecycle_stage === "deleted") return failed(experimentMessages.deleted(state.experimentName), { link });
+      return passed(experimentMessages.active(state.experimentName), link);
+    },
+  };
+}
+
+export function experimentHasRunsCheck(options: { title: string; hints: HintSet }): CheckSpec<ExperimentState> {
+  return {
+    id: "has-runs",
+    title: options.title,
+    hints: options.hints,
+    requires: ["experiment-active"],
+    async evaluate(state) {
+      const experiment = await state.experiment();
+      if (!experiment) throw new Error("experiment vanished between checks");
+      const runs = await state.runs();
+      const link = state.context.links.experiment(experiment.experiment_id);
+      if (runs.length === 0) return failed(experimentMessages.noRuns(state.experimentName, await state.deletedRunCount()), { link });
+      return passed(experimentMessages.hasRuns(state.experimentName, runs.length), link);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { GRADER_DEFAULTS } from "./defaults";
+import type { Exercise } from "./exercises/exercise";
+import { modelRegistry } from "./exercises/model-registry";
+import { modelServing } from "./exercises/model-serving";
+import { trackingExample } from "./exercises/tracking-example";
+import { trackingExercise } from "./exercises/tracking-exercise";
+import { createLinks } from "./links";
+import { createMlflowClient, type MlflowClientOptions } from "./mlflow";
+import { summarizeStatus, type ExerciseReport } from "./report";
+
+/** Every gradable exercise, in course order. */
+export const EXERCISES = {
+  "tracking-example": trackingExample,
+  "tracking-exercise": trackingExercise,
+  "model-registry": modelRegistry,
+  "model-serving": modelServing,
+} as const satisfies Record<string, Exercise>;
+
+export type ExerciseId = keyof typeof EXERCISES;
+
+export const EXERCISE_IDS = Object.keys(EXERCISES) as ExerciseId[];
+
+export function isExerciseId(value: string): value is ExerciseId {
+  return Object.hasOwn(EXERCISES, value);
+}
+
+export class UnknownExerciseError extends Error {
+  readonly exerciseId: string;
+  readonly validIds: readonly ExerciseId[] = EXERCISE_IDS;
+
+  constructor(exerciseId: string) {
+    super(`Unknown exercise "${exerciseId}". Valid exercises: ${EXERCISE_IDS.join(", ")}.`);
+    this.name = "UnknownExerciseError";
+    this.exerciseId = exerciseId;
+  }
+}
+
+export type GradeOptions = {
+  /** How to reach MLflow: `{baseUrl, fetch?, timeoutMs?, workspace?}`. */
+  mlflow: MlflowClientOptions;
+  /** Who is graded (stored with the report). */
+  learner: string;
+  /** 1-based attempt number; picks the hint tier. Default 1. */
+  attempt?: number;
+  /** The learner's model server (model-serving). Default http://127.0.0.1:5050. */
+  modelServerUrl?: string;
+  /** The course's Python, for MLflow's own predictions (model-serving). */
+  pythonBin?: string;
+  /** Prefix of links into the MLflow UI. Default `/mlflow`. */
+  uiBase?: string;
+  modelServerTimeoutMs?: number;
+  pythonTimeoutMs?: number;
+};
+
+/**
+ * Grades one exercise against the live MLflow state. Never throws for the
+ * learner's mistakes or for MLflow being down (those are `failed` and `error`
+ * checks in the report); throws UnknownExerciseError for an unknown id.
+ */
+export async function grade(exerciseId: string, options: GradeOptions): Promise<ExerciseReport> {
+  if (!isExerciseId(exerciseId)) throw new UnknownExerciseError(exerciseId);
+  const exercise: Exercise = EXERCISES[exerciseId];
+  const startedAt = new Date();
+  const started = performance.now();
+  const { checks, gradedRun } = await exercise.run(
+    {
+      client: createMlflowClient({ timeoutMs: GRADER_DEFAULTS.mlflowTimeoutMs, ...options.mlflow }),
+      links: createLinks(options.uiBase ?? GRADER_DEFAULTS.uiBase),
+      modelServerUrl: options.modelServerUrl ?? GRADER_DEFAULTS.modelServerUrl,
+      modelServerTimeoutMs: options.modelServerTimeoutMs ?? GRADER_DEFAULTS.modelServerTimeoutMs,
+      pythonBin: options.pythonBin,
+      pythonTimeoutMs: options.pythonTimeoutMs ?? GRADER_DEFAULTS.pythonTimeoutMs,
+    },
+    options.attempt ?? 1,
+  );
+  return {
+    exercise: exerciseId,
+    learner: options.learner,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    status: summarizeStatus(checks),
+    checks,
+    ...(gradedRun ? { gradedRun } : {}),
+  };
+}

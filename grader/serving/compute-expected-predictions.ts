@@ -1,0 +1,109 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { PlatformError } from "../platform-error";
+
+/**
+ * What `models:/IrisModel/Staging` predicts when MLflow itself loads it, from
+ * `python/expected_predictions.py` run with the course's Python. A model that
+ * does not resolve is the learner's business (returned); MLflow being down, a
+ * crash or a timeout is the platform's (thrown as PlatformError).
+ */
+export type ExpectedPredictions = { kind: "predictions"; predictions: unknown[] } | { kind: "model_not_found"; message: string };
+
+const SCRIPT = "expected_predictions.py";
+
+/**
+ * Resolved when called, not at import, and checked: inside the Next.js server
+ * bundle `import.meta.dirname` is undefined or a chunk folder, while the site
+ * (like the CLI) runs from the project root.
+ */
+export function expectedPredictionsScript(): string {
+  const here = (import.meta as { dirname?: string }).dirname;
+  const besideSource = here ? path.resolve(/* turbopackIgnore: true */ here, "..", "..", "python", SCRIPT) : undefined;
+  if (besideSource && fs.existsSync(besideSource)) return besideSource;
+  return path.resolve(/* turbopackIgnore: true */ process.cwd(), "python", SCRIPT);
+}
+
+export async function computeExpectedPredictions(request: {
+  pythonBin: string;
+  trackingUri: string;
+  workspace?: string;
+  modelUri: string;
+  rows: number[][];
+  columns: string[];
+  timeoutMs: number;
+}): Promise<ExpectedPredictions> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MLFLOW_TRACKING_URI: request.trackingUri,
+    MLFLOW_DISABLE_TELEMETRY: "true",
+    DO_NOT_TRACK: "true",
+    PYTHONUNBUFFERED: "1",
+  };
+  if (request.workspace) env.MLFLOW_WORKSPACE = request.workspace;
+  else delete env.MLFLOW_WORKSPACE;
+
+  const { code, stdout, stderr, timedOut } = await runPython(request.pythonBin, [expectedPredictionsScript()], env, {
+    stdin: JSON.stringify({ rows: request.rows, columns: request.columns, model_uri: request.modelUri }),
+    timeoutMs: request.timeoutMs,
+  });
+  if (timedOut) throw new PlatformError(`computing the expected predictions with MLflow took longer than ${Math.round(request.timeoutMs / 1000)} s`);
+
+  const answer = parseLastJsonLine(stdout) as { predictions?: unknown; error?: { kind?: string; message?: string } } | undefined;
+  if (code === 0 && Array.isArray(answer?.predictions)) return { kind: "predictions", predictions: answer.predictions };
+  const error = answer?.error;
+  if (error?.kind === "model_not_found") return { kind: "model_not_found", message: error.message ?? "" };
+  if (error?.kind === "mlflow_unreachable") throw new PlatformError(`MLflow at ${request.trackingUri} is not reachable from the course's Python`);
+  if (error) throw new PlatformError(`MLflow could not compute the expected predictions (${error.kind}: ${firstLine(error.message)})`);
+  throw new PlatformError(`the expected-predictions helper failed (exit ${code}: ${firstLine(lastLines(stderr))})`);
+}
+
+function runPython(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { stdin: string; timeoutMs: number },
+): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, options.timeoutMs);
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-20_000)));
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(new PlatformError(`could not start the course's Python at ${command} (${error.message})`));
+    });
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, timedOut });
+    });
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(options.stdin);
+  });
+}
+
+function parseLastJsonLine(text: string): unknown {
+  const line = text.trim().split("\n").at(-1);
+  if (!line) return undefined;
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(text: string | undefined): string {
+  const line = (text ?? "").trim().split("\n")[0] ?? "";
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line || "no details";
+}
+
+function lastLines(text: string): string {
+  return text.trim().split("\n").slice(-1).join("\n");
+}
