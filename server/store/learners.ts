@@ -4,7 +4,7 @@ export async function ensureLearner(db: Store, id: string, displayName: string):
   const now = new Date().toISOString();
   await db
     .insertInto("learners")
-    .values({ id, display_name: displayName, created_at: now, last_seen_at: now, last_lesson: null })
+    .values({ id, display_name: displayName, created_at: now, last_seen_at: now, last_lesson: null, workspace: null, removed_at: null })
     .onConflict((oc) => oc.column("id").doUpdateSet({ last_seen_at: now }))
     .execute();
 }

@@ -78,4 +78,26 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0002-classroom": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("learners").addColumn("workspace", "text").execute();
+      await db.schema.alterTable("learners").addColumn("removed_at", "text").execute();
+      await db.schema
+        .createTable("settings")
+        .addColumn("key", "text", (c) => c.primaryKey())
+        .addColumn("value", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("sessions")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("learner_id", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .addColumn("revoked_at", "text")
+        .execute();
+      await db.schema.createIndex("sessions_learner").on("sessions").column("learner_id").execute();
+    },
+  },
 };

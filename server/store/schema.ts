@@ -8,6 +8,22 @@ export type Database = {
     created_at: string;
     last_seen_at: string;
     last_lesson: string | null;
+    /** The learner's MLflow workspace in classroom mode. */
+    workspace: string | null;
+    removed_at: string | null;
+  };
+  settings: {
+    key: string;
+    value: string;
+    updated_at: string;
+  };
+  sessions: {
+    id: string;
+    role: "learner" | "instructor";
+    learner_id: string | null;
+    created_at: string;
+    expires_at: string;
+    revoked_at: string | null;
   };
   cell_code: {
     learner_id: string;
