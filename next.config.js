@@ -4,7 +4,7 @@ const nextConfig = {
   // paths, so the trailing slash must survive (no /mlflow/ -> /mlflow redirect).
   skipTrailingSlashRedirect: true,
   // Node-only packages that must not be bundled into route handlers.
-  serverExternalPackages: ["@jupyterlab/services", "ws", "better-sqlite3"],
+  serverExternalPackages: ["@jupyterlab/services", "ws", "better-sqlite3", "pg"],
   // Paths the server computes at run time (the virtualenv, the data folder)
   // are not part of the build's file trace.
   outputFileTracingExcludes: { "*": [".venv/**", ".data/**"] },
