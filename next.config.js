@@ -9,6 +9,8 @@ const nextConfig = {
   // are not part of the build's file trace.
   outputFileTracingExcludes: { "*": [".venv/**", ".data/**"] },
   poweredByHeader: false,
+  // forbidden() answers 403 with app/forbidden.tsx (a learner opening instructor pages).
+  experimental: { authInterrupts: true },
   reactStrictMode: true,
   typescript: { tsconfigPath: "tsconfig.json" },
 };

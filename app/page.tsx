@@ -1,7 +1,7 @@
 import { CourseOutline } from "@/components/course-outline";
 import { StatusPanel } from "@/components/status-panel";
 import { getConfig } from "@/server/config/runtime-config";
-import { currentLearner } from "@/server/identity/current-learner";
+import { requireLearnerPage } from "./page-viewer";
 import { loadOutline } from "@/server/lessons/lesson-catalog";
 import { completedExercises } from "@/server/store/attempts";
 import { getStore } from "@/server/store/database";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
   const config = getConfig();
-  const learner = await currentLearner();
+  const learner = await requireLearnerPage();
   const db = await getStore(config.dataDir);
   const [resumeSlug, completed] = await Promise.all([lastLesson(db, learner.id), completedExercises(db, learner.id)]);
   const outline = loadOutline(config.projectRoot).map(({ slug, title, order, minutes, summary, exercises }) => ({

@@ -1,6 +1,8 @@
 // Starts MLflow, Jupyter and the course site, keeps them alive, and stops all
 // of them on Ctrl-C. Run through `npm start`, which installs and builds first.
 import { ConfigError, loadConfig } from "../server/config/config";
+import { classCode, ensureInstructorPassword } from "../server/identity/class-settings";
+import { getStore } from "../server/store/database";
 import { CourseSupervisor, StartupError } from "../server/supervisor/course-supervisor";
 
 const say = (line: string) => console.log(`\u25b8 ${line}`);
@@ -17,6 +19,8 @@ function readConfig() {
   }
 }
 
+// `npm start -- --classroom` is the same as COURSE_MODE=classroom.
+if (process.argv.includes("--classroom")) process.env.COURSE_MODE = "classroom";
 const config = readConfig();
 const course = new CourseSupervisor(config, { log: say });
 
@@ -46,8 +50,23 @@ try {
   await shutdown("Start-up failed", 1);
 }
 
+let classroomLines = "";
+if (config.mode === "classroom") {
+  const db = await getStore(config.dataDir);
+  const { generated } = await ensureInstructorPassword(db, config);
+  classroomLines = [
+    "",
+    `  Classroom mode. Learners join at ${config.site.url} with the class code ${await classCode(db)}`,
+    `  Instructor page: ${config.site.url}/instructor`,
+    generated
+      ? `  Instructor password (shown once, only its hash is stored): ${generated}`
+      : "  Instructor password: COURSE_INSTRUCTOR_PASSWORD, or the one printed on the first classroom start.",
+  ].join("\n");
+  await db.destroy();
+}
+
 console.log(`
-  MLflow Training is ready:  ${config.site.url}
+  MLflow Training is ready:  ${config.site.url}${classroomLines}
   MLflow UI (through the app): ${config.site.url}/mlflow/
   Press Ctrl-C to stop.
 `);

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { bootstrap, projectRoot, step } from "./bootstrap.mjs";
+import { withTestPostgres } from "./testing/postgres.mjs";
 
 const STAGES = ["unit", "integration", "e2e"];
 const asked = process.argv.slice(2).filter((arg) => STAGES.includes(arg));
@@ -62,6 +63,13 @@ function readJson(file) {
 const results = {};
 for (const stage of stages) {
   step(`Running the ${stage} tests...`);
+  if (stage === "integration") {
+    // The progress store is also tested on a real PostgreSQL: installed from Debian's
+    // packages if missing, a throwaway cluster started for this stage only, its URL put
+    // in `env` as TEST_DATABASE_URL, and stopped and deleted afterwards (also on failure).
+    results[stage] = await withTestPostgres(env, () => runVitest(stage));
+    continue;
+  }
   results[stage] = stage === "e2e" ? runPlaywright() : runVitest(stage);
 }
 fs.rmSync(reportDir, { recursive: true, force: true });

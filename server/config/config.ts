@@ -50,6 +50,29 @@ const httpUrl = (name: string) =>
       return url.toString().replace(/\/+$/, "");
     });
 
+/** The progress store's PostgreSQL URL (never echoed back: it may hold a password). */
+const postgresUrl = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === "") return undefined;
+      let url: URL | undefined;
+      try {
+        url = new URL(raw.trim());
+      } catch {
+        url = undefined;
+      }
+      if (!url || (url.protocol !== "postgres:" && url.protocol !== "postgresql:") || !url.hostname) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${name} must be a postgres:// or postgresql:// URL such as postgresql://user:password@host:5432/course${url ? ` (got a "${url.protocol}" URL)` : ""}`,
+        });
+        return z.NEVER;
+      }
+      return raw.trim();
+    });
+
 const envSchema = z.object({
   PORT: port("PORT", 3000),
   HOST: z.string().optional(),
@@ -106,11 +129,39 @@ const envSchema = z.object({
       }
       return value;
     }),
+  COURSE_MODE: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = (raw ?? "").trim().toLowerCase() || "solo";
+      if (value !== "solo" && value !== "classroom") {
+        ctx.addIssue({ code: "custom", message: `COURSE_MODE must be "solo" or "classroom" (got "${raw}")` });
+        return z.NEVER;
+      }
+      return value as "solo" | "classroom";
+    }),
+  COURSE_INSTRUCTOR_PASSWORD: z.string().optional(),
+  COURSE_SESSION_HOURS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === "") return 12;
+      const value = Number(raw);
+      if (!Number.isFinite(value) || value <= 0 || value > 24 * 30) {
+        ctx.addIssue({ code: "custom", message: `COURSE_SESSION_HOURS must be a number of hours from 0 to 720 (got "${raw}")` });
+        return z.NEVER;
+      }
+      return value;
+    }),
   COURSE_JUPYTER_TOKEN: z.string().optional(),
   COURSE_PROJECT_ROOT: z.string().optional(),
+  DATABASE_URL: postgresUrl("DATABASE_URL"),
 });
 
 export type CourseConfig = {
+  /** Solo: one learner on this machine. Classroom: many learners, each in a private MLflow workspace. */
+  mode: "solo" | "classroom";
+  classroom: { instructorPassword?: string; sessionHours: number };
   projectRoot: string;
   dataDir: string;
   site: { host: string; port: number; url: string };
@@ -129,6 +180,8 @@ export type CourseConfig = {
   cells: { timeLimitSeconds: number; outputCapBytes: number };
   modelServers: { portRange: { min: number; max: number }; idleMinutes: number; defaultPort: number };
   runDir: string;
+  /** PostgreSQL URL of the progress store (`DATABASE_URL`); unset: SQLite under the data folder. */
+  databaseUrl?: string;
 };
 
 export class ConfigError extends Error {
@@ -151,6 +204,8 @@ export function loadConfig(env: Env = process.env): CourseConfig {
   const browserHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
   const venvDir = path.join(/* turbopackIgnore: true */ projectRoot, ".venv");
   return {
+    mode: e.COURSE_MODE,
+    classroom: { instructorPassword: e.COURSE_INSTRUCTOR_PASSWORD || undefined, sessionHours: e.COURSE_SESSION_HOURS },
     projectRoot,
     dataDir,
     site: { host, port: e.PORT, url: `http://${browserHost}:${e.PORT}` },
@@ -172,6 +227,7 @@ export function loadConfig(env: Env = process.env): CourseConfig {
     cells: { timeLimitSeconds: e.CELL_TIME_LIMIT_SECONDS, outputCapBytes: 1_000_000 },
     modelServers: { portRange: e.MODEL_SERVER_PORTS, idleMinutes: e.MODEL_SERVER_IDLE_MINUTES, defaultPort: e.MODEL_SERVER_PORTS.min },
     runDir: path.join(/* turbopackIgnore: true */ dataDir, "run"),
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
   };
 }
 

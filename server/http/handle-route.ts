@@ -1,11 +1,21 @@
 import { z } from "zod";
+import { getConfig } from "../config/runtime-config";
 import { AppError, isAppError } from "../errors/app-error";
+import { currentInstructor, currentLearner, type Learner } from "../identity/current-learner";
+import { assertSameOrigin } from "../identity/same-origin";
 
-type Schemas<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> = { body?: B; query?: Q };
+/**
+ * Who may call a route: `learner` (the default: the signed-in learner, or the
+ * one solo learner), `instructor`, or `public` (sign-in routes and health).
+ * Checked before the input is even parsed, so strangers get 401, not 400.
+ */
+export type RouteAuth = "learner" | "instructor" | "public";
+
+type Schemas<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> = { body?: B; query?: Q; auth?: RouteAuth };
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
-type Context<B, Q, P> = { request: Request; body: B; query: Q; params: P };
+type Context<B, Q, P> = { request: Request; body: B; query: Q; params: P; learner: Learner };
 
 /**
  * The one wrapper every JSON route goes through: it parses and validates input,
@@ -19,10 +29,14 @@ export function handleRoute<
 >(schemas: Schemas<B, Q>, handler: (context: Context<Infer<B>, Infer<Q>, P>) => Promise<Response | unknown>) {
   return async (request: Request, routeContext?: { params?: Promise<P> }): Promise<Response> => {
     try {
+      assertSameOrigin(request, getConfig().mode === "classroom");
+      const auth = schemas.auth ?? "learner";
+      const learner = auth === "learner" ? await currentLearner(request) : (null as unknown as Learner);
+      if (auth === "instructor") await currentInstructor(request);
       const params = (await routeContext?.params) ?? ({} as P);
       const query = schemas.query ? parseWith(schemas.query, Object.fromEntries(new URL(request.url).searchParams), "query") : undefined;
       const body = schemas.body ? parseWith(schemas.body, await readJson(request), "body") : undefined;
-      const result = await handler({ request, body: body as Infer<B>, query: query as Infer<Q>, params });
+      const result = await handler({ request, body: body as Infer<B>, query: query as Infer<Q>, params, learner });
       return result instanceof Response ? result : Response.json(result);
     } catch (error) {
       return errorResponse(error);

@@ -1,4 +1,5 @@
 import { getConfig } from "../config/runtime-config";
+import { getStore } from "../store/database";
 import { AppError } from "../errors/app-error";
 import { KernelPool } from "./kernel-pool";
 import { DEFAULT_LIMITS, type RunLimits } from "./run-cell";
@@ -18,7 +19,7 @@ export function getKernelPool(): KernelPool {
     token: config.jupyter.token,
     runDir: config.runDir,
     learnersRoot: config.jupyter.rootDir,
-    kernelEnv: () => ({ MLFLOW_TRACKING_URI: config.mlflow.url }),
+    kernelEnv: async (learnerId) => ({ MLFLOW_TRACKING_URI: config.mlflow.url, ...(await learnerWorkspaceEnv(learnerId)) }),
   });
   return holder.pool;
 }
@@ -26,4 +27,13 @@ export function getKernelPool(): KernelPool {
 export function cellLimits(): RunLimits {
   const config = getConfig();
   return { ...DEFAULT_LIMITS, timeLimitMs: config.cells.timeLimitSeconds * 1000, outputCapBytes: config.cells.outputCapBytes };
+}
+
+/** In classroom mode, a learner's MLflow calls go to their own workspace. */
+export async function learnerWorkspaceEnv(learnerId: string): Promise<Record<string, string>> {
+  const config = getConfig();
+  if (config.mode !== "classroom") return {};
+  const db = await getStore(config.dataDir);
+  const row = await db.selectFrom("learners").select("workspace").where("id", "=", learnerId).executeTakeFirst();
+  return row?.workspace ? { MLFLOW_WORKSPACE: row.workspace } : {};
 }

@@ -13,7 +13,7 @@ export type KernelPoolOptions = {
   /** The Jupyter server's root; each learner works in <root>/<learner id>. */
   learnersRoot: string;
   /** Environment every learner's kernel gets (e.g. MLFLOW_TRACKING_URI). */
-  kernelEnv: (learnerId: string) => Record<string, string>;
+  kernelEnv: (learnerId: string) => Record<string, string> | Promise<Record<string, string>>;
 };
 
 export type LearnerKernel = {
@@ -88,7 +88,7 @@ export class KernelPool {
   /** Runs the preamble if the kernel lost its state since the last run. */
   async prepare(kernel: LearnerKernel): Promise<void> {
     if (!kernel.needsPreamble) return;
-    const future = kernel.connection.requestExecute({ code: this.preamble(kernel.learnerId), silent: true, store_history: false });
+    const future = kernel.connection.requestExecute({ code: await this.preamble(kernel.learnerId), silent: true, store_history: false });
     const reply = await future.done;
     if (reply.content.status !== "ok") {
       throw new AppError("jupyter_unreachable", "The Python kernel could not be prepared for this course (its start-up code failed).");
@@ -126,10 +126,10 @@ export class KernelPool {
     }
   }
 
-  private preamble(learnerId: string): string {
+  private async preamble(learnerId: string): Promise<string> {
     const workdir = path.join(this.options.learnersRoot, learnerId);
     fs.mkdirSync(workdir, { recursive: true });
-    const env = this.options.kernelEnv(learnerId);
+    const env = await this.options.kernelEnv(learnerId);
     return [
       "import os as _course_os",
       `_course_os.makedirs(${JSON.stringify(workdir)}, exist_ok=True)`,

@@ -8,14 +8,17 @@ import type { ModelServerStatus } from "./model-server-manager";
 export type ServerView = (ModelServerStatus & { exists: true }) | { exists: false; defaultPort: number; portRange: { min: number; max: number } };
 
 export function modelServerStatus(learner: Learner): ServerView {
-  const status = getModelServers().status(learner.id);
-  const { modelServers } = getConfig();
-  return status ? { exists: true, ...status } : { exists: false, defaultPort: modelServers.defaultPort, portRange: modelServers.portRange };
+  const servers = getModelServers();
+  const status = servers.status(learner.id);
+  const { modelServers, mode } = getConfig();
+  // In a class every learner gets a port of their own to suggest.
+  const defaultPort = mode === "classroom" ? (servers.unusedPort() ?? modelServers.defaultPort) : modelServers.defaultPort;
+  return status ? { exists: true, ...status } : { exists: false, defaultPort, portRange: modelServers.portRange };
 }
 
 export async function startModelServer(learner: Learner, modelUri: string, port: number): Promise<ServerView> {
   fs.mkdirSync(`${getConfig().jupyter.rootDir}/${learner.id}`, { recursive: true });
-  const status = await getModelServers().start(learner.id, modelUri, port);
+  const status = await getModelServers().start(learner.id, modelUri, port, learner.workspace ? { MLFLOW_WORKSPACE: learner.workspace } : {});
   return { exists: true, ...status };
 }
 

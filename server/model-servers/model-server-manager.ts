@@ -64,6 +64,13 @@ export class ModelServerManager {
     return entry?.state === "ready" ? entry.url : null;
   }
 
+  /** The lowest port of the range no learner's server holds. */
+  unusedPort(): number | null {
+    const used = new Set([...this.servers.values()].filter((entry) => entry.state === "starting" || entry.state === "ready").map((entry) => entry.port));
+    for (let port = this.options.portRange.min; port <= this.options.portRange.max; port++) if (!used.has(port)) return port;
+    return null;
+  }
+
   touch(learnerId: string) {
     const entry = this.servers.get(learnerId);
     if (entry) entry.lastUsed = Date.now();

@@ -18,7 +18,8 @@ export async function recordAttempt(db: Store, learnerId: string, report: Exerci
         status: report.status,
         counted: report.status === "error" ? 0 : 1,
         started_at: report.startedAt,
-        duration_ms: report.durationMs,
+        // Whole milliseconds: PostgreSQL's integer column refuses fractions that SQLite would keep.
+        duration_ms: Math.round(report.durationMs),
         graded_run_id: report.gradedRun?.runId ?? null,
       })
       .execute();

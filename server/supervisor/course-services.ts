@@ -22,12 +22,15 @@ export function mlflowServiceSpec(config: CourseConfig, baseEnv: Env = process.e
       "--host", "127.0.0.1",
       "--port", String(config.mlflow.port),
       "--workers", String(config.mlflow.workers),
+      // Classroom mode: one private workspace per learner.
+      ...(config.mode === "classroom" ? ["--enable-workspaces"] : []),
     ],
     cwd: config.dataDir,
     env: {
       ...pythonEnv(config, baseEnv),
       // The job runner serves GenAI features the course does not use; it costs a process.
       MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "false",
+      ...(config.mode === "classroom" ? { MLFLOW_ENABLE_WORKSPACES: "true" } : {}),
     },
     probe: async () => (await probeMlflow(`http://127.0.0.1:${config.mlflow.port}`)).ok,
     // The first start on a new data folder creates the database schema.

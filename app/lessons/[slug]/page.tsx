@@ -11,7 +11,7 @@ import { Markdown } from "@/components/lesson/markdown";
 import { RequestPlayground } from "@/components/serving/request-playground";
 import { ServePanel } from "@/components/serving/serve-panel";
 import { getConfig } from "@/server/config/runtime-config";
-import { currentLearner } from "@/server/identity/current-learner";
+import { requireLearnerPage } from "../../page-viewer";
 import type { CellEvent } from "@/server/kernels/cell-events";
 import { findLesson, listLessons } from "@/server/lessons/lesson-catalog";
 import { getStore } from "@/server/store/database";
@@ -34,7 +34,7 @@ export default async function LessonPage({ params }: Params) {
   const position = lessons.findIndex((candidate) => candidate.frontMatter.slug === slug);
   if (position < 0) notFound();
   const lesson = lessons[position];
-  const learner = await currentLearner();
+  const learner = await requireLearnerPage();
   const db = await getStore(config.dataDir);
   const [savedCode, savedOutputs, completed] = await Promise.all([
     readSavedCode(db, learner.id, slug),

@@ -1,5 +1,4 @@
-import { getConfig } from "@/server/config/runtime-config";
-import { forwardToMlflow } from "@/server/mlflow-proxy/forward-to-mlflow";
+import { proxyToMlflow } from "@/server/mlflow-proxy/proxy-request";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -8,7 +7,7 @@ async function proxy(request: Request): Promise<Response> {
   const { pathname } = new URL(request.url);
   // The UI loads its assets relative to the page, so it must be opened as /mlflow/.
   if (pathname === "/mlflow") return new Response(null, { status: 308, headers: { location: "/mlflow/" } });
-  return forwardToMlflow(request, pathname.slice("/mlflow".length), { mlflowUrl: getConfig().mlflow.url });
+  return proxyToMlflow(request, pathname.slice("/mlflow".length));
 }
 
 export { proxy as GET, proxy as POST, proxy as PUT, proxy as PATCH, proxy as DELETE, proxy as HEAD, proxy as OPTIONS };

@@ -1,13 +1,12 @@
 import { handleRoute } from "@/server/http/handle-route";
-import { currentLearner } from "@/server/identity/current-learner";
 import { runCellSchema } from "@/server/lessons/cell-schemas";
 import { streamCellRun } from "@/server/kernels/stream-cell-run";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = handleRoute({ body: runCellSchema }, async ({ request, body }) => {
-  const stream = await streamCellRun(await currentLearner(request), body);
+export const POST = handleRoute({ body: runCellSchema }, async ({ learner, body }) => {
+  const stream = await streamCellRun(learner, body);
   return new Response(stream, {
     headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
   });

@@ -1,0 +1,10 @@
+import { classOverview, rotateCode } from "@/server/classroom/class-roster";
+import { classActionSchema } from "@/server/classroom/instructor-schemas";
+import { handleRoute } from "@/server/http/handle-route";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = handleRoute({ auth: "instructor" }, async () => classOverview());
+
+export const POST = handleRoute({ auth: "instructor", body: classActionSchema }, async () => rotateCode());

@@ -1,0 +1,19 @@
+import { learnerRejoinLink, removeLearner, renameLearner, resetLearner } from "@/server/classroom/class-roster";
+import { learnerActionSchema } from "@/server/classroom/instructor-schemas";
+import { handleRoute } from "@/server/http/handle-route";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = handleRoute<typeof learnerActionSchema, undefined, { learner: string }>({ auth: "instructor", body: learnerActionSchema }, async ({ request, body, params }) => {
+  switch (body.action) {
+    case "reset":
+      return resetLearner(params.learner);
+    case "remove":
+      return removeLearner(params.learner);
+    case "rename":
+      return renameLearner(params.learner, body.displayName);
+    case "rejoin-link":
+      return learnerRejoinLink(params.learner, new URL(request.url).origin);
+  }
+});

@@ -1,0 +1,11 @@
+import { handleRoute } from "@/server/http/handle-route";
+import { signInInstructor } from "@/server/identity/class-sessions";
+import { instructorSignInSchema } from "@/server/identity/session-schemas";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = handleRoute({ auth: "public", body: instructorSignInSchema }, async ({ request, body }) => {
+  const { body: payload, setCookie } = await signInInstructor(request, body.password);
+  return Response.json(payload, { headers: { "set-cookie": setCookie } });
+});

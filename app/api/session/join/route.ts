@@ -1,0 +1,11 @@
+import { handleRoute } from "@/server/http/handle-route";
+import { joinClass } from "@/server/identity/class-sessions";
+import { joinSchema } from "@/server/identity/session-schemas";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = handleRoute({ auth: "public", body: joinSchema }, async ({ request, body }) => {
+  const { body: payload, setCookie } = await joinClass(request, body);
+  return Response.json(payload, { headers: { "set-cookie": setCookie } });
+});

@@ -1,0 +1,96 @@
+import crypto from "node:crypto";
+import { getConfig } from "../config/runtime-config";
+import { AppError } from "../errors/app-error";
+import { RateLimiter } from "../grading/rate-limit";
+import { getStore } from "../store/database";
+import { ensureLearner } from "../store/learners";
+import { createSession, revokeSession } from "../store/sessions";
+import { checkInstructorPassword, classCode } from "./class-settings";
+import { currentViewer } from "./current-learner";
+import { signed, sessionSecret, unsign } from "./secrets";
+import { clearedSessionCookie, isHttps, sessionCookie } from "./session-cookie";
+import { createWorkspace, workspaceName } from "./workspaces";
+
+type Holder = { guesses?: RateLimiter };
+const holder = ((globalThis as { __courseSessions?: Holder }).__courseSessions ??= {});
+// Class codes and the instructor password are short: limit guesses per client address.
+const guesses = (holder.guesses ??= new RateLimiter("sign-in attempt", 10, 60_000));
+
+export type SessionResult = { body: Record<string, unknown>; setCookie: string };
+
+function clientAddress(request: Request): string {
+  return request.headers.get("x-forwarded-for")?.split(",")[0].trim() || request.headers.get("x-real-ip") || "local";
+}
+
+function requireClassroom() {
+  if (getConfig().mode !== "classroom") throw new AppError("not_found", "This course runs in solo mode: there is no class to join. Start it with COURSE_MODE=classroom for a class.");
+}
+
+function sameCode(given: string, expected: string): boolean {
+  const a = Buffer.from(given.trim().toUpperCase());
+  const b = Buffer.from(expected);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
+/** A learner joins with the class code and a display name, and gets a private MLflow workspace. */
+export async function joinClass(request: Request, input: { classCode: string; displayName: string }): Promise<SessionResult> {
+  requireClassroom();
+  const config = getConfig();
+  const db = await getStore(config.dataDir);
+  return guesses.run(`join:${clientAddress(request)}`, async () => {
+    if (!sameCode(input.classCode, await classCode(db))) throw new AppError("forbidden", "That class code is not right. Check it with your instructor (it may have been changed).");
+    const learnerId = crypto.randomBytes(5).toString("hex");
+    const workspace = workspaceName(learnerId);
+    await createWorkspace(config.mlflow.url, workspace);
+    await ensureLearner(db, learnerId, input.displayName.trim());
+    await db.updateTable("learners").set({ workspace }).where("id", "=", learnerId).execute();
+    const session = await createSession(db, "learner", learnerId, config.classroom.sessionHours);
+    return {
+      body: { learner: { id: learnerId, displayName: input.displayName.trim() } },
+      setCookie: sessionCookie(config.dataDir, session.id, config.classroom.sessionHours * 3600, isHttps(request)),
+    };
+  });
+}
+
+export async function signInInstructor(request: Request, password: string): Promise<SessionResult> {
+  requireClassroom();
+  const config = getConfig();
+  const db = await getStore(config.dataDir);
+  return guesses.run(`instructor:${clientAddress(request)}`, async () => {
+    if (!(await checkInstructorPassword(db, password))) throw new AppError("forbidden", "That is not the instructor password.");
+    const session = await createSession(db, "instructor", null, config.classroom.sessionHours);
+    return { body: { role: "instructor" }, setCookie: sessionCookie(config.dataDir, session.id, config.classroom.sessionHours * 3600, isHttps(request)) };
+  });
+}
+
+export async function signOut(request: Request): Promise<SessionResult> {
+  const config = getConfig();
+  const viewer = await currentViewer(request.headers.get("cookie"));
+  if (viewer?.sessionId) await revokeSession(await getStore(config.dataDir), viewer.sessionId);
+  return { body: { signedOut: true }, setCookie: clearedSessionCookie(isHttps(request)) };
+}
+
+const REJOIN_HOURS = 24;
+
+/** A link the instructor hands a learner who lost their session (another browser, cleared cookies). */
+export function rejoinLink(origin: string, learnerId: string): string {
+  const expires = Date.now() + REJOIN_HOURS * 3_600_000;
+  const token = signed(sessionSecret(getConfig().dataDir), `rejoin:${learnerId}:${expires}`);
+  return `${origin}/join/rejoin?token=${encodeURIComponent(token)}`;
+}
+
+/** Turns a re-join token into a session for its learner. */
+export async function redeemRejoin(request: Request, token: string): Promise<SessionResult> {
+  requireClassroom();
+  const config = getConfig();
+  const value = unsign(sessionSecret(config.dataDir), token);
+  const [kind, learnerId, expires] = value?.split(":") ?? [];
+  if (kind !== "rejoin" || !learnerId || !(Number(expires) > Date.now())) {
+    throw new AppError("forbidden", "This re-join link is not valid or has expired; ask your instructor for a new one.");
+  }
+  const db = await getStore(config.dataDir);
+  const learner = await db.selectFrom("learners").select("id").where("id", "=", learnerId).where("removed_at", "is", null).executeTakeFirst();
+  if (!learner) throw new AppError("forbidden", "This learner is no longer in the class.");
+  const session = await createSession(db, "learner", learnerId, config.classroom.sessionHours);
+  return { body: { learner: { id: learnerId } }, setCookie: sessionCookie(config.dataDir, session.id, config.classroom.sessionHours * 3600, isHttps(request)) };
+}

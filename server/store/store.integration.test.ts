@@ -1,0 +1,379 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "kysely";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CheckResult, ExerciseReport, ReportStatus } from "@/grader/report";
+import { completedExercises, countedAttempts, recordAttempt } from "./attempts";
+import { forgetCode, readSavedCode, readSavedOutputs, recordCellRun, saveCode, saveOutputs } from "./cells";
+import { getStore, openStore, type OpenedStore, type Store, type StoreTarget } from "./database";
+import { ensureLearner, lastLesson, rememberLesson } from "./learners";
+import { migrations } from "./migrations";
+import { createSession, findLiveSession, revokeLearnerSessions, revokeSession } from "./sessions";
+import { readSetting, writeSetting } from "./settings";
+
+/**
+ * The progress store against both of its databases: a SQLite file in a
+ * temporary folder, and a real PostgreSQL (TEST_DATABASE_URL, which `npm test`
+ * sets after starting a throwaway cluster; see scripts/testing/postgres.mjs).
+ * Each suite gets a fresh database, so the migrations run from scratch. The
+ * expectations are exact (`toStrictEqual`): both dialects must return the same
+ * JS values, not merely similar ones.
+ */
+
+const ALL_MIGRATIONS = Object.keys(migrations);
+const TABLES = ["learners", "settings", "sessions", "cell_code", "cell_outputs", "cell_runs", "attempts", "check_results", "exercise_completions"] as const;
+
+const NO_POSTGRES =
+  "TEST_DATABASE_URL is not set, so the progress store cannot be tested on PostgreSQL. Run these tests through `npm test` " +
+  "(or `npm test -- integration`), which installs PostgreSQL if needed, starts a throwaway cluster and sets it; " +
+  "if it did and this still fails, see the PostgreSQL error printed before the integration stage.";
+
+/** A place for one fresh store: `create()` makes an empty database, `dispose()` deletes it. */
+type Backend = { name: string; create(): Promise<StoreTarget>; dispose(): Promise<void> };
+
+function sqliteBackend(): Backend {
+  let dir: string | undefined;
+  return {
+    name: "SQLite",
+    async create() {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "course-store-"));
+      return { dialect: "sqlite", file: path.join(dir, "course.db") };
+    },
+    async dispose() {
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function postgresBackend(): Backend {
+  const databases: string[] = [];
+  let admin: pg.Client | undefined;
+  let baseUrl: string | undefined;
+  return {
+    name: "PostgreSQL",
+    async create() {
+      baseUrl = process.env.TEST_DATABASE_URL;
+      if (!baseUrl) throw new Error(NO_POSTGRES);
+      if (!admin) {
+        admin = new pg.Client({ connectionString: baseUrl });
+        await admin.connect();
+      }
+      // A database of its own for each run: the migrations start from nothing, and nothing is left behind.
+      const name = `store_test_${randomBytes(6).toString("hex")}`;
+      await admin.query(`create database ${name}`);
+      databases.push(name);
+      const url = new URL(baseUrl);
+      url.pathname = `/${name}`;
+      return { dialect: "postgres", url: url.toString() };
+    },
+    async dispose() {
+      for (const name of databases.splice(0)) await admin?.query(`drop database if exists ${name}`);
+      await admin?.end();
+      admin = undefined;
+    },
+  };
+}
+
+function report(exercise: string, status: ReportStatus, startedAt: string, checks: CheckResult[] = [], runId?: string): ExerciseReport {
+  return {
+    exercise,
+    learner: "ignored-by-the-store",
+    startedAt,
+    durationMs: 1234,
+    status,
+    checks,
+    ...(runId ? { gradedRun: { runId, link: `/mlflow/#/runs/${runId}` } } : {}),
+  };
+}
+
+const check = (id: string, status: CheckResult["status"], message = `${id} is ${status}`): CheckResult => ({ id, title: `Check ${id}`, status, message });
+
+function storeSuite(backend: Backend) {
+  describe(`progress store on ${backend.name}`, () => {
+    let target: StoreTarget;
+    let opened: OpenedStore;
+    let db: Store;
+
+    beforeAll(async () => {
+      target = await backend.create();
+      opened = await openStore(target);
+      db = opened.db;
+    });
+    afterAll(async () => {
+      await db?.destroy();
+      await backend.dispose();
+    });
+
+    it("applies every migration, in order, on first open", async () => {
+      expect(opened.dialect).toBe(target.dialect);
+      expect(opened.migrated).toStrictEqual(ALL_MIGRATIONS);
+      for (const table of TABLES) {
+        const row = await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .executeTakeFirstOrThrow();
+        expect(row.n, table).toBe(0);
+      }
+    });
+
+    it("runs no migration when opened again (migrations are idempotent)", async () => {
+      const again = await openStore(target);
+      try {
+        expect(again.migrated).toStrictEqual([]);
+        const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(again.db);
+        expect(applied.rows.map((row) => row.name)).toStrictEqual(ALL_MIGRATIONS);
+      } finally {
+        await again.db.destroy();
+      }
+    });
+
+    it("saves, overwrites, reads and forgets a learner's code", async () => {
+      await saveCode(db, "code-a", "tracking", "cell-1", "print(1)");
+      await saveCode(db, "code-a", "tracking", "cell-2", "x = 'héllo ✓'\n");
+      await saveCode(db, "code-a", "tracking", "cell-1", "print(2)");
+      await saveCode(db, "code-a", "registry", "cell-1", "other lesson");
+      await saveCode(db, "code-b", "tracking", "cell-1", "other learner");
+      expect(await readSavedCode(db, "code-a", "tracking")).toStrictEqual({ "cell-1": "print(2)", "cell-2": "x = 'héllo ✓'\n" });
+
+      await forgetCode(db, "code-a", "tracking", "cell-1");
+      expect(await readSavedCode(db, "code-a", "tracking")).toStrictEqual({ "cell-2": "x = 'héllo ✓'\n" });
+      expect(await readSavedCode(db, "code-b", "tracking")).toStrictEqual({ "cell-1": "other learner" });
+      expect(await readSavedCode(db, "nobody", "tracking")).toStrictEqual({});
+    });
+
+    it("saves and reads a cell's outputs, execution count and status", async () => {
+      const outputs = [{ type: "stream", name: "stdout", text: "42\n" }, { type: "html", html: "<b>ok</b>", nested: { list: [1, 2.5, null, true] } }];
+      await saveOutputs(db, "out-a", "tracking", "cell-1", { outputs, executionCount: 3, status: "ok" });
+      await saveOutputs(db, "out-a", "tracking", "cell-2", { outputs: [], executionCount: null, status: "error" });
+      expect(await readSavedOutputs(db, "out-a", "tracking")).toStrictEqual({
+        "cell-1": { outputs, executionCount: 3, status: "ok" },
+        "cell-2": { outputs: [], executionCount: null, status: "error" },
+      });
+      await saveOutputs(db, "out-a", "tracking", "cell-1", { outputs: [{ type: "stream", text: "again" }], executionCount: 4, status: "ok" });
+      expect((await readSavedOutputs(db, "out-a", "tracking"))["cell-1"]).toStrictEqual({ outputs: [{ type: "stream", text: "again" }], executionCount: 4, status: "ok" });
+    });
+
+    it("records cell runs with numbered ids and whole-millisecond durations", async () => {
+      const startedAt = new Date("2026-05-20T10:00:00.000Z");
+      await recordCellRun(db, { learnerId: "runs-a", lessonSlug: "tracking", cellId: "cell-1", status: "ok", durationMs: 12.6, startedAt });
+      await recordCellRun(db, { learnerId: "runs-a", lessonSlug: "tracking", cellId: "cell-2", status: "error", durationMs: 3000, startedAt });
+      const rows = await db.selectFrom("cell_runs").selectAll().where("learner_id", "=", "runs-a").orderBy("id").execute();
+      expect(rows.map(({ id: _id, ...rest }) => rest)).toStrictEqual([
+        { learner_id: "runs-a", lesson_slug: "tracking", cell_id: "cell-1", status: "ok", duration_ms: 13, started_at: "2026-05-20T10:00:00.000Z" },
+        { learner_id: "runs-a", lesson_slug: "tracking", cell_id: "cell-2", status: "error", duration_ms: 3000, started_at: "2026-05-20T10:00:00.000Z" },
+      ]);
+      expect(rows.map((row) => typeof row.id)).toStrictEqual(["number", "number"]);
+      expect(rows[1].id).toBeGreaterThan(rows[0].id);
+    });
+
+    it("stores an attempt with its checks in order and the graded run", async () => {
+      const checks = [check("experiment", "passed"), check("param-num-trees", "failed", "param `num_trees` missing"), check("model", "skipped")];
+      const id = await recordAttempt(db, "att-a", report("tracking-exercise", "failed", "2026-05-20T10:00:00.000Z", checks, "run-123"));
+      const attempt = await db.selectFrom("attempts").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+      expect(attempt).toStrictEqual({
+        id,
+        learner_id: "att-a",
+        exercise: "tracking-exercise",
+        status: "failed",
+        counted: 1,
+        started_at: "2026-05-20T10:00:00.000Z",
+        duration_ms: 1234,
+        graded_run_id: "run-123",
+      });
+      const stored = await db.selectFrom("check_results").selectAll().where("attempt_id", "=", id).orderBy("position").execute();
+      expect(stored).toStrictEqual(
+        checks.map((c, position) => ({ attempt_id: id, position, check_id: c.id, title: c.title, status: c.status, message: c.message })),
+      );
+      // A report without checks (e.g. the platform failed before any ran) is stored too,
+      // and a fractional duration is stored in whole milliseconds (PostgreSQL's integer refuses 12.5).
+      const bare = await recordAttempt(db, "att-a", { ...report("model-registry", "error", "2026-05-20T10:01:00.000Z"), durationMs: 12.5 });
+      expect(await db.selectFrom("check_results").selectAll().where("attempt_id", "=", bare).execute()).toStrictEqual([]);
+      expect(await db.selectFrom("attempts").select(["graded_run_id", "duration_ms", "counted"]).where("id", "=", bare).executeTakeFirstOrThrow()).toStrictEqual({
+        graded_run_id: null,
+        duration_ms: 13,
+        counted: 0,
+      });
+    });
+
+    it("counts failed and passed attempts but never platform errors", async () => {
+      await recordAttempt(db, "count-a", report("tracking-exercise", "failed", "2026-05-20T10:00:00.000Z", [check("x", "failed")]));
+      await recordAttempt(db, "count-a", report("tracking-exercise", "error", "2026-05-20T10:01:00.000Z", [check("x", "error", "MLflow is unreachable")]));
+      await recordAttempt(db, "count-a", report("tracking-exercise", "error", "2026-05-20T10:02:00.000Z"));
+      await recordAttempt(db, "count-a", report("tracking-exercise", "passed", "2026-05-20T10:03:00.000Z", [check("x", "passed")]));
+      await recordAttempt(db, "count-a", report("model-registry", "failed", "2026-05-20T10:04:00.000Z"));
+
+      const counted = await countedAttempts(db, "count-a", "tracking-exercise");
+      expect(counted).toBe(2);
+      expect(typeof counted).toBe("number");
+      expect(await countedAttempts(db, "count-a", "model-registry")).toBe(1);
+      expect(await countedAttempts(db, "count-a", "model-serving")).toBe(0);
+      expect(await countedAttempts(db, "nobody", "tracking-exercise")).toBe(0);
+
+      const rows = await db.selectFrom("attempts").select(["status", "counted"]).where("learner_id", "=", "count-a").orderBy("started_at").execute();
+      expect(rows).toStrictEqual([
+        { status: "failed", counted: 1 },
+        { status: "error", counted: 0 },
+        { status: "error", counted: 0 },
+        { status: "passed", counted: 1 },
+        { status: "failed", counted: 1 },
+      ]);
+    });
+
+    it("marks an exercise complete on its first pass and keeps that time", async () => {
+      await recordAttempt(db, "done-a", report("tracking-example", "failed", "2026-05-20T09:00:00.000Z"));
+      expect(await completedExercises(db, "done-a")).toStrictEqual(new Set());
+      await recordAttempt(db, "done-a", report("tracking-example", "passed", "2026-05-20T10:00:00.000Z"));
+      await recordAttempt(db, "done-a", report("tracking-example", "passed", "2026-05-20T11:00:00.000Z"));
+      await recordAttempt(db, "done-a", report("model-registry", "error", "2026-05-20T11:30:00.000Z"));
+      await recordAttempt(db, "done-b", report("model-registry", "passed", "2026-05-20T12:00:00.000Z"));
+
+      expect(await completedExercises(db, "done-a")).toStrictEqual(new Set(["tracking-example"]));
+      expect(await completedExercises(db, "done-b")).toStrictEqual(new Set(["model-registry"]));
+      const completions = await db.selectFrom("exercise_completions").selectAll().where("learner_id", "=", "done-a").execute();
+      expect(completions).toStrictEqual([{ learner_id: "done-a", exercise: "tracking-example", first_passed_at: "2026-05-20T10:00:00.000Z" }]);
+    });
+
+    it("creates a learner once, keeps their name, and remembers where they left off", async () => {
+      await ensureLearner(db, "ada", "Ada");
+      const first = await db.selectFrom("learners").selectAll().where("id", "=", "ada").executeTakeFirstOrThrow();
+      expect(first).toStrictEqual({
+        id: "ada",
+        display_name: "Ada",
+        created_at: first.created_at,
+        last_seen_at: first.created_at,
+        last_lesson: null,
+        workspace: null,
+        removed_at: null,
+      });
+      expect(await lastLesson(db, "ada")).toBeNull();
+
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await ensureLearner(db, "ada", "Somebody Else");
+      const again = await db.selectFrom("learners").selectAll().where("id", "=", "ada").executeTakeFirstOrThrow();
+      expect(again.display_name).toBe("Ada");
+      expect(again.created_at).toBe(first.created_at);
+      expect(again.last_seen_at > first.last_seen_at).toBe(true);
+
+      await rememberLesson(db, "ada", "model-registry");
+      expect(await lastLesson(db, "ada")).toBe("model-registry");
+      await rememberLesson(db, "ada", "tracking");
+      expect(await lastLesson(db, "ada")).toBe("tracking");
+      expect(await lastLesson(db, "nobody")).toBeNull();
+      // Remembering a lesson for a learner who was never created changes nothing.
+      await rememberLesson(db, "nobody", "tracking");
+      expect(await lastLesson(db, "nobody")).toBeNull();
+    });
+
+    it("keeps classroom settings and sessions", async () => {
+      expect(await readSetting(db, "class_code")).toBeNull();
+      await writeSetting(db, "class_code", "ABC123");
+      await writeSetting(db, "class_code", "XYZ789");
+      expect(await readSetting(db, "class_code")).toBe("XYZ789");
+
+      await ensureLearner(db, "sess-a", "Grace");
+      const session = await createSession(db, "learner", "sess-a", 12);
+      expect(await findLiveSession(db, session.id)).toStrictEqual(session);
+      const instructor = await createSession(db, "instructor", null, 12);
+      expect((await findLiveSession(db, instructor.id))?.learnerId).toBeNull();
+      const expired = await createSession(db, "learner", "sess-a", -1);
+      expect(await findLiveSession(db, expired.id)).toBeNull();
+      await revokeSession(db, instructor.id);
+      expect(await findLiveSession(db, instructor.id)).toBeNull();
+      await revokeLearnerSessions(db, "sess-a");
+      expect(await findLiveSession(db, session.id)).toBeNull();
+    });
+
+    it("takes many writes at once without losing or duplicating any", async () => {
+      const n = 40;
+      const statuses: ReportStatus[] = ["failed", "error", "passed", "failed"];
+      const at = (i: number) => new Date(Date.UTC(2026, 4, 20, 12, 0, i)).toISOString();
+      await Promise.all([
+        ...Array.from({ length: n }, (_, i) =>
+          recordAttempt(db, "busy", report("tracking-exercise", statuses[i % statuses.length], at(i), [check("a", "passed"), check("b", "failed")])),
+        ),
+        ...Array.from({ length: n }, (_, i) => saveCode(db, "busy", "tracking", `cell-${i}`, `print(${i})`)),
+        ...Array.from({ length: n }, (_, i) => saveCode(db, "busy", "tracking", "shared-cell", `version ${i}`)),
+        ...Array.from({ length: n }, (_, i) =>
+          recordCellRun(db, { learnerId: "busy", lessonSlug: "tracking", cellId: `cell-${i}`, status: "ok", durationMs: i, startedAt: new Date() }),
+        ),
+        ...Array.from({ length: n }, () => ensureLearner(db, "busy", "Busy Learner")),
+      ]);
+
+      const errors = Array.from({ length: n }, (_, i) => statuses[i % statuses.length]).filter((status) => status === "error").length;
+      expect(await countedAttempts(db, "busy", "tracking-exercise")).toBe(n - errors);
+      const attempts = await db.selectFrom("attempts").select("id").where("learner_id", "=", "busy").execute();
+      expect(new Set(attempts.map((row) => row.id)).size).toBe(n);
+      const checkRows = await db
+        .selectFrom("check_results")
+        .innerJoin("attempts", "attempts.id", "check_results.attempt_id")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("attempts.learner_id", "=", "busy")
+        .executeTakeFirstOrThrow();
+      expect(checkRows.n).toBe(2 * n);
+      expect(await completedExercises(db, "busy")).toStrictEqual(new Set(["tracking-exercise"]));
+      const completion = await db.selectFrom("exercise_completions").selectAll().where("learner_id", "=", "busy").execute();
+      expect(completion).toHaveLength(1);
+
+      const code = await readSavedCode(db, "busy", "tracking");
+      expect(Object.keys(code)).toHaveLength(n + 1);
+      expect(code["cell-7"]).toBe("print(7)");
+      expect(code["shared-cell"]).toMatch(/^version \d+$/);
+
+      const runs = await db.selectFrom("cell_runs").select("id").where("learner_id", "=", "busy").execute();
+      expect(new Set(runs.map((row) => row.id)).size).toBe(n);
+      expect(await db.selectFrom("learners").selectAll().where("id", "=", "busy").execute()).toHaveLength(1);
+    });
+
+    it("is what getStore opens for the same settings, once per process", async () => {
+      const holder = (globalThis as { __courseStore?: { store?: Promise<Store>; file?: string } }).__courseStore;
+      // SQLite: the data folder (an empty DATABASE_URL is no URL); PostgreSQL: the URL.
+      const [dataDir, url] = target.dialect === "sqlite" ? [path.dirname(target.file), ""] : [path.join(os.tmpdir(), "unused-data-dir"), target.url];
+      const store = getStore(dataDir, url);
+      try {
+        expect(getStore(dataDir, url)).toBe(store);
+        expect(await lastLesson(await store, "ada")).toBe("tracking");
+      } finally {
+        await (await store).destroy();
+        if (holder) holder.store = holder.file = undefined;
+      }
+    });
+  });
+}
+
+storeSuite(sqliteBackend());
+
+if (process.env.TEST_DATABASE_URL) {
+  storeSuite(postgresBackend());
+  severalInstances();
+} else {
+  // Not a skip: without a PostgreSQL the store is only half tested, and that is a failure.
+  describe("progress store on PostgreSQL", () => {
+    it("has a PostgreSQL to test against (TEST_DATABASE_URL)", () => {
+      throw new Error(NO_POSTGRES);
+    });
+  });
+}
+
+/** Several app instances behind a load balancer share one PostgreSQL. */
+function severalInstances() {
+  describe("progress store on PostgreSQL, several app instances", () => {
+    const backend = postgresBackend();
+    afterAll(() => backend.dispose());
+
+    it("starting together on an empty database, they apply each migration exactly once", async () => {
+      const target = await backend.create();
+      const instances = await Promise.all([openStore(target), openStore(target), openStore(target)]);
+      try {
+        expect(instances.flatMap((instance) => instance.migrated).sort()).toStrictEqual([...ALL_MIGRATIONS].sort());
+        // Each instance writes; all see every write.
+        await Promise.all(instances.map((instance, i) => saveCode(instance.db, "multi", "tracking", `cell-${i}`, `instance ${i}`)));
+        for (const instance of instances) expect(Object.keys(await readSavedCode(instance.db, "multi", "tracking"))).toHaveLength(instances.length);
+      } finally {
+        await Promise.all(instances.map((instance) => instance.db.destroy()));
+      }
+    });
+  });
+}
