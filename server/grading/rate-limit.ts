@@ -37,3 +37,32 @@ export class RateLimiter {
     }
   }
 }
+
+/**
+ * Limits failed attempts per key (wrong class codes or passwords), so a whole
+ * class joining from one address is never slowed down, while guessing is.
+ */
+export class FailureLimiter {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(
+    private readonly maxFailures: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async run<T>(key: string, attempt: () => Promise<T>): Promise<T> {
+    const recent = (this.failures.get(key) ?? []).filter((at) => this.now() - at < this.windowMs);
+    this.failures.set(key, recent);
+    if (recent.length >= this.maxFailures) {
+      const waitSeconds = Math.ceil((this.windowMs - (this.now() - recent[0])) / 1000);
+      throw new AppError("rate_limited", `Too many wrong attempts from here; wait ${waitSeconds} s before trying again.`, { retryAfterSeconds: waitSeconds });
+    }
+    try {
+      return await attempt();
+    } catch (error) {
+      if (error instanceof AppError && error.code === "forbidden") recent.push(this.now());
+      throw error;
+    }
+  }
+}

@@ -1,20 +1,20 @@
 import crypto from "node:crypto";
 import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
-import { RateLimiter } from "../grading/rate-limit";
+import { FailureLimiter } from "../grading/rate-limit";
 import { getStore } from "../store/database";
 import { ensureLearner } from "../store/learners";
 import { createSession, revokeSession } from "../store/sessions";
-import { checkInstructorPassword, classCode } from "./class-settings";
+import { checkInstructorPassword, classCode, ensureInstructorPassword } from "./class-settings";
 import { currentViewer } from "./current-learner";
 import { signed, sessionSecret, unsign } from "./secrets";
 import { clearedSessionCookie, isHttps, sessionCookie } from "./session-cookie";
 import { createWorkspace, workspaceName } from "./workspaces";
 
-type Holder = { guesses?: RateLimiter };
+type Holder = { guesses?: FailureLimiter };
 const holder = ((globalThis as { __courseSessions?: Holder }).__courseSessions ??= {});
 // Class codes and the instructor password are short: limit guesses per client address.
-const guesses = (holder.guesses ??= new RateLimiter("sign-in attempt", 10, 60_000));
+const guesses = (holder.guesses ??= new FailureLimiter(10, 60_000));
 
 export type SessionResult = { body: Record<string, unknown>; setCookie: string };
 
@@ -57,6 +57,8 @@ export async function signInInstructor(request: Request, password: string): Prom
   const config = getConfig();
   const db = await getStore(config.dataDir);
   return guesses.run(`instructor:${clientAddress(request)}`, async () => {
+    // Picks up COURSE_INSTRUCTOR_PASSWORD when it was set or changed since the last start.
+    if (config.classroom.instructorPassword) await ensureInstructorPassword(db, config);
     if (!(await checkInstructorPassword(db, password))) throw new AppError("forbidden", "That is not the instructor password.");
     const session = await createSession(db, "instructor", null, config.classroom.sessionHours);
     return { body: { role: "instructor" }, setCookie: sessionCookie(config.dataDir, session.id, config.classroom.sessionHours * 3600, isHttps(request)) };

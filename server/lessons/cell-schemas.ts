@@ -4,7 +4,11 @@ import { z } from "zod";
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be a lesson slug such as tracking-example");
 const cellId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be a cell id such as load-data");
 export const MAX_CODE_LENGTH = 100_000;
-const code = z.string().max(MAX_CODE_LENGTH, `must be at most ${MAX_CODE_LENGTH} characters`);
+const code = z
+  .string()
+  .max(MAX_CODE_LENGTH, `must be at most ${MAX_CODE_LENGTH} characters`)
+  // PostgreSQL text cannot hold NUL, and Python source has no use for it.
+  .refine((text) => !text.includes("\u0000"), "must not contain NUL characters");
 
 export const runCellSchema = z.object({ lesson: slug, cellId, code });
 export const saveCodeSchema = z.object({ lesson: slug, cellId, code });
