@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import "./globals.css";
+import { SignOutButton } from "@/components/classroom/sign-out-button";
+import { mlflowHomeFor } from "@/server/mlflow-proxy/ui-links";
+import { pageViewer } from "./page-viewer";
 import { Providers } from "./providers";
 
 export const metadata: Metadata = {
@@ -9,7 +12,11 @@ export const metadata: Metadata = {
   description: "Learn MLflow by doing it: tracking, registry, serving and Spark, against a real MLflow server.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const viewer = await pageViewer();
+  const learner = viewer?.role === "learner" ? viewer.learner : null;
+  // The MLflow UI opens in the learner's own workspace (classroom mode).
+  const mlflowHref = mlflowHomeFor(learner?.workspace);
   return (
     <html lang="en">
       <body className="min-h-screen">
@@ -21,9 +28,17 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/" className="text-lg font-semibold tracking-tight">
               MLflow Training
             </Link>
-            <a href="/mlflow/" className="text-sm text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
-              MLflow UI
-            </a>
+            {learner && (
+              <a href={mlflowHref} className="text-sm text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
+                MLflow UI
+              </a>
+            )}
+            {viewer?.sessionId && (
+              <span className="ml-auto flex items-center gap-3 text-sm text-slate-600 dark:text-slate-300">
+                <span data-testid="signed-in-as">{viewer.role === "instructor" ? "Instructor" : viewer.learner.displayName}</span>
+                <SignOutButton />
+              </span>
+            )}
           </nav>
         </header>
         <Providers>

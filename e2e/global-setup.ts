@@ -4,23 +4,25 @@ import os from "node:os";
 import path from "node:path";
 import { findFreePort } from "../server/net/free-port";
 
-/**
- * Starts the whole course exactly as `npm start` does (scripts/serve.ts), on
- * free ports in a temporary data folder, and stops it after the run, checking
- * that no process it started is left behind.
- */
-export default async function globalSetup() {
-  const projectRoot = path.resolve(import.meta.dirname, "..");
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mlflow-training-e2e-"));
+const projectRoot = path.resolve(import.meta.dirname, "..");
+export const E2E_INSTRUCTOR_PASSWORD = "e2e-instructor-password";
+
+type Stack = { url: string; mlflowUrl: string; dataDir: string; stop(): Promise<string[]> };
+
+/** Starts the course exactly as `npm start` does (scripts/serve.ts), on free ports in a temporary data folder. */
+async function startStack(name: string, extraEnv: Record<string, string>): Promise<Stack> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `mlflow-training-e2e-${name}-`));
   const port = await findFreePort();
+  const mlflowPort = await findFreePort();
   const env = {
     ...process.env,
     MLFLOW_TRACKING_URI: "",
     COURSE_DATA_DIR: dataDir,
     PORT: String(port),
-    MLFLOW_PORT: String(await findFreePort()),
+    MLFLOW_PORT: String(mlflowPort),
     JUPYTER_PORT: String(await findFreePort()),
     MLFLOW_WORKERS: "1",
+    ...extraEnv,
   };
   const server = spawn(process.execPath, [path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/serve.ts"], {
     cwd: projectRoot,
@@ -29,8 +31,8 @@ export default async function globalSetup() {
     detached: true,
   });
   let output = "";
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The course did not start within 180 s:\n${output}`)), 180_000);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The ${name} course did not start within 180 s:\n${output}`)), 180_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("COURSE_READY")) {
@@ -42,26 +44,44 @@ export default async function globalSetup() {
     server.stderr.on("data", onData);
     server.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`The course exited (code ${code}) before it was ready:\n${output}`));
+      reject(new Error(`The ${name} course exited (code ${code}) before it was ready:\n${output}`));
     });
   });
-  await ready;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    mlflowUrl: `http://127.0.0.1:${mlflowPort}`,
+    dataDir,
+    async stop() {
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      process.kill(server.pid!, "SIGINT");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+      const leftovers = processesMentioning(dataDir);
+      for (const pid of leftovers) process.kill(pid, "SIGKILL");
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      return leftovers.map((pid) => `${pid} (${name})`);
+    },
+  };
+}
 
-  process.env.E2E_BASE_URL = `http://127.0.0.1:${port}`;
-  process.env.E2E_DATA_DIR = dataDir;
-  process.env.E2E_MLFLOW_URL = `http://127.0.0.1:${env.MLFLOW_PORT}`;
-  process.env.E2E_SERVER_PID = String(server.pid);
+/**
+ * Two courses for the browser tests: a solo one (most specs) and a classroom
+ * one (e2e/classroom.spec.ts). Both are stopped after the run, and the run
+ * fails if any process they started is left behind.
+ */
+export default async function globalSetup() {
+  const [solo, classroom] = await Promise.all([
+    startStack("solo", {}),
+    startStack("classroom", { COURSE_MODE: "classroom", COURSE_INSTRUCTOR_PASSWORD: E2E_INSTRUCTOR_PASSWORD }),
+  ]);
+  process.env.E2E_BASE_URL = solo.url;
+  process.env.E2E_DATA_DIR = solo.dataDir;
+  process.env.E2E_MLFLOW_URL = solo.mlflowUrl;
+  process.env.E2E_CLASSROOM_URL = classroom.url;
+  process.env.E2E_CLASSROOM_MLFLOW_URL = classroom.mlflowUrl;
 
   return async () => {
-    const exited = new Promise((resolve) => server.once("exit", resolve));
-    process.kill(server.pid!, "SIGINT");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
-    const leftovers = processesMentioning(dataDir);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (leftovers.length) {
-      for (const pid of leftovers) process.kill(pid, "SIGKILL");
-      throw new Error(`Processes were left running after the course stopped: ${leftovers.join(", ")}`);
-    }
+    const leftovers = (await Promise.all([solo.stop(), classroom.stop()])).flat();
+    if (leftovers.length) throw new Error(`Processes were left running after the course stopped: ${leftovers.join(", ")}`);
   };
 }
 

@@ -1,0 +1,128 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { RosterLearner } from "@/server/classroom/class-roster";
+import { postJson } from "./post-json";
+
+type Overview = { classCode: string; learners: RosterLearner[] };
+
+async function fetchOverview(): Promise<Overview> {
+  const response = await fetch("/api/instructor/class", { cache: "no-store" });
+  if (!response.ok) throw new Error(`The course server answered ${response.status}.`);
+  return response.json();
+}
+
+/** Class code and learner list for the instructor. Polled: the list changes as learners join. */
+export function ClassManager() {
+  const client = useQueryClient();
+  const overview = useQuery({ queryKey: ["class"], queryFn: fetchOverview, refetchInterval: 3000 });
+  const [notice, setNotice] = useState("");
+  const refresh = () => client.invalidateQueries({ queryKey: ["class"] });
+  const rotate = useMutation({ mutationFn: () => postJson("/api/instructor/class", { action: "rotate-code" }), onSuccess: () => (setNotice("New class code: the old one no longer works."), refresh()) });
+  const act = useMutation({
+    mutationFn: ({ id, action, displayName }: { id: string; action: string; displayName?: string }) =>
+      postJson<{ url?: string }>(`/api/instructor/learners/${id}`, { action, ...(displayName ? { displayName } : {}) }),
+    onSuccess: (result, { action }) => {
+      if (action === "rejoin-link" && result.url) {
+        void navigator.clipboard?.writeText(result.url).catch(() => undefined);
+        setNotice(`Re-join link (valid 24 hours, copied): ${result.url}`);
+      } else setNotice(action === "reset" ? "The learner's workspace, kernel and code were reset." : action === "remove" ? "The learner was removed." : "Saved.");
+      refresh();
+    },
+    onError: (error) => setNotice(error.message),
+  });
+  const signOut = useMutation({ mutationFn: () => postJson("/api/session/logout", {}), onSuccess: () => window.location.assign("/instructor") });
+
+  return (
+    <div className="space-y-8">
+      <div className="flex flex-wrap items-center gap-4">
+        <h1 className="text-3xl font-bold tracking-tight">Your class</h1>
+        <button type="button" onClick={() => signOut.mutate()} className="ml-auto rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+          Sign out
+        </button>
+      </div>
+      <section aria-labelledby="code-title" className="rounded-lg border border-slate-300 p-4 dark:border-slate-700">
+        <h2 id="code-title" className="font-semibold">
+          Class code
+        </h2>
+        <p className="mt-2 font-mono text-4xl tracking-[0.3em]" data-testid="class-code">
+          {overview.data?.classCode ?? "······"}
+        </p>
+        <p className="mt-2 text-sm text-slate-600 dark:text-slate-300">Learners open this site, enter the code and their name.</p>
+        <div className="mt-3 flex gap-2">
+          <button type="button" onClick={() => overview.data && navigator.clipboard?.writeText(overview.data.classCode)} className="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+            Copy
+          </button>
+          <button
+            type="button"
+            onClick={() => window.confirm("Rotate the class code? Learners who have not joined yet will need the new one.") && rotate.mutate()}
+            className="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+          >
+            Rotate
+          </button>
+        </div>
+      </section>
+      <p role="status" aria-live="polite" className="text-sm" data-testid="instructor-notice">
+        {notice}
+      </p>
+      <section aria-labelledby="learners-title">
+        <h2 id="learners-title" className="text-xl font-semibold">
+          Learners ({overview.data?.learners.length ?? 0})
+        </h2>
+        <table className="mt-3 w-full text-left text-sm">
+          <thead>
+            <tr className="border-b border-slate-300 dark:border-slate-700">
+              <th className="py-2">Name</th>
+              <th>Last seen</th>
+              <th>Lesson</th>
+              <th>Passed</th>
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {overview.data?.learners.map((learner) => (
+              <tr key={learner.id} className="border-b border-slate-200 dark:border-slate-800" data-testid={`learner-${learner.id}`}>
+                <td className="py-2 font-medium">{learner.displayName}</td>
+                <td>{new Date(learner.lastSeenAt).toLocaleTimeString()}</td>
+                <td>{learner.lastLesson ?? "—"}</td>
+                <td>{learner.completed.length ? learner.completed.join(", ") : "—"}</td>
+                <td className="space-x-1 whitespace-nowrap text-right">
+                  <button type="button" className="rounded px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800" onClick={() => act.mutate({ id: learner.id, action: "rejoin-link" })}>
+                    Re-join link
+                  </button>
+                  <button
+                    type="button"
+                    className="rounded px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800"
+                    onClick={() => {
+                      const name = window.prompt("New display name", learner.displayName);
+                      if (name) act.mutate({ id: learner.id, action: "rename", displayName: name });
+                    }}
+                  >
+                    Rename
+                  </button>
+                  <button
+                    type="button"
+                    className="rounded px-2 py-1 text-amber-800 hover:bg-amber-50 dark:text-amber-300 dark:hover:bg-amber-950"
+                    onClick={() => window.confirm(`Reset ${learner.displayName}'s workspace? Their MLflow experiments, models, kernel and edited code are replaced by a clean start.`) && act.mutate({ id: learner.id, action: "reset" })}
+                  >
+                    Reset
+                  </button>
+                  <button
+                    type="button"
+                    className="rounded px-2 py-1 text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950"
+                    onClick={() => window.confirm(`Remove ${learner.displayName} from the class?`) && act.mutate({ id: learner.id, action: "remove" })}
+                  >
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}

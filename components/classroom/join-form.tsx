@@ -1,0 +1,52 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { postJson } from "./post-json";
+
+export function JoinForm() {
+  const [classCode, setClassCode] = useState("");
+  const [displayName, setDisplayName] = useState("");
+  const join = useMutation({
+    mutationFn: () => postJson("/api/session/join", { classCode, displayName }),
+    onSuccess: () => window.location.assign("/"),
+  });
+  return (
+    <form
+      className="mt-6 space-y-4"
+      onSubmit={(event) => {
+        event.preventDefault();
+        join.mutate();
+      }}
+    >
+      <label className="block">
+        <span className="mb-1 block font-medium">Class code</span>
+        <input
+          value={classCode}
+          onChange={(event) => setClassCode(event.target.value)}
+          autoComplete="off"
+          autoCapitalize="characters"
+          required
+          className="w-full rounded border border-slate-300 bg-white px-3 py-2 font-mono uppercase tracking-widest dark:border-slate-700 dark:bg-slate-900"
+        />
+      </label>
+      <label className="block">
+        <span className="mb-1 block font-medium">Your name</span>
+        <input
+          value={displayName}
+          onChange={(event) => setDisplayName(event.target.value)}
+          autoComplete="name"
+          required
+          maxLength={60}
+          className="w-full rounded border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+        />
+      </label>
+      <button type="submit" disabled={join.isPending} className="w-full rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-60">
+        {join.isPending ? "Joining…" : "Join"}
+      </button>
+      <p aria-live="polite" role="status" className="text-red-700 dark:text-red-300">
+        {join.isError ? join.error.message : ""}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,102 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { E2E_INSTRUCTOR_PASSWORD } from "./global-setup";
+
+const classroom = () => process.env.E2E_CLASSROOM_URL!;
+const solution = fs.readFileSync(path.resolve(import.meta.dirname, "..", "lessons", "solutions", "tracking-exercise", "track-the-run.py"), "utf8");
+
+async function newLearner(browser: Browser, code: string, name: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL: classroom() });
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/join$/);
+  await page.getByLabel("Class code").fill(code);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByRole("button", { name: "Join" }).click();
+  await expect(page.getByRole("heading", { name: "Learn MLflow by doing it" })).toBeVisible();
+  return page;
+}
+
+async function runCell(page: Page, cellId: string) {
+  const cell = page.getByTestId(`cell-${cellId}`);
+  await cell.getByRole("button", { name: /^Run (exercise )?cell/ }).click();
+  await expect(cell).toHaveAttribute("data-phase", "idle", { timeout: 180_000 });
+  await expect(cell.locator('[role="alert"], [data-testid="cell-notice"]')).toHaveCount(0);
+}
+
+async function completeTrackingExercise(page: Page) {
+  await page.goto("/lessons/tracking-exercise");
+  await runCell(page, "load-data");
+  await runCell(page, "define-model");
+  await page.waitForFunction(() => Boolean((window as never as { __courseEditors?: Record<string, unknown> }).__courseEditors?.["track-the-run"]));
+  await page.evaluate((code) => (window as never as { __courseEditors: Record<string, { setValue(v: string): void }> }).__courseEditors["track-the-run"].setValue(code), solution);
+  await runCell(page, "track-the-run");
+  const panel = page.getByTestId("check-tracking-exercise");
+  await panel.getByRole("button", { name: "Check" }).click();
+  await expect(panel).toHaveAttribute("data-status", "passed", { timeout: 60_000 });
+}
+
+test("two learners do the same exercise in private workspaces while the instructor watches", async ({ browser }) => {
+  test.setTimeout(600_000);
+  const instructorContext = await browser.newContext({ baseURL: classroom() });
+  const instructor = await instructorContext.newPage();
+  await instructor.goto("/instructor");
+  await instructor.getByLabel("Password").fill(E2E_INSTRUCTOR_PASSWORD);
+  await instructor.getByRole("button", { name: "Sign in" }).click();
+  await expect(instructor.getByTestId("class-code")).toHaveText(/^[A-Z0-9]{6}$/);
+  const code = (await instructor.getByTestId("class-code").innerText()).trim();
+
+  const alice = await newLearner(browser, code, "Alice");
+  const bob = await newLearner(browser, code, "Bob");
+  await expect(instructor.getByRole("row").filter({ hasText: "Alice" })).toBeVisible();
+  await expect(instructor.getByRole("row").filter({ hasText: "Bob" })).toBeVisible();
+
+  await completeTrackingExercise(alice);
+  await completeTrackingExercise(bob);
+
+  // Each sees exactly one run of their own Tracking-Exercise, in the API and in the MLflow UI.
+  for (const page of [alice, bob]) {
+    const experiment = await page.request.get("/mlflow/api/2.0/mlflow/experiments/get-by-name?experiment_name=Tracking-Exercise");
+    const experimentId = (await experiment.json()).experiment.experiment_id;
+    const runs = await page.request.post("/mlflow/api/2.0/mlflow/runs/search", { data: { experiment_ids: [experimentId] }, headers: { origin: classroom() } });
+    expect((await runs.json()).runs).toHaveLength(1);
+  }
+  const aliceExperiment = (await (await alice.request.get("/mlflow/api/2.0/mlflow/experiments/get-by-name?experiment_name=Tracking-Exercise")).json()).experiment;
+  // The course's "MLflow UI" link opens Bob's own workspace, with his experiment only.
+  await bob.goto("/");
+  await bob.getByRole("link", { name: "MLflow UI", exact: true }).click();
+  await expect(bob.getByRole("link", { name: "Tracking-Exercise" })).toHaveCount(1, { timeout: 30_000 });
+  const bobExperimentId = (await (await bob.request.get("/mlflow/api/2.0/mlflow/experiments/get-by-name?experiment_name=Tracking-Exercise")).json()).experiment.experiment_id;
+  await bob.getByRole("link", { name: "Tracking-Exercise" }).click();
+  await expect(bob).toHaveURL(new RegExp(`#/experiments/${bobExperimentId}`));
+  expect(bobExperimentId).not.toBe(aliceExperiment.experiment_id);
+
+  // Bob's forged requests are refused or stay in his workspace.
+  const forged = { "X-MLFLOW-WORKSPACE": aliceExperiment.workspace, origin: classroom() };
+  const aliceRunsAsBob = await bob.request.post(`/mlflow/api/2.0/mlflow/runs/search?workspace=${aliceExperiment.workspace}`, {
+    data: { experiment_ids: [aliceExperiment.experiment_id] },
+    headers: forged,
+  });
+  expect((await aliceRunsAsBob.json()).runs ?? []).toHaveLength(0);
+  expect((await bob.request.get("/api/instructor/class")).status()).toBe(403);
+  expect((await bob.goto("/instructor"))?.status()).toBe(403);
+  expect((await bob.request.post("/mlflow/api/3.0/mlflow/workspaces", { data: { name: "bobs-now" }, headers: { origin: classroom() } })).status()).toBe(403);
+
+  // The instructor sees both learners' passes.
+  await instructor.reload();
+  await expect(instructor.getByRole("row").filter({ hasText: "Alice" })).toContainText("tracking-exercise");
+  await expect(instructor.getByRole("row").filter({ hasText: "Bob" })).toContainText("tracking-exercise");
+});
+
+test("a stranger in classroom mode sees only the join page", async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: classroom() });
+  const page = await context.newPage();
+  for (const url of ["/", "/lessons/tracking-example", "/mlflow/"]) {
+    await page.goto(url);
+    if (url === "/mlflow/") await expect(page.getByRole("heading", { name: "Join the class first" })).toBeVisible();
+    else await expect(page).toHaveURL(/\/join$/);
+  }
+  expect((await page.request.get("/api/health")).status()).toBe(401);
+  await context.close();
+});
