@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../server/net/free-port";
@@ -66,16 +68,40 @@ describe("grader CLI", () => {
     const closed = await findFreePort();
     const { code, stdout } = await runCli(["--all", "--model-server", `http://127.0.0.1:${closed}`]);
     expect(code).toBe(1);
-    for (const id of ["tracking-example", "tracking-exercise", "model-registry", "model-serving"]) expect(stdout).toContain(`= ${id}: `);
+    for (const id of ["tracking-example", "tracking-exercise", "model-registry", "model-serving", "spark-integration"]) expect(stdout).toContain(`= ${id}: `);
     expect(stdout).toContain(`no model server running at http://127.0.0.1:${closed} (connection refused)`);
-    expect(lastLine(stdout)).toBe("all exercises: 2 passed, 3 failed, 14 skipped");
+    expect(stdout).toContain("no code to check: run the exercise cell `predict-with-udf` in the lesson");
+    expect(lastLine(stdout)).toBe("all exercises: 2 passed, 4 failed, 18 skipped");
+  });
+
+  it("spark-integration --file grades the code in the file", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-spark-"));
+    try {
+      const file = path.join(dir, "mine.py");
+      fs.writeFileSync(file, "def predict_label_with_mlflow_udf(spark, df)\n    return df\n");
+      const { code, stdout } = await runCli(["spark-integration", "--file", file]);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/^FAILED\s+`predict_label_with_mlflow_udf\(spark, df\)` is defined and callable$/m);
+      expect(stdout).toContain("    syntax error on line 1: expected ':' (`def predict_label_with_mlflow_udf(spark, df)`); nothing was run");
+      expect(lastLine(stdout)).toBe("0 passed, 1 failed, 4 skipped");
+
+      const missing = await runCli(["spark-integration", "--file", path.join(dir, "nope.py")]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr.trim()).toBe(`error: cannot read --file ${path.join(dir, "nope.py")}: no such file`);
+
+      const notCode = await runCli(["tracking-exercise", "--file", file]);
+      expect(notCode.code).toBe(2);
+      expect(notCode.stderr.trim()).toBe("error: --file gives the code of spark-integration; tracking-exercise is graded from what is in MLflow");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("exits 2 with the valid ids for an unknown exercise", async () => {
     const { code, stdout, stderr } = await runCli(["tracking"]);
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr.trim()).toBe('error: unknown exercise "tracking". Valid exercises: tracking-example, tracking-exercise, model-registry, model-serving');
+    expect(stderr.trim()).toBe('error: unknown exercise "tracking". Valid exercises: tracking-example, tracking-exercise, model-registry, model-serving, spark-integration');
   });
 
   it("exits 2 with one line and no stack trace when MLflow is unreachable", async () => {

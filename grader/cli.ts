@@ -4,6 +4,7 @@
  * terminal. A thin view over grade(): parse, grade, print, exit.
  *   0 every check passed, 1 a check failed, 2 the grader could not do its job.
  */
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ConfigError, loadConfig, type Env } from "../server/config/config";
@@ -30,6 +31,19 @@ export async function runCli(argv: string[], env: Env, output: Output): Promise<
     return 2;
   }
   const ids: ExerciseId[] = args.exercises === "all" ? EXERCISE_IDS : [args.exercises as ExerciseId];
+  if (args.file !== undefined && !ids.some((id) => CODE_EXERCISES.has(id))) {
+    output.err(`error: --file gives the code of ${[...CODE_EXERCISES].join(", ")}; ${ids[0]} is graded from what is in MLflow`);
+    return 2;
+  }
+  let learnerCode: string | undefined;
+  if (args.file !== undefined) {
+    try {
+      learnerCode = fs.readFileSync(args.file, "utf8");
+    } catch (error) {
+      output.err(`error: cannot read --file ${args.file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+      return 2;
+    }
+  }
 
   let config;
   try {
@@ -60,6 +74,7 @@ export async function runCli(argv: string[], env: Env, output: Output): Promise<
       learner: learnerName(env),
       attempt: args.attempt,
       modelServerUrl: args.modelServerUrl,
+      learnerCode: CODE_EXERCISES.has(id) ? learnerCode : undefined,
       pythonBin: path.join(config.python.bin, "python"),
     });
     output.out(formatReport(report, { siteUrl: config.site.url, color: output.color, title: EXERCISES[id].title }));
@@ -75,6 +90,9 @@ export async function runCli(argv: string[], env: Env, output: Output): Promise<
   if (ids.length > 1) output.out(`all exercises: ${summaryLine(all)}`);
   return exitCode;
 }
+
+/** Exercises graded from the learner's code (`--file`) rather than from MLflow's state. */
+const CODE_EXERCISES: ReadonlySet<ExerciseId> = new Set(["spark-integration"]);
 
 function startAdvice(external: boolean): string {
   return external

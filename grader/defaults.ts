@@ -10,4 +10,11 @@ export const GRADER_DEFAULTS = {
   modelServerTimeoutMs: 10_000,
   /** Loading the staged model with MLflow in Python (import alone takes ~3 s on two busy cores). */
   pythonTimeoutMs: 90_000,
+  /**
+   * Running the learner's Spark code in a fresh process (spark-integration): Python and
+   * MLflow import, Spark's JVM start, the UDF scoring iris. About 20 s on two busy cores.
+   */
+  sparkTimeoutMs: 120_000,
+  /** Spark checks running at once in one grader process (each starts a JVM of about 1 GB). */
+  sparkConcurrency: 2,
 } as const;

@@ -2,6 +2,7 @@ import { GRADER_DEFAULTS } from "./defaults";
 import type { Exercise } from "./exercises/exercise";
 import { modelRegistry } from "./exercises/model-registry";
 import { modelServing } from "./exercises/model-serving";
+import { sparkIntegration } from "./exercises/spark-integration";
 import { trackingExample } from "./exercises/tracking-example";
 import { trackingExercise } from "./exercises/tracking-exercise";
 import { createLinks } from "./links";
@@ -14,6 +15,7 @@ export const EXERCISES = {
   "tracking-exercise": trackingExercise,
   "model-registry": modelRegistry,
   "model-serving": modelServing,
+  "spark-integration": sparkIntegration,
 } as const satisfies Record<string, Exercise>;
 
 export type ExerciseId = keyof typeof EXERCISES;
@@ -50,6 +52,14 @@ export type GradeOptions = {
   uiBase?: string;
   modelServerTimeoutMs?: number;
   pythonTimeoutMs?: number;
+  /**
+   * The learner's code, for exercises graded from code: spark-integration grades the
+   * `predict_label_with_mlflow_udf` it defines (in the app, the saved code of the lesson's
+   * exercise cell; in the CLI, `--file`). Without it that exercise fails its first check.
+   */
+  learnerCode?: string;
+  /** Time limit of one run of the learner's code in Spark (spark-integration). Default 120 s. */
+  sparkTimeoutMs?: number;
 };
 
 /**
@@ -70,6 +80,8 @@ export async function grade(exerciseId: string, options: GradeOptions): Promise<
       modelServerTimeoutMs: options.modelServerTimeoutMs ?? GRADER_DEFAULTS.modelServerTimeoutMs,
       pythonBin: options.pythonBin,
       pythonTimeoutMs: options.pythonTimeoutMs ?? GRADER_DEFAULTS.pythonTimeoutMs,
+      learnerCode: options.learnerCode,
+      sparkTimeoutMs: options.sparkTimeoutMs ?? GRADER_DEFAULTS.sparkTimeoutMs,
     },
     options.attempt ?? 1,
   );

@@ -81,6 +81,18 @@ describe("parseCliArgs", () => {
     expect(parseCliArgs(["-h"])).toEqual({ kind: "help" });
   });
 
+  it("reads --file, the code graded by spark-integration", () => {
+    expect(parseCliArgs(["spark-integration", "--file", "mine.py"])).toEqual({
+      kind: "grade",
+      exercises: "spark-integration",
+      attempt: 1,
+      modelServerUrl: undefined,
+      file: "mine.py",
+    });
+    expect(parseCliArgs(["--all", "--file", "mine.py"])).toMatchObject({ kind: "grade", exercises: "all", file: "mine.py" });
+    expect(parseCliArgs(["spark-integration", "--file", " "])).toEqual({ kind: "usage-error", message: "--file needs the path of a Python file" });
+  });
+
   it("explains wrong usage", () => {
     expect(parseCliArgs([])).toEqual({ kind: "usage-error", message: "which exercise?" });
     expect(parseCliArgs(["a", "b"])).toMatchObject({ kind: "usage-error" });

@@ -14,6 +14,10 @@ export type GradingContext = {
   /** The course's Python (for the expected-predictions helper); model-serving reports an error without it. */
   pythonBin?: string;
   pythonTimeoutMs: number;
+  /** The learner's code, for exercises graded from code (spark-integration); undefined when there is none. */
+  learnerCode?: string;
+  /** Time limit of one run of the learner's code in Spark, Spark's start included. */
+  sparkTimeoutMs: number;
 };
 
 /** An exercise as written: its checks in lesson order, and how to build their shared state. */

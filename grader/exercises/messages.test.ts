@@ -130,7 +130,7 @@ describe("grade", () => {
   it("throws a typed error listing the valid ids for an unknown exercise", async () => {
     const error = await grade("nope", { mlflow: { baseUrl: "http://x" }, learner: "ada" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnknownExerciseError);
-    expect((error as UnknownExerciseError).validIds).toEqual(["tracking-example", "tracking-exercise", "model-registry", "model-serving"]);
+    expect((error as UnknownExerciseError).validIds).toEqual(["tracking-example", "tracking-exercise", "model-registry", "model-serving", "spark-integration"]);
   });
 
   it("registers every exercise with a title and its checks in lesson order", () => {
@@ -139,6 +139,7 @@ describe("grade", () => {
       ["tracking-exercise", "MLflow Tracking: exercise"],
       ["model-registry", "Model registry"],
       ["model-serving", "Model serving"],
+      ["spark-integration", "Scoring with Spark"],
     ]);
     expect(EXERCISES["tracking-exercise"].checks.map((c) => c.id)).toEqual([
       "experiment-exists",

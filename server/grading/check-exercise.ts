@@ -6,6 +6,7 @@ import { AppError } from "../errors/app-error";
 import type { Learner } from "../identity/current-learner";
 import { recordAttempt, countedAttempts } from "../store/attempts";
 import { getModelServers } from "../model-servers/course-model-servers";
+import { readSavedCode } from "../store/cells";
 import { getStore } from "../store/database";
 import { RateLimiter } from "./rate-limit";
 
@@ -26,11 +27,15 @@ export async function checkExercise(learner: Learner, exerciseId: string): Promi
     const attempt = (await countedAttempts(db, learner.id, exerciseId)) + 1;
     // The learner's server from the Serve panel; else the port the lessons teach (5050).
     const modelServerUrl = exerciseId === "model-serving" ? (getModelServers().readyUrl(learner.id) ?? undefined) : undefined;
+    // Graded from code: the learner's saved code of the lesson's exercise cell.
+    const learnerCode = exerciseId === "spark-integration" ? (await readSavedCode(db, learner.id, "spark-integration"))["predict-with-udf"] : undefined;
     const report = await grade(exerciseId, {
-      mlflow: { baseUrl: config.mlflow.url },
+      // Graded in the learner's own workspace (classroom mode), never one the client names.
+      mlflow: { baseUrl: config.mlflow.url, ...(learner.workspace ? { workspace: learner.workspace } : {}) },
       learner: learner.id,
       attempt,
       modelServerUrl,
+      learnerCode,
       pythonBin: path.join(config.python.bin, "python"),
     });
     await recordAttempt(db, learner.id, report);
