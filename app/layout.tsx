@@ -29,6 +29,16 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               MLflow Training
             </Link>
             {learner && (
+              <a href="/progress" className="text-sm text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
+                My progress
+              </a>
+            )}
+            {viewer?.role === "instructor" && (
+              <a href="/instructor" className="text-sm text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
+                Dashboard
+              </a>
+            )}
+            {learner && (
               <a href={mlflowHref} className="text-sm text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
                 MLflow UI
               </a>

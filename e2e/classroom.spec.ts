@@ -49,8 +49,8 @@ test("two learners do the same exercise in private workspaces while the instruct
 
   const alice = await newLearner(browser, code, "Alice");
   const bob = await newLearner(browser, code, "Bob");
-  await expect(instructor.getByRole("row").filter({ hasText: "Alice" })).toBeVisible();
-  await expect(instructor.getByRole("row").filter({ hasText: "Bob" })).toBeVisible();
+  await expect(instructor.getByTestId("matrix-row-Alice")).toBeVisible();
+  await expect(instructor.getByTestId("matrix-row-Bob")).toBeVisible();
 
   await completeTrackingExercise(alice);
   await completeTrackingExercise(bob);
@@ -83,10 +83,10 @@ test("two learners do the same exercise in private workspaces while the instruct
   expect((await bob.goto("/instructor"))?.status()).toBe(403);
   expect((await bob.request.post("/mlflow/api/3.0/mlflow/workspaces", { data: { name: "bobs-now" }, headers: { origin: classroom() } })).status()).toBe(403);
 
-  // The instructor sees both learners' passes.
-  await instructor.reload();
-  await expect(instructor.getByRole("row").filter({ hasText: "Alice" })).toContainText("tracking-exercise");
-  await expect(instructor.getByRole("row").filter({ hasText: "Bob" })).toContainText("tracking-exercise");
+  // The instructor sees both learners' passes, live.
+  for (const name of ["Alice", "Bob"]) {
+    await expect(instructor.getByTestId(`matrix-row-${name}`).getByTestId("matrix-cell-tracking-exercise")).toHaveAttribute("data-state", "passed");
+  }
 });
 
 test("a stranger in classroom mode sees only the join page", async ({ browser }) => {
@@ -99,4 +99,57 @@ test("a stranger in classroom mode sees only the join page", async ({ browser })
   }
   expect((await page.request.get("/api/health")).status()).toBe(401);
   await context.close();
+});
+
+test("the instructor's dashboard updates live and exports both learners", async ({ browser }) => {
+  test.setTimeout(600_000);
+  const instructorContext = await browser.newContext({ baseURL: classroom(), acceptDownloads: true });
+  const instructor = await instructorContext.newPage();
+  await instructor.goto("/instructor");
+  if (await instructor.getByLabel("Password").isVisible().catch(() => false)) {
+    await instructor.getByLabel("Password").fill(E2E_INSTRUCTOR_PASSWORD);
+    await instructor.getByRole("button", { name: "Sign in" }).click();
+  }
+  await expect(instructor.getByRole("heading", { name: "Class dashboard" })).toBeVisible();
+  await expect(instructor.getByTestId("class-code")).toHaveText(/^[A-Z0-9]{6}$/);
+  const code = (await instructor.getByTestId("class-code").innerText()).trim();
+
+  const carol = await newLearner(browser, code, "Carol");
+  const dave = await newLearner(browser, code, "Dave");
+  await expect(instructor.getByTestId("matrix-row-Carol")).toBeVisible();
+
+  // Carol passes the tracking example.
+  await carol.goto("/lessons/tracking-example");
+  await carol.getByRole("button", { name: "Run all cells" }).click();
+  await expect(carol.locator('section[data-phase="running"], section[data-phase="queued"]')).toHaveCount(0, { timeout: 240_000 });
+  await carol.getByTestId("check-tracking-example").getByRole("button", { name: "Check" }).click();
+  await expect(carol.getByTestId("check-tracking-example")).toHaveAttribute("data-status", "passed", { timeout: 60_000 });
+
+  // Dave checks twice without having run anything: the same check fails twice.
+  await dave.goto("/lessons/tracking-example");
+  const daveCheck = dave.getByTestId("check-tracking-example");
+  for (let i = 0; i < 2; i++) {
+    await daveCheck.getByRole("button", { name: "Check" }).click();
+    await expect(daveCheck).toHaveAttribute("data-status", "failed", { timeout: 60_000 });
+    await expect(daveCheck.getByRole("button", { name: "Check" })).toBeEnabled();
+  }
+
+  // No reload: the dashboard polls.
+  await expect(instructor.getByTestId("matrix-row-Carol").getByTestId("matrix-cell-tracking-example")).toHaveAttribute("data-state", "passed");
+  const daveCell = instructor.getByTestId("matrix-row-Dave").getByTestId("matrix-cell-tracking-example");
+  await expect(daveCell).toHaveAttribute("data-state", "in-progress");
+  await expect(daveCell).toContainText("2 attempts");
+  const failures = instructor.getByTestId("common-failures");
+  await expect(failures).toBeVisible();
+  await expect(failures.locator("tr").filter({ hasText: "Tracking" }).first()).toContainText("2 failed attempts");
+
+  // Drill down into Dave, then export.
+  await instructor.getByTestId("matrix-row-Dave").getByRole("button", { name: "Dave" }).click();
+  await expect(instructor.getByTestId("learner-drilldown")).toContainText("tracking-example");
+  const download = instructor.waitForEvent("download");
+  await instructor.getByRole("link", { name: "Attempts CSV" }).click();
+  const csv = fs.readFileSync(await (await download).path(), "utf8");
+  expect(csv.split("\n")[0]).toContain("learner_name");
+  expect(csv).toContain("Carol");
+  expect(csv).toContain("Dave");
 });

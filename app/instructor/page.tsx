@@ -1,6 +1,6 @@
 import { forbidden, notFound } from "next/navigation";
 import { InstructorSignIn } from "@/components/classroom/instructor-sign-in";
-import { ClassManager } from "@/components/classroom/class-manager";
+import { ClassDashboard } from "@/components/dashboard/class-dashboard";
 import { getConfig } from "@/server/config/runtime-config";
 import { pageViewer } from "../page-viewer";
 
@@ -20,5 +20,5 @@ export default async function InstructorPage() {
       </div>
     );
   }
-  return <ClassManager />;
+  return <ClassDashboard />;
 }

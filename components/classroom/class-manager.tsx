@@ -37,7 +37,7 @@ export function ClassManager() {
   return (
     <div className="space-y-8">
       <div className="flex flex-wrap items-center gap-4">
-        <h1 className="text-3xl font-bold tracking-tight">Your class</h1>
+        <h2 className="text-2xl font-semibold tracking-tight">Class management</h2>
         <button type="button" onClick={() => signOut.mutate()} className="ml-auto rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
           Sign out
         </button>

@@ -1,8 +1,19 @@
 import { getConfig } from "../config/runtime-config";
 import { currentViewer } from "../identity/current-learner";
+import { readCookie } from "../identity/session-cookie";
+import { getStore } from "../store/database";
 import { forwardToMlflow, problem } from "./forward-to-mlflow";
 
 const WORKSPACE_API = /^\/(ajax-)?api\/3\.0\/mlflow\/workspaces(\/|$)/;
+
+/** Cookie naming the learner whose workspace the instructor is looking at (read-only). */
+export const VIEW_COOKIE = "course_view_learner";
+
+/** Requests that only read: the UI searches with POST, and its GraphQL endpoint only queries. */
+function readsOnly(request: Request, upstreamPath: string): boolean {
+  if (request.method === "GET" || request.method === "HEAD") return true;
+  return request.method === "POST" && (/\/search$/.test(upstreamPath) || /\/graphql$/.test(upstreamPath) || /\/runs\/search-datasets$/.test(upstreamPath));
+}
 
 /**
  * The /mlflow/ proxy with the course's rules. Solo: straight through. Classroom:
@@ -15,10 +26,20 @@ export async function proxyToMlflow(request: Request, upstreamPath: string): Pro
 
   const viewer = await currentViewer(request.headers.get("cookie"));
   if (!viewer) return problem(request, 401, "Join the class first", "The MLflow UI opens once you have joined the class with its code on the course's home page.");
-  if (viewer.role !== "learner" || !viewer.learner.workspace) {
-    return problem(request, 403, "No workspace of your own", "The instructor account has no MLflow workspace; learners' work is reviewed from the instructor page.");
+  let workspace: string;
+  if (viewer.role === "instructor") {
+    // The instructor looks into one learner's workspace at a time, and only reads.
+    const learnerId = readCookie(request.headers.get("cookie"), VIEW_COOKIE);
+    const db = await getStore(config.dataDir);
+    const row = learnerId ? await db.selectFrom("learners").select("workspace").where("id", "=", learnerId).executeTakeFirst() : undefined;
+    if (!row?.workspace) return problem(request, 403, "Choose a learner first", "Open a learner's workspace from the instructor page.");
+    if (!readsOnly(request, upstreamPath)) return problem(request, 403, "Read-only", "The instructor's view of a learner's workspace is read-only.");
+    workspace = row.workspace;
+  } else if (viewer.learner.workspace) {
+    workspace = viewer.learner.workspace;
+  } else {
+    return problem(request, 403, "No workspace", "Your account has no MLflow workspace; ask the instructor to reset it.");
   }
-  const workspace = viewer.learner.workspace;
   if (WORKSPACE_API.test(upstreamPath)) {
     // The UI asks which workspaces exist to draw its picker: a learner has exactly one.
     if (request.method === "GET" && /workspaces\/?$/.test(upstreamPath)) return Response.json({ workspaces: [{ name: workspace }] });

@@ -1,6 +1,7 @@
 import { learnerRejoinLink, removeLearner, renameLearner, resetLearner } from "@/server/classroom/class-roster";
 import { learnerActionSchema } from "@/server/classroom/instructor-schemas";
 import { handleRoute } from "@/server/http/handle-route";
+import { learnerDetail } from "@/server/instructor/learner-detail";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -17,3 +18,5 @@ export const POST = handleRoute<typeof learnerActionSchema, undefined, { learner
       return learnerRejoinLink(params.learner, new URL(request.url).origin);
   }
 });
+
+export const GET = handleRoute<undefined, undefined, { learner: string }>({ auth: "instructor" }, async ({ params }) => learnerDetail(params.learner));

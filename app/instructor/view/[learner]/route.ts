@@ -1,0 +1,27 @@
+import { errorResponse } from "@/server/http/handle-route";
+import { currentInstructor } from "@/server/identity/current-learner";
+import { VIEW_COOKIE } from "@/server/mlflow-proxy/proxy-request";
+import { mlflowHomeFor } from "@/server/mlflow-proxy/ui-links";
+import { getConfig } from "@/server/config/runtime-config";
+import { getStore } from "@/server/store/database";
+import { AppError } from "@/server/errors/app-error";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Opens a learner's MLflow workspace, read-only, for the instructor. */
+export async function GET(request: Request, { params }: { params: Promise<{ learner: string }> }): Promise<Response> {
+  try {
+    await currentInstructor(request);
+    const { learner } = await params;
+    const db = await getStore(getConfig().dataDir);
+    const row = await db.selectFrom("learners").select("workspace").where("id", "=", learner).executeTakeFirst();
+    if (!row?.workspace) throw new AppError("not_found", `There is no learner "${learner}" in this class.`);
+    return new Response(null, {
+      status: 303,
+      headers: { location: mlflowHomeFor(row.workspace), "set-cookie": `${VIEW_COOKIE}=${encodeURIComponent(learner)}; Path=/; HttpOnly; SameSite=Lax` },
+    });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

@@ -1,0 +1,62 @@
+import type { MatrixRow } from "./build-matrix";
+import type { ExerciseInfo } from "./types";
+
+export type ExerciseSummary = {
+  exercise: string;
+  title: string;
+  /** Learners in the class. */
+  learners: number;
+  /** Learners with at least one counted attempt (passed, stuck or in progress). */
+  started: number;
+  passed: number;
+  stuck: number;
+  inProgress: number;
+  notStarted: number;
+  /** passed / started; null when nobody started. */
+  passRateOfStarted: number | null;
+  /** passed / learners; null in an empty class. */
+  passRateOfAll: number | null;
+  /** Median over learners who passed; null when nobody did. */
+  medianTimeToPassMs: number | null;
+  medianAttemptsToPass: number | null;
+};
+
+/** Median of a list (mean of the two middle values for an even count); null when empty. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Per exercise (course order), from the matrix so the two always agree. */
+export function exerciseSummaries(matrix: readonly MatrixRow[], exercises: readonly ExerciseInfo[]): ExerciseSummary[] {
+  return exercises.map((exercise) => {
+    const counts = { passed: 0, stuck: 0, inProgress: 0, notStarted: 0 };
+    const times: number[] = [];
+    const tries: number[] = [];
+    for (const row of matrix) {
+      const cell = row.cells[exercise.id];
+      if (!cell || cell.state === "not-started") counts.notStarted += 1;
+      else if (cell.state === "stuck") counts.stuck += 1;
+      else if (cell.state === "in-progress") counts.inProgress += 1;
+      else {
+        counts.passed += 1;
+        if (cell.timeToPassMs !== null) times.push(cell.timeToPassMs);
+        if (cell.attemptsToPass !== null) tries.push(cell.attemptsToPass);
+      }
+    }
+    const started = counts.passed + counts.stuck + counts.inProgress;
+    return {
+      exercise: exercise.id,
+      title: exercise.title,
+      learners: matrix.length,
+      started,
+      ...counts,
+      passRateOfStarted: started ? counts.passed / started : null,
+      passRateOfAll: matrix.length ? counts.passed / matrix.length : null,
+      medianTimeToPassMs: median(times),
+      medianAttemptsToPass: median(tries),
+    };
+  });
+}

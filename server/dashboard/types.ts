@@ -1,0 +1,50 @@
+/**
+ * The records the dashboard aggregates: plain data read from the progress store
+ * (`load-class-data.ts`), so every aggregation is a pure function over them.
+ * Times are ISO 8601 strings as stored.
+ */
+
+export type AttemptStatus = "passed" | "failed" | "error";
+
+export type CheckRecord = {
+  checkId: string;
+  title: string;
+  /** `passed` | `failed` | `skipped` | `error` (grader/report.ts). */
+  status: string;
+  message: string;
+};
+
+export type AttemptRecord = {
+  id: string;
+  learnerId: string;
+  exercise: string;
+  status: AttemptStatus;
+  /** False for platform errors: stored, never counted as a failed attempt. */
+  counted: boolean;
+  startedAt: string;
+  durationMs: number;
+  /** In report order. Loaded with `checks: "failed"`, only the failed ones. */
+  checks: CheckRecord[];
+};
+
+export type LearnerRecord = {
+  id: string;
+  displayName: string;
+  joinedAt: string;
+  lastSeenAt: string;
+};
+
+export type CellRunRecord = {
+  learnerId: string;
+  lessonSlug: string;
+  cellId: string;
+  /** `ok`, or what went wrong (`error`, `timeout`, `interrupted`). */
+  status: string;
+  startedAt: string;
+};
+
+/** An exercise as the dashboard shows it, in course order. */
+export type ExerciseInfo = { id: string; title: string };
+
+/** The check an attempt (or a run of attempts) failed on. */
+export type FailingCheck = { checkId: string; title: string; message: string };
