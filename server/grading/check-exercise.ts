@@ -6,6 +6,7 @@ import { AppError } from "../errors/app-error";
 import type { Learner } from "../identity/current-learner";
 import { recordAttempt, countedAttempts } from "../store/attempts";
 import { getModelServers } from "../model-servers/course-model-servers";
+import { inWorkspace } from "../mlflow-proxy/ui-links";
 import { readSavedCode } from "../store/cells";
 import { getStore } from "../store/database";
 import { RateLimiter } from "./rate-limit";
@@ -39,6 +40,11 @@ export async function checkExercise(learner: Learner, exerciseId: string): Promi
       pythonBin: path.join(config.python.bin, "python"),
     });
     await recordAttempt(db, learner.id, report);
+    // Links open the MLflow UI in the learner's own workspace.
+    if (learner.workspace) {
+      for (const check of report.checks) if (check.link) check.link = inWorkspace(check.link, learner.workspace);
+      if (report.gradedRun) report.gradedRun.link = inWorkspace(report.gradedRun.link, learner.workspace);
+    }
     return { report, attempt };
   });
 }
