@@ -20,6 +20,11 @@ export function ClassManager() {
   const [notice, setNotice] = useState("");
   const refresh = () => client.invalidateQueries({ queryKey: ["class"] });
   const rotate = useMutation({ mutationFn: () => postJson("/api/instructor/class", { action: "rotate-code" }), onSuccess: () => (setNotice("New class code: the old one no longer works."), refresh()) });
+  const newClass = useMutation({
+    mutationFn: () => postJson<{ classCode: string; archivedLearners: number; archive: string }>("/api/instructor/class", { action: "new-class" }),
+    onSuccess: (result) => (setNotice(`New class started: ${result.archivedLearners} learners archived (saved to ${result.archive} in the data folder). New code ${result.classCode}.`), refresh()),
+    onError: (error) => setNotice(error.message),
+  });
   const act = useMutation({
     mutationFn: ({ id, action, displayName }: { id: string; action: string; displayName?: string }) =>
       postJson<{ url?: string }>(`/api/instructor/learners/${id}`, { action, ...(displayName ? { displayName } : {}) }),
@@ -60,6 +65,16 @@ export function ClassManager() {
             className="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
           >
             Rotate
+          </button>
+          <button
+            type="button"
+            onClick={() =>
+              window.confirm("Start a new class? The current learners are archived (their record is saved in the data folder and they are signed out), and the class code changes.") &&
+              newClass.mutate()
+            }
+            className="rounded border border-red-300 px-3 py-1 text-sm text-red-800 hover:bg-red-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950"
+          >
+            Start a new class
           </button>
         </div>
       </section>

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,8 +25,12 @@ class Client {
       },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
-    const setCookie = response.headers.get("set-cookie");
-    if (setCookie) this.cookie = setCookie.split(";")[0];
+    for (const setCookie of response.headers.getSetCookie()) {
+      const [pair] = setCookie.split(";");
+      const name = pair.split("=")[0];
+      const others = this.cookie.split("; ").filter((cookie) => cookie && !cookie.startsWith(`${name}=`));
+      this.cookie = [...others, pair].join("; ");
+    }
     const text = await response.text();
     let json: any = null;
     try {
@@ -153,7 +158,8 @@ describe("classroom mode on a real MLflow with workspaces", () => {
     expect((await alice.call("GET", "/api/instructor/class")).status).toBe(403);
     expect((await alice.call("GET", "/instructor")).status).toBe(403);
     const tampered = new Client(site);
-    tampered.cookie = alice.cookie.replace(/.$/, (c) => (c === "A" ? "B" : "A"));
+    tampered.cookie = alice.cookie.replace(/(course_session=[^;]*)(.)(;|$)/, (_, kept: string, last: string, end: string) => `${kept}${last === "A" ? "B" : "A"}${end}`);
+    expect(tampered.cookie).not.toBe(alice.cookie);
     expect((await tampered.call("GET", "/api/model-server")).status).toBe(401);
     expect((await alice.call("PUT", "/api/cells/code", { lesson: "welcome", cellId: "version-and-uri", code: "x" }, { origin: "http://evil.example" })).status).toBe(403);
     const guesser = new Client(site);
@@ -176,6 +182,22 @@ describe("classroom mode on a real MLflow with workspaces", () => {
     expect((await again.call("GET", "/join/rejoin?token=forged.token")).status).toBe(403);
   });
 
+  it("lets the instructor look into a learner's workspace, read-only", async () => {
+    const learners = (await instructor.call("GET", "/api/instructor/class")).json.learners as Array<{ id: string; displayName: string }>;
+    const aliceId = learners.find((learner) => learner.displayName === "Alice")!.id;
+    const view = await instructor.call("GET", `/instructor/view/${aliceId}`);
+    expect(view.status).toBe(303);
+    expect(view.location).toMatch(/^\/mlflow\/#\/experiments\?workspace=learner-/);
+    expect(instructor.cookie).toContain(`course_view_learner=${aliceId}`);
+    const viewer = instructor;
+    const runs = await viewer.call("POST", "/mlflow/api/2.0/mlflow/runs/search", { experiment_ids: [aliceRun.experimentId] });
+    expect(runs.status).toBe(200);
+    expect(runs.json.runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toContain(aliceRun.runId);
+    const write = await viewer.call("POST", "/mlflow/api/2.0/mlflow/experiments/create", { name: "instructor-was-here" });
+    expect(write.status).toBe(403);
+    expect((await alice.call("GET", "/instructor/view/" + aliceId)).status).toBe(403);
+  });
+
   it("resets a learner's workspace to a clean start", async () => {
     const learners = (await instructor.call("GET", "/api/instructor/class")).json.learners as Array<{ id: string; displayName: string }>;
     const aliceId = learners.find((learner) => learner.displayName === "Alice")!.id;
@@ -183,5 +205,17 @@ describe("classroom mode on a real MLflow with workspaces", () => {
     const search = await alice.call("POST", "/mlflow/api/2.0/mlflow/experiments/search", { max_results: 100 });
     expect((search.json.experiments ?? []).filter((e: { name: string }) => e.name === "Tracking-Exercise")).toEqual([]);
     expect((await alice.call("GET", "/api/lessons/welcome/notebook")).text).not.toContain("alice secret");
+  });
+
+  it("starts a new class: learners archived and signed out, their record saved, a new code", async () => {
+    const before = (await instructor.call("GET", "/api/instructor/class")).json;
+    const result = await instructor.call("POST", "/api/instructor/class", { action: "new-class" });
+    expect(result.status).toBe(200);
+    expect(result.json.archivedLearners).toBe(before.learners.length);
+    expect(result.json.classCode).not.toBe(before.classCode);
+    const archived = JSON.parse(fs.readFileSync(path.join(course.dataDir, result.json.archive), "utf8"));
+    expect(archived.learners.map((learner: { displayName: string }) => learner.displayName)).toEqual(expect.arrayContaining(["Alice", "Bob"]));
+    expect((await instructor.call("GET", "/api/instructor/class")).json.learners).toEqual([]);
+    expect((await alice.call("GET", "/api/model-server")).status).toBe(401);
   });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-export const classActionSchema = z.object({ action: z.enum(["rotate-code"]) });
+export const classActionSchema = z.object({ action: z.enum(["rotate-code", "new-class"], { error: "must be rotate-code or new-class" }) });
 
 export const learnerActionSchema = z.discriminatedUnion("action", [
   z.object({ action: z.literal("reset") }),

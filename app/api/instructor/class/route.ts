@@ -1,5 +1,6 @@
 import { classOverview, rotateCode } from "@/server/classroom/class-roster";
 import { classActionSchema } from "@/server/classroom/instructor-schemas";
+import { startNewClass } from "@/server/classroom/start-new-class";
 import { handleRoute } from "@/server/http/handle-route";
 
 export const runtime = "nodejs";
@@ -7,4 +8,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = handleRoute({ auth: "instructor" }, async () => classOverview());
 
-export const POST = handleRoute({ auth: "instructor", body: classActionSchema }, async () => rotateCode());
+export const POST = handleRoute({ auth: "instructor", body: classActionSchema }, async ({ body }) => (body.action === "new-class" ? startNewClass() : rotateCode()));
