@@ -3,31 +3,25 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { RosterLearner } from "@/server/classroom/class-roster";
-import { postJson } from "./post-json";
+import { requestJson } from "../request-json";
 
 type Overview = { classCode: string; learners: RosterLearner[] };
-
-async function fetchOverview(): Promise<Overview> {
-  const response = await fetch("/api/instructor/class", { cache: "no-store" });
-  if (!response.ok) throw new Error(`The course server answered ${response.status}.`);
-  return response.json();
-}
 
 /** Class code and learner list for the instructor. Polled: the list changes as learners join. */
 export function ClassManager() {
   const client = useQueryClient();
-  const overview = useQuery({ queryKey: ["class"], queryFn: fetchOverview, refetchInterval: 3000 });
+  const overview = useQuery({ queryKey: ["class"], queryFn: () => requestJson<Overview>("/api/instructor/class"), refetchInterval: 3000 });
   const [notice, setNotice] = useState("");
   const refresh = () => client.invalidateQueries({ queryKey: ["class"] });
-  const rotate = useMutation({ mutationFn: () => postJson("/api/instructor/class", { action: "rotate-code" }), onSuccess: () => (setNotice("New class code: the old one no longer works."), refresh()) });
+  const rotate = useMutation({ mutationFn: () => requestJson("/api/instructor/class", { body: { action: "rotate-code" } }), onSuccess: () => (setNotice("New class code: the old one no longer works."), refresh()) });
   const newClass = useMutation({
-    mutationFn: () => postJson<{ classCode: string; archivedLearners: number; archive: string }>("/api/instructor/class", { action: "new-class" }),
+    mutationFn: () => requestJson<{ classCode: string; archivedLearners: number; archive: string }>("/api/instructor/class", { body: { action: "new-class" } }),
     onSuccess: (result) => (setNotice(`New class started: ${result.archivedLearners} learners archived (saved to ${result.archive} in the data folder). New code ${result.classCode}.`), refresh()),
     onError: (error) => setNotice(error.message),
   });
   const act = useMutation({
     mutationFn: ({ id, action, displayName }: { id: string; action: string; displayName?: string }) =>
-      postJson<{ url?: string }>(`/api/instructor/learners/${id}`, { action, ...(displayName ? { displayName } : {}) }),
+      requestJson<{ url?: string }>(`/api/instructor/learners/${id}`, { body: { action, ...(displayName ? { displayName } : {}) } }),
     onSuccess: (result, { action }) => {
       if (action === "rejoin-link" && result.url) {
         void navigator.clipboard?.writeText(result.url).catch(() => undefined);
@@ -37,7 +31,7 @@ export function ClassManager() {
     },
     onError: (error) => setNotice(error.message),
   });
-  const signOut = useMutation({ mutationFn: () => postJson("/api/session/logout", {}), onSuccess: () => window.location.assign("/instructor") });
+  const signOut = useMutation({ mutationFn: () => requestJson("/api/session/logout", { body: {} }), onSuccess: () => window.location.assign("/instructor") });
 
   return (
     <div className="space-y-8">

@@ -2,12 +2,12 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { postJson } from "./post-json";
+import { requestJson } from "../request-json";
 
 export function InstructorSignIn() {
   const [password, setPassword] = useState("");
   const signIn = useMutation({
-    mutationFn: () => postJson("/api/session/instructor", { password }),
+    mutationFn: () => requestJson("/api/session/instructor", { body: { password } }),
     onSuccess: () => window.location.reload(),
   });
   return (

@@ -2,13 +2,13 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { postJson } from "./post-json";
+import { requestJson } from "../request-json";
 
 export function JoinForm() {
   const [classCode, setClassCode] = useState("");
   const [displayName, setDisplayName] = useState("");
   const join = useMutation({
-    mutationFn: () => postJson("/api/session/join", { classCode, displayName }),
+    mutationFn: () => requestJson("/api/session/join", { body: { classCode, displayName } }),
     onSuccess: () => window.location.assign("/"),
   });
   return (

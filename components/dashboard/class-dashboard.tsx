@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ClassDashboard as Dashboard } from "@/server/dashboard/class-dashboard";
 import { ClassManager } from "../classroom/class-manager";
+import { requestJson } from "../request-json";
 import { ClassMatrix } from "./class-matrix";
 import { CommonFailures } from "./common-failures";
 import { ExerciseSummaries } from "./exercise-summaries";
@@ -11,11 +12,6 @@ import { LearnerDrilldown } from "./learner-drilldown";
 import { StuckList } from "./stuck-list";
 import { formatTime } from "./format";
 
-async function fetchDashboard(): Promise<Dashboard> {
-  const response = await fetch("/api/instructor/dashboard", { cache: "no-store" });
-  if (!response.ok) throw new Error(`The course server answered ${response.status}.`);
-  return response.json();
-}
 
 /**
  * The instructor's live view of the class.
@@ -26,7 +22,7 @@ async function fetchDashboard(): Promise<Dashboard> {
  * buffer, and a missed update heals itself at the next poll.
  */
 export function ClassDashboard() {
-  const dashboard = useQuery({ queryKey: ["dashboard"], queryFn: fetchDashboard, refetchInterval: 2000, refetchIntervalInBackground: true });
+  const dashboard = useQuery({ queryKey: ["dashboard"], queryFn: () => requestJson<Dashboard>("/api/instructor/dashboard"), refetchInterval: 2000, refetchIntervalInBackground: true });
   const [open, setOpen] = useState<string | null>(null);
   const data = dashboard.data;
   const titles = Object.fromEntries((data?.exercises ?? []).map((exercise) => [exercise.id, exercise.title]));

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import type { LearnerDetail } from "@/server/instructor/learner-detail";
+import { requestJson } from "../request-json";
 import { formatTime } from "./format";
 
 const STATUS_TONE: Record<string, string> = {
@@ -16,11 +17,7 @@ const STATUS_TONE: Record<string, string> = {
 export function LearnerDrilldown({ learnerId, onClose }: { learnerId: string; onClose: () => void }) {
   const detail = useQuery({
     queryKey: ["learner", learnerId],
-    queryFn: async (): Promise<LearnerDetail> => {
-      const response = await fetch(`/api/instructor/learners/${encodeURIComponent(learnerId)}`, { cache: "no-store" });
-      if (!response.ok) throw new Error(`The course server answered ${response.status}.`);
-      return response.json();
-    },
+    queryFn: () => requestJson<LearnerDetail>(`/api/instructor/learners/${encodeURIComponent(learnerId)}`),
     refetchInterval: 5000,
   });
   const heading = useRef<HTMLHeadingElement>(null);

@@ -1,17 +1,12 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+import { requestJson } from "../request-json";
 import { monaco, setCompletionSource } from "./monaco";
 
-setCompletionSource(async (code, cursorPos) => {
-  const response = await fetch("/api/kernel/complete", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ code, cursorPos }),
-  });
-  if (!response.ok) throw new Error(`completion failed: ${response.status}`);
-  return response.json();
-});
+setCompletionSource((code, cursorPos) =>
+  requestJson<{ matches: string[]; cursorStart: number; cursorEnd: number }>("/api/kernel/complete", { body: { code, cursorPos } }),
+);
 
 export type CodeEditorHandle = { focus(): void; setValue(code: string): void; getValue(): string };
 

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import type { CheckResult, ExerciseReport } from "@/grader/report";
+import { requestJson } from "../request-json";
 
 type CheckResponse = { report: ExerciseReport; attempt: number };
 
@@ -14,12 +15,7 @@ const ICONS: Record<CheckResult["status"], { mark: string; label: string; tone: 
   error: { mark: "!", label: "could not be checked", tone: "text-amber-700 dark:text-amber-300" },
 };
 
-async function runCheck(exercise: string): Promise<CheckResponse> {
-  const response = await fetch(`/api/exercises/${exercise}/check`, { method: "POST" });
-  const payload = (await response.json().catch(() => null)) as (CheckResponse & { error?: { message: string } }) | null;
-  if (!response.ok || !payload?.report) throw new Error(payload?.error?.message ?? `The course server answered ${response.status}.`);
-  return payload;
-}
+const runCheck = (exercise: string) => requestJson<CheckResponse>(`/api/exercises/${exercise}/check`, { method: "POST" });
 
 /** The Check button of one exercise and its checklist. Alt+Shift+C checks from anywhere in the lesson. */
 export function CheckPanel({ exercise, title, passedBefore, shortcut }: { exercise: string; title: string; passedBefore: boolean; shortcut: boolean }) {

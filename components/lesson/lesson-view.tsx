@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import type { CodeEditorHandle } from "../editor/code-editor";
+import { requestJson } from "../request-json";
 import { CodeCell } from "./code-cell";
 import { useCellRuns, type InitialCell } from "./use-cell-runs";
 
@@ -11,13 +12,6 @@ export type LessonBlock =
   | { kind: "cell"; key: string; id: string; number: number; exercise?: string; starter: string; code: string };
 
 type Props = { lesson: string; blocks: LessonBlock[]; initialCells: InitialCell[] };
-
-async function postJson<T>(url: string, body: unknown, method = "POST"): Promise<T> {
-  const response = await fetch(url, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  const payload = (await response.json().catch(() => null)) as (T & { error?: { message: string } }) | null;
-  if (!response.ok) throw new Error(payload?.error?.message ?? `The course server answered ${response.status}.`);
-  return payload as T;
-}
 
 export function LessonView({ lesson, blocks, initialCells }: Props) {
   const cellBlocks = blocks.filter((block): block is Extract<LessonBlock, { kind: "cell" }> => block.kind === "cell");
@@ -31,7 +25,7 @@ export function LessonView({ lesson, blocks, initialCells }: Props) {
   );
 
   const kernel = useMutation({
-    mutationFn: (action: "warm" | "interrupt" | "restart") => postJson<{ state: string }>("/api/kernel", { action }),
+    mutationFn: (action: "warm" | "interrupt" | "restart") => requestJson<{ state: string }>("/api/kernel", { body: { action } }),
     onSuccess: (_, action) => {
       if (action === "restart") setAnnouncement("The kernel was restarted: run the cells again to rebuild its state.");
       if (action === "interrupt") setAnnouncement("Interrupt sent to the kernel.");
@@ -44,13 +38,13 @@ export function LessonView({ lesson, blocks, initialCells }: Props) {
   }, [warm]);
 
   const save = useMutation({
-    mutationFn: (input: { cellId: string; code: string }) => postJson("/api/cells/code", { lesson, ...input }, "PUT"),
+    mutationFn: (input: { cellId: string; code: string }) => requestJson("/api/cells/code", { method: "PUT", body: { lesson, ...input } }),
     onMutate: ({ cellId }) => setSaveState((all) => ({ ...all, [cellId]: "saving" })),
     onSuccess: (_, { cellId }) => setSaveState((all) => ({ ...all, [cellId]: "saved" })),
     onError: (_, { cellId }) => setSaveState((all) => ({ ...all, [cellId]: "error" })),
   });
   const reset = useMutation({
-    mutationFn: (cellId: string) => postJson<{ code: string }>("/api/cells/code", { lesson, cellId }, "DELETE"),
+    mutationFn: (cellId: string) => requestJson<{ code: string }>("/api/cells/code", { method: "DELETE", body: { lesson, cellId } }),
     onSuccess: ({ code: starter }, cellId) => {
       clearTimeout(saveTimers.current[cellId]);
       delete saveTimers.current[cellId];

@@ -3,7 +3,8 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import type { InvocationResult } from "@/server/model-servers/learner-model-server";
-import { callJson, useModelServer } from "./use-model-server";
+import { requestJson } from "../request-json";
+import { useModelServer } from "./use-model-server";
 
 const ROWS = [
   [6.0, 2.2, 5.0, 1.5],
@@ -32,7 +33,7 @@ export function RequestPlayground() {
   const server = useModelServer();
   const [body, setBody] = useState(pretty(EXAMPLES.inputs.body));
   const send = useMutation({
-    mutationFn: () => callJson<InvocationResult>("/api/model-server/invocations", { method: "POST", body: JSON.stringify({ body }) }),
+    mutationFn: () => requestJson<InvocationResult>("/api/model-server/invocations", { body: { body } }),
   });
   const url = server.data?.exists ? server.data.url : "http://127.0.0.1:5050";
   const compact = (() => {

@@ -2,7 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { callJson, useModelServer } from "./use-model-server";
+import { requestJson } from "../request-json";
+import { useModelServer } from "./use-model-server";
 
 const STATE_LABEL = { starting: "Starting…", ready: "Ready", failed: "Failed", stopped: "Stopped" } as const;
 const STATE_TONE = {
@@ -33,11 +34,11 @@ export function ServePanel() {
   }, [data]);
 
   const start = useMutation({
-    mutationFn: () => callJson("/api/model-server", { method: "POST", body: JSON.stringify({ modelUri, port: Number(port) }) }),
+    mutationFn: () => requestJson("/api/model-server", { body: { modelUri, port: Number(port) } }),
     onSettled: () => client.invalidateQueries({ queryKey: ["model-server"] }),
   });
   const stop = useMutation({
-    mutationFn: () => callJson("/api/model-server", { method: "DELETE" }),
+    mutationFn: () => requestJson("/api/model-server", { method: "DELETE" }),
     onSettled: () => client.invalidateQueries({ queryKey: ["model-server"] }),
   });
 
