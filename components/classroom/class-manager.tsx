@@ -31,15 +31,12 @@ export function ClassManager() {
     },
     onError: (error) => setNotice(error.message),
   });
-  const signOut = useMutation({ mutationFn: () => requestJson("/api/session/logout", { body: {} }), onSuccess: () => window.location.assign("/instructor") });
 
   return (
     <div className="space-y-8">
       <div className="flex flex-wrap items-center gap-4">
         <h2 className="text-2xl font-semibold tracking-tight">Class management</h2>
-        <button type="button" onClick={() => signOut.mutate()} className="ml-auto rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
-          Sign out
-        </button>
+
       </div>
       <section aria-labelledby="code-title" className="rounded-lg border border-slate-300 p-4 dark:border-slate-700">
         <h2 id="code-title" className="font-semibold">
