@@ -84,6 +84,16 @@ test("Shift+Enter runs a cell and moves to the next one", async ({ page }) => {
   await page.getByRole("button", { name: "Reset code" }).first().click();
 });
 
+test("the editor gets completions from the learner's kernel", async ({ page }) => {
+  await page.goto("/lessons/tracking-example");
+  await expect(page.getByTestId("kernel-state")).toContainText("Kernel ready", { timeout: 60_000 });
+  const response = await page.request.post("/api/kernel/complete", { data: { code: "import json\njson.dum", cursorPos: 20 } });
+  expect(response.status()).toBe(200);
+  expect((await response.json()).matches).toEqual(expect.arrayContaining(["dump", "dumps"]));
+  const bad = await page.request.post("/api/kernel/complete", { data: { code: "x", cursorPos: -1 } });
+  expect(bad.status()).toBe(400);
+});
+
 test("an infinite loop can be interrupted from the toolbar", async ({ page }) => {
   await page.goto("/lessons/tracking-example");
   await setCode(page, 0, "while True:\n    pass");

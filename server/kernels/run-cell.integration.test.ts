@@ -61,6 +61,22 @@ describe("running cells on a real Jupyter kernel", () => {
     expect(error.events).toContainEqual(expect.objectContaining({ type: "error", ename: "ZeroDivisionError" }));
   });
 
+  it("sends matplotlib figures as PNG images", async () => {
+    const plot = await collect(pool, "alice", "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [2, 4, 1])\nplt.show()");
+    expect(plot.done?.status).toBe("ok");
+    const image = plot.events.find((event) => event.type === "image");
+    expect(image).toMatchObject({ type: "image", mime: "image/png" });
+    expect(Buffer.from((image as { data: string }).data, "base64").subarray(1, 4).toString()).toBe("PNG");
+  });
+
+  it("completes code from the kernel", async () => {
+    await collect(pool, "alice", "import pandas as pd");
+    const kernel = await pool.kernelFor("alice");
+    const reply = await kernel.connection.requestComplete({ code: "pd.DataFr", cursor_pos: 9 });
+    expect(reply.content.status).toBe("ok");
+    expect(reply.content.status === "ok" && reply.content.matches).toContain("DataFrame");
+  });
+
   it("interrupts an infinite loop at the time limit and keeps the kernel", async () => {
     await collect(pool, "carol", "kept = 'still here'");
     const loop = await collect(pool, "carol", "while True:\n    pass", { timeLimitMs: 2000 });
