@@ -51,9 +51,9 @@ test("a request while MLflow answers an unknown path gets MLflow's own 404", asy
 
 test("a model registered and staged in the proxied UI is in Staging in MLflow", async ({ page, request }) => {
   test.setTimeout(120_000);
-  const { runPythonFixture } = await import("./support");
+  const { runFixture } = await import("../server/testing/python-fixture");
   const name = `UiModel${Date.now()}`;
-  const logged = runPythonFixture<{ experiment_id: string; model_id: string }>("log_iris_model.py", ["E2E-Registry-UI"]);
+  const logged = await runFixture<{ experiment_id: string; model_id: string }>("log_iris_model.py", process.env.E2E_MLFLOW_URL!, ["E2E-Registry-UI"]);
 
   // Register the logged model under a new name, from its page.
   await page.goto(`/mlflow/#/experiments/${logged.experiment_id}/models/${logged.model_id}`);

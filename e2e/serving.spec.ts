@@ -1,9 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { runPythonFixture } from "./support";
+import { runFixture } from "../server/testing/python-fixture";
 
 test("serve the staged model from the lesson, score it, check it, stop it", async ({ page }) => {
   test.setTimeout(420_000);
-  runPythonFixture("../../server/testing/fixtures/stage_iris_model.py", ["IrisModel"]);
+  await runFixture("stage_iris_model.py", process.env.E2E_MLFLOW_URL!, ["IrisModel"]);
 
   await page.goto("/lessons/model-serving");
   const panel = page.getByTestId("serve-panel");
