@@ -10,6 +10,7 @@ export type Viewer = { role: "learner"; learner: Learner; sessionId?: string } |
 
 /** Solo mode has exactly one learner, on this machine. */
 const SOLO_LEARNER: Learner = { id: "local", displayName: "You" };
+let soloReady: Promise<void> | undefined;
 
 /**
  * Who is asking, from the signed session cookie only: never from a body,
@@ -19,7 +20,12 @@ export async function currentViewer(cookieHeader: string | null): Promise<Viewer
   const config = getConfig();
   const db = await getStore(config.dataDir);
   if (config.mode === "solo") {
-    await ensureLearner(db, SOLO_LEARNER.id, SOLO_LEARNER.displayName);
+    // One write per process is enough to have the solo learner's row.
+    soloReady ??= ensureLearner(db, SOLO_LEARNER.id, SOLO_LEARNER.displayName).catch((error) => {
+      soloReady = undefined;
+      throw error;
+    });
+    await soloReady;
     return { role: "learner", learner: SOLO_LEARNER };
   }
   const sessionId = sessionIdFromCookie(config.dataDir, cookieHeader);
