@@ -141,6 +141,10 @@ const envSchema = z.object({
       return value as "solo" | "classroom";
     }),
   COURSE_INSTRUCTOR_PASSWORD: z.string().optional(),
+  COURSE_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((raw) => ["1", "true", "yes"].includes((raw ?? "").trim().toLowerCase())),
   COURSE_SESSION_HOURS: z
     .string()
     .optional()
@@ -161,7 +165,7 @@ const envSchema = z.object({
 export type CourseConfig = {
   /** Solo: one learner on this machine. Classroom: many learners, each in a private MLflow workspace. */
   mode: "solo" | "classroom";
-  classroom: { instructorPassword?: string; sessionHours: number };
+  classroom: { instructorPassword?: string; sessionHours: number; trustProxy: boolean };
   projectRoot: string;
   dataDir: string;
   site: { host: string; port: number; url: string };
@@ -205,7 +209,7 @@ export function loadConfig(env: Env = process.env): CourseConfig {
   const venvDir = path.join(/* turbopackIgnore: true */ projectRoot, ".venv");
   return {
     mode: e.COURSE_MODE,
-    classroom: { instructorPassword: e.COURSE_INSTRUCTOR_PASSWORD || undefined, sessionHours: e.COURSE_SESSION_HOURS },
+    classroom: { instructorPassword: e.COURSE_INSTRUCTOR_PASSWORD || undefined, sessionHours: e.COURSE_SESSION_HOURS, trustProxy: e.COURSE_TRUST_PROXY },
     projectRoot,
     dataDir,
     site: { host, port: e.PORT, url: `http://${browserHost}:${e.PORT}` },

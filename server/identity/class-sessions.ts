@@ -13,13 +13,20 @@ import { createWorkspace, workspaceName } from "./workspaces";
 
 type Holder = { guesses?: FailureLimiter };
 const holder = ((globalThis as { __courseSessions?: Holder }).__courseSessions ??= {});
-// Class codes and the instructor password are short: limit guesses per client address.
+// Class codes and the instructor password are short: limit wrong guesses per client address.
+// Only failures count, so a whole class joining at once is never held up.
 const guesses = (holder.guesses ??= new FailureLimiter(10, 60_000));
 
 export type SessionResult = { body: Record<string, unknown>; setCookie: string };
 
+/**
+ * Whom to count guesses against. X-Forwarded-For is only believed behind a
+ * reverse proxy that sets it (COURSE_TRUST_PROXY=true); otherwise a client could
+ * pick a new address for every guess, so all direct clients share one count.
+ */
 function clientAddress(request: Request): string {
-  return request.headers.get("x-forwarded-for")?.split(",")[0].trim() || request.headers.get("x-real-ip") || "local";
+  if (!getConfig().classroom.trustProxy) return "direct";
+  return request.headers.get("x-forwarded-for")?.split(",")[0].trim() || request.headers.get("x-real-ip") || "direct";
 }
 
 function requireClassroom() {
