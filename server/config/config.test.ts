@@ -37,9 +37,23 @@ describe("loadConfig", () => {
     [{ MLFLOW_TRACKING_URI: "./mlruns" }, "MLFLOW_TRACKING_URI must be an http(s) URL"],
     [{ MLFLOW_TRACKING_URI: "databricks" }, "MLFLOW_TRACKING_URI must be an http(s) URL"],
     [{ MLFLOW_WORKERS: "-1" }, "MLFLOW_WORKERS must be a whole number"],
+    [{ MLFLOW_WORKERS: "1.5" }, "MLFLOW_WORKERS must be a whole number from 1 to 32"],
+    [{ CELL_TIME_LIMIT_SECONDS: "0" }, "CELL_TIME_LIMIT_SECONDS must be a number of seconds from 1 to 3600"],
+    [{ MODEL_SERVER_PORTS: "5099-5050" }, "MODEL_SERVER_PORTS must be a range such as 5050-5099"],
+    [{ MODEL_SERVER_IDLE_MINUTES: "soon" }, "MODEL_SERVER_IDLE_MINUTES must be a number of minutes"],
+    [{ COURSE_MODE: "lecture" }, 'COURSE_MODE must be "solo" or "classroom"'],
+    [{ COURSE_SESSION_HOURS: "-2" }, "COURSE_SESSION_HOURS must be a number of hours"],
   ])("rejects %o with a message naming the variable", (env, message) => {
     expect(() => loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", ...env })).toThrow(message);
+  });
+
+  it("reads the classroom and serving settings", () => {
+    const config = loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", COURSE_MODE: "Classroom", MODEL_SERVER_PORTS: "6000-6010", CELL_TIME_LIMIT_SECONDS: "30", COURSE_TRUST_PROXY: "true" });
+    expect(config.mode).toBe("classroom");
+    expect(config.modelServers).toEqual({ portRange: { min: 6000, max: 6010 }, idleMinutes: 30, defaultPort: 6000 });
+    expect(config.cells.timeLimitSeconds).toBe(30);
+    expect(config.classroom).toEqual({ instructorPassword: undefined, sessionHours: 12, trustProxy: true });
   });
 
   it("reports every problem at once", () => {

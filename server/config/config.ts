@@ -10,22 +10,25 @@ import { z } from "zod";
 /** An environment as a plain map (Next.js narrows process.env's own type). */
 export type Env = Record<string, string | undefined>;
 
-const port = (name: string, fallback: number) =>
+/**
+ * A numeric variable: `fallback` when unset, else a number within [min, max]
+ * (whole when `whole`), or an error that names the variable and what it accepts.
+ */
+const numberVar = (name: string, fallback: number, rule: { min: number; max: number; whole?: boolean; accepts: string }) =>
   z
     .string()
     .optional()
     .transform((raw, ctx) => {
       if (raw === undefined || raw.trim() === "") return fallback;
       const value = Number(raw);
-      if (!Number.isInteger(value) || value < 1 || value > 65535) {
-        ctx.addIssue({
-          code: "custom",
-          message: `${name} must be a whole number between 1 and 65535 (got "${raw}")`,
-        });
+      if (!Number.isFinite(value) || value < rule.min || value > rule.max || (rule.whole && !Number.isInteger(value))) {
+        ctx.addIssue({ code: "custom", message: `${name} must be ${rule.accepts} (got "${raw}")` });
         return z.NEVER;
       }
       return value;
     });
+
+const port = (name: string, fallback: number) => numberVar(name, fallback, { min: 1, max: 65535, whole: true, accepts: "a whole number between 1 and 65535" });
 
 const httpUrl = (name: string) =>
   z
@@ -80,30 +83,8 @@ const envSchema = z.object({
   JUPYTER_PORT: port("JUPYTER_PORT", 8888),
   COURSE_DATA_DIR: z.string().optional(),
   MLFLOW_TRACKING_URI: httpUrl("MLFLOW_TRACKING_URI"),
-  MLFLOW_WORKERS: z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined || raw.trim() === "") return 2;
-      const value = Number(raw);
-      if (!Number.isInteger(value) || value < 1 || value > 32) {
-        ctx.addIssue({ code: "custom", message: `MLFLOW_WORKERS must be a whole number from 1 to 32 (got "${raw}")` });
-        return z.NEVER;
-      }
-      return value;
-    }),
-  CELL_TIME_LIMIT_SECONDS: z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined || raw.trim() === "") return 120;
-      const value = Number(raw);
-      if (!Number.isFinite(value) || value < 1 || value > 3600) {
-        ctx.addIssue({ code: "custom", message: `CELL_TIME_LIMIT_SECONDS must be a number of seconds from 1 to 3600 (got "${raw}")` });
-        return z.NEVER;
-      }
-      return value;
-    }),
+  MLFLOW_WORKERS: numberVar("MLFLOW_WORKERS", 2, { min: 1, max: 32, whole: true, accepts: "a whole number from 1 to 32" }),
+  CELL_TIME_LIMIT_SECONDS: numberVar("CELL_TIME_LIMIT_SECONDS", 120, { min: 1, max: 3600, accepts: "a number of seconds from 1 to 3600" }),
   MODEL_SERVER_PORTS: z
     .string()
     .optional()
@@ -117,18 +98,7 @@ const envSchema = z.object({
       }
       return { min, max };
     }),
-  MODEL_SERVER_IDLE_MINUTES: z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined || raw.trim() === "") return 30;
-      const value = Number(raw);
-      if (!Number.isFinite(value) || value <= 0) {
-        ctx.addIssue({ code: "custom", message: `MODEL_SERVER_IDLE_MINUTES must be a positive number of minutes (got "${raw}")` });
-        return z.NEVER;
-      }
-      return value;
-    }),
+  MODEL_SERVER_IDLE_MINUTES: numberVar("MODEL_SERVER_IDLE_MINUTES", 30, { min: 0.1, max: 24 * 60, accepts: "a number of minutes from 0.1 to 1440" }),
   COURSE_MODE: z
     .string()
     .optional()
@@ -145,18 +115,7 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((raw) => ["1", "true", "yes"].includes((raw ?? "").trim().toLowerCase())),
-  COURSE_SESSION_HOURS: z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined || raw.trim() === "") return 12;
-      const value = Number(raw);
-      if (!Number.isFinite(value) || value <= 0 || value > 24 * 30) {
-        ctx.addIssue({ code: "custom", message: `COURSE_SESSION_HOURS must be a number of hours from 0 to 720 (got "${raw}")` });
-        return z.NEVER;
-      }
-      return value;
-    }),
+  COURSE_SESSION_HOURS: numberVar("COURSE_SESSION_HOURS", 12, { min: 0.1, max: 24 * 30, accepts: "a number of hours from 0.1 to 720" }),
   COURSE_JUPYTER_TOKEN: z.string().optional(),
   COURSE_PROJECT_ROOT: z.string().optional(),
   DATABASE_URL: postgresUrl("DATABASE_URL"),
