@@ -121,6 +121,7 @@ test("the instructor's dashboard updates live and exports both learners", async 
   // Carol passes the tracking example.
   await carol.goto("/lessons/tracking-example");
   await carol.getByRole("button", { name: "Run all cells" }).click();
+  await expect(carol.locator("section[data-phase]").last().getByTestId("execution-count")).toHaveText(/\[\d+\]/, { timeout: 240_000 });
   await expect(carol.locator('section[data-phase="running"], section[data-phase="queued"]')).toHaveCount(0, { timeout: 240_000 });
   await carol.getByTestId("check-tracking-example").getByRole("button", { name: "Check" }).click();
   await expect(carol.getByTestId("check-tracking-example")).toHaveAttribute("data-status", "passed", { timeout: 60_000 });

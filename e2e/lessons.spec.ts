@@ -28,7 +28,8 @@ test("the tracking example runs end to end and its run shows up in the MLflow UI
   await page.goto("/lessons/tracking-example");
   await expect(page.getByTestId("kernel-state")).toContainText("Kernel ready", { timeout: 60_000 });
   await page.getByRole("button", { name: "Run all cells" }).click();
-  await expect(cells(page).first()).not.toHaveAttribute("data-phase", "idle");
+  // Done when the last cell has run (it has no count before); the first may finish before we look.
+  await expect(cells(page).last().getByTestId("execution-count")).toHaveText(/\[\d+\]/, { timeout: 240_000 });
   await waitIdle(page);
   await expect(page.locator('[data-testid="cell-output"] [role="alert"], [data-testid="cell-notice"]')).toHaveCount(0);
   await expect(page.locator(".cell-html table").first()).toBeVisible();
