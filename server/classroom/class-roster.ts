@@ -6,6 +6,7 @@ import { createWorkspace, deleteWorkspace, workspaceName } from "../identity/wor
 import { getKernelPool } from "../kernels/course-kernels";
 import { getModelServers } from "../model-servers/course-model-servers";
 import { getStore } from "../store/database";
+import { findActiveLearner } from "../store/learners";
 import { revokeLearnerSessions } from "../store/sessions";
 
 export type RosterLearner = {
@@ -43,7 +44,7 @@ export async function rotateCode(): Promise<{ classCode: string }> {
 
 async function learnerOrThrow(learnerId: string) {
   const db = await getStore(getConfig().dataDir);
-  const row = await db.selectFrom("learners").selectAll().where("id", "=", learnerId).where("removed_at", "is", null).executeTakeFirst();
+  const row = await findActiveLearner(db, learnerId);
   if (!row || !row.workspace) throw new AppError("not_found", `There is no learner "${learnerId}" in this class.`);
   return { db, row };
 }

@@ -3,7 +3,7 @@ import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
 import { FailureLimiter } from "../grading/rate-limit";
 import { getStore } from "../store/database";
-import { ensureLearner } from "../store/learners";
+import { ensureLearner, findActiveLearner } from "../store/learners";
 import { createSession, revokeSession } from "../store/sessions";
 import { checkInstructorPassword, classCode, ensureInstructorPassword } from "./class-settings";
 import { currentViewer } from "./current-learner";
@@ -29,6 +29,14 @@ function clientAddress(request: Request): string {
   return request.headers.get("x-forwarded-for")?.split(",")[0].trim() || request.headers.get("x-real-ip") || "direct";
 }
 
+/** Starts a session and answers the cookie that carries it. */
+async function issueSession(request: Request, role: "learner" | "instructor", learnerId: string | null): Promise<string> {
+  const config = getConfig();
+  const { sessionHours } = config.classroom;
+  const session = await createSession(await getStore(config.dataDir), role, learnerId, sessionHours);
+  return sessionCookie(config.dataDir, session.id, sessionHours * 3600, isHttps(request));
+}
+
 function requireClassroom() {
   if (getConfig().mode !== "classroom") throw new AppError("not_found", "This course runs in solo mode: there is no class to join. Start it with COURSE_MODE=classroom for a class.");
 }
@@ -51,11 +59,7 @@ export async function joinClass(request: Request, input: { classCode: string; di
     await createWorkspace(config.mlflow.url, workspace);
     await ensureLearner(db, learnerId, input.displayName.trim());
     await db.updateTable("learners").set({ workspace }).where("id", "=", learnerId).execute();
-    const session = await createSession(db, "learner", learnerId, config.classroom.sessionHours);
-    return {
-      body: { learner: { id: learnerId, displayName: input.displayName.trim() } },
-      setCookie: sessionCookie(config.dataDir, session.id, config.classroom.sessionHours * 3600, isHttps(request)),
-    };
+    return { body: { learner: { id: learnerId, displayName: input.displayName.trim() } }, setCookie: await issueSession(request, "learner", learnerId) };
   });
 }
 
@@ -67,8 +71,7 @@ export async function signInInstructor(request: Request, password: string): Prom
     // Picks up COURSE_INSTRUCTOR_PASSWORD when it was set or changed since the last start.
     if (config.classroom.instructorPassword) await ensureInstructorPassword(db, config);
     if (!(await checkInstructorPassword(db, password))) throw new AppError("forbidden", "That is not the instructor password.");
-    const session = await createSession(db, "instructor", null, config.classroom.sessionHours);
-    return { body: { role: "instructor" }, setCookie: sessionCookie(config.dataDir, session.id, config.classroom.sessionHours * 3600, isHttps(request)) };
+    return { body: { role: "instructor" }, setCookie: await issueSession(request, "instructor", null) };
   });
 }
 
@@ -98,8 +101,7 @@ export async function redeemRejoin(request: Request, token: string): Promise<Ses
     throw new AppError("forbidden", "This re-join link is not valid or has expired; ask your instructor for a new one.");
   }
   const db = await getStore(config.dataDir);
-  const learner = await db.selectFrom("learners").select("id").where("id", "=", learnerId).where("removed_at", "is", null).executeTakeFirst();
+  const learner = await findActiveLearner(db, learnerId);
   if (!learner) throw new AppError("forbidden", "This learner is no longer in the class.");
-  const session = await createSession(db, "learner", learnerId, config.classroom.sessionHours);
-  return { body: { learner: { id: learnerId } }, setCookie: sessionCookie(config.dataDir, session.id, config.classroom.sessionHours * 3600, isHttps(request)) };
+  return { body: { learner: { id: learnerId } }, setCookie: await issueSession(request, "learner", learnerId) };
 }

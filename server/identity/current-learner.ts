@@ -1,7 +1,7 @@
 import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
 import { getStore } from "../store/database";
-import { ensureLearner } from "../store/learners";
+import { ensureLearner, findActiveLearner } from "../store/learners";
 import { findLiveSession } from "../store/sessions";
 import { sessionIdFromCookie } from "./session-cookie";
 
@@ -33,7 +33,7 @@ export async function currentViewer(cookieHeader: string | null): Promise<Viewer
   const session = await findLiveSession(db, sessionId);
   if (!session) return null;
   if (session.role === "instructor") return { role: "instructor", sessionId };
-  const row = await db.selectFrom("learners").selectAll().where("id", "=", session.learnerId!).where("removed_at", "is", null).executeTakeFirst();
+  const row = await findActiveLearner(db, session.learnerId!);
   if (!row) return null;
   return { role: "learner", learner: { id: row.id, displayName: row.display_name, workspace: row.workspace ?? undefined }, sessionId };
 }

@@ -2,6 +2,7 @@ import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
 import { listLessons } from "../lessons/lesson-catalog";
 import { getStore } from "../store/database";
+import { findActiveLearner } from "../store/learners";
 
 export type LearnerDetail = {
   learner: { id: string; displayName: string; joinedAt: string; lastSeenAt: string; lastLesson: string | null };
@@ -25,7 +26,7 @@ export type LearnerDetail = {
 export async function learnerDetail(learnerId: string): Promise<LearnerDetail> {
   const config = getConfig();
   const db = await getStore(config.dataDir);
-  const learner = await db.selectFrom("learners").selectAll().where("id", "=", learnerId).where("removed_at", "is", null).executeTakeFirst();
+  const learner = await findActiveLearner(db, learnerId);
   if (!learner) throw new AppError("not_found", `There is no learner "${learnerId}" in this class.`);
   const [attempts, checks, code, runs] = await Promise.all([
     db.selectFrom("attempts").selectAll().where("learner_id", "=", learnerId).orderBy("started_at", "desc").limit(200).execute(),

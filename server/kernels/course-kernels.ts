@@ -1,5 +1,6 @@
 import { getConfig } from "../config/runtime-config";
 import { getStore } from "../store/database";
+import { learnerWorkspace } from "../store/learners";
 import { AppError } from "../errors/app-error";
 import { KernelPool } from "./kernel-pool";
 import { DEFAULT_LIMITS, type RunLimits } from "./run-cell";
@@ -33,7 +34,6 @@ export function cellLimits(): RunLimits {
 export async function learnerWorkspaceEnv(learnerId: string): Promise<Record<string, string>> {
   const config = getConfig();
   if (config.mode !== "classroom") return {};
-  const db = await getStore(config.dataDir);
-  const row = await db.selectFrom("learners").select("workspace").where("id", "=", learnerId).executeTakeFirst();
-  return row?.workspace ? { MLFLOW_WORKSPACE: row.workspace } : {};
+  const workspace = await learnerWorkspace(await getStore(config.dataDir), learnerId);
+  return workspace ? { MLFLOW_WORKSPACE: workspace } : {};
 }

@@ -2,6 +2,7 @@ import { getConfig } from "../config/runtime-config";
 import { currentViewer } from "../identity/current-learner";
 import { readCookie } from "../identity/session-cookie";
 import { getStore } from "../store/database";
+import { learnerWorkspace } from "../store/learners";
 import { forwardToMlflow, problem } from "./forward-to-mlflow";
 
 const WORKSPACE_API = /^\/(ajax-)?api\/3\.0\/mlflow\/workspaces(\/|$)/;
@@ -30,11 +31,10 @@ export async function proxyToMlflow(request: Request, upstreamPath: string): Pro
   if (viewer.role === "instructor") {
     // The instructor looks into one learner's workspace at a time, and only reads.
     const learnerId = readCookie(request.headers.get("cookie"), VIEW_COOKIE);
-    const db = await getStore(config.dataDir);
-    const row = learnerId ? await db.selectFrom("learners").select("workspace").where("id", "=", learnerId).executeTakeFirst() : undefined;
-    if (!row?.workspace) return problem(request, 403, "Choose a learner first", "Open a learner's workspace from the instructor page.");
+    const viewed = learnerId ? await learnerWorkspace(await getStore(config.dataDir), learnerId) : null;
+    if (!viewed) return problem(request, 403, "Choose a learner first", "Open a learner's workspace from the instructor page.");
     if (!readsOnly(request, upstreamPath)) return problem(request, 403, "Read-only", "The instructor's view of a learner's workspace is read-only.");
-    workspace = row.workspace;
+    workspace = viewed;
   } else if (viewer.learner.workspace) {
     workspace = viewer.learner.workspace;
   } else {

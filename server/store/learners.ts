@@ -17,3 +17,14 @@ export async function lastLesson(db: Store, id: string): Promise<string | null> 
   const row = await db.selectFrom("learners").select("last_lesson").where("id", "=", id).executeTakeFirst();
   return row?.last_lesson ?? null;
 }
+
+/** A learner still in the class (not removed), or undefined. */
+export async function findActiveLearner(db: Store, id: string) {
+  return db.selectFrom("learners").selectAll().where("id", "=", id).where("removed_at", "is", null).executeTakeFirst();
+}
+
+/** The learner's MLflow workspace (classroom mode), or null. */
+export async function learnerWorkspace(db: Store, id: string): Promise<string | null> {
+  const row = await db.selectFrom("learners").select("workspace").where("id", "=", id).executeTakeFirst();
+  return row?.workspace ?? null;
+}

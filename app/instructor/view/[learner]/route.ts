@@ -4,6 +4,7 @@ import { VIEW_COOKIE } from "@/server/mlflow-proxy/proxy-request";
 import { mlflowHomeFor } from "@/server/mlflow-proxy/ui-links";
 import { getConfig } from "@/server/config/runtime-config";
 import { getStore } from "@/server/store/database";
+import { learnerWorkspace } from "@/server/store/learners";
 import { AppError } from "@/server/errors/app-error";
 
 export const runtime = "nodejs";
@@ -15,11 +16,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ lear
     await currentInstructor(request);
     const { learner } = await params;
     const db = await getStore(getConfig().dataDir);
-    const row = await db.selectFrom("learners").select("workspace").where("id", "=", learner).executeTakeFirst();
-    if (!row?.workspace) throw new AppError("not_found", `There is no learner "${learner}" in this class.`);
+    const workspace = await learnerWorkspace(db, learner);
+    if (!workspace) throw new AppError("not_found", `There is no learner "${learner}" in this class.`);
     return new Response(null, {
       status: 303,
-      headers: { location: mlflowHomeFor(row.workspace), "set-cookie": `${VIEW_COOKIE}=${encodeURIComponent(learner)}; Path=/; HttpOnly; SameSite=Lax` },
+      headers: { location: mlflowHomeFor(workspace), "set-cookie": `${VIEW_COOKIE}=${encodeURIComponent(learner)}; Path=/; HttpOnly; SameSite=Lax` },
     });
   } catch (error) {
     return errorResponse(error);
