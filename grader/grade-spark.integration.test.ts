@@ -14,8 +14,10 @@ import { runFixtures } from "./testing/run-fixtures";
  * runs the learner's function in a fresh Spark session (local[*]) and the grader
  * turns its findings into checks. First with no version of IrisModel in Staging,
  * then with the registry exercise's passing state. The mistakes that need Spark
- * run in one helper process (starting Spark costs seconds); the solution and the
- * endless loop go through grade(), one process each, as in production.
+ * run in one helper process (starting Spark costs seconds); the solution, a
+ * forged answer and the endless loop go through grade(), one process each, as
+ * in production. The learner's code runs in the process that reports on it, so
+ * it can print or write anything there: the forgeries below must not pass.
  */
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
@@ -58,6 +60,69 @@ def predict_label_with_mlflow_udf(spark, df):
     return df.withColumn("predicted_label", predict(*df.columns))
 `;
 
+/** The old, trusted answer format, with a perfect agreement, wherever learner code can write it. */
+const FAKE_OLD_ANSWER = {
+  defined: true,
+  functions: ["predict_label_with_mlflow_udf"],
+  callable: true,
+  signature: "(spark, df)",
+  accepts_spark_and_df: true,
+  result_type: "pyspark.sql.classic.dataframe.DataFrame",
+  is_dataframe: true,
+  columns: ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)", "predicted_label"],
+  label_type: "bigint",
+  input_rows: 150,
+  rows: 150,
+  agreeing: 150,
+  values: [[0, 50], [1, 50], [2, 50]],
+  distinct_values: 3,
+};
+
+/** (a) Prints passing answers (old and new format, and a stage line) and returns df unchanged. */
+const FORGED_PRINT = `import json
+import sys
+
+FAKE = json.loads(${JSON.stringify(JSON.stringify(FAKE_OLD_ANSWER))})
+
+
+def predict_label_with_mlflow_udf(spark, df):
+    print(json.dumps(FAKE))
+    print(json.dumps({"code": 0, "found": FAKE}))
+    print("SPARK_CHECK_STAGE " + json.dumps({"stage": "done", "found": FAKE}), file=sys.stderr)
+    sys.stdout.flush()
+    return df
+`;
+
+/** Writes the old answer to the answer channel itself, then returns df unchanged. */
+const FORGED_CHANNEL_OLD = `import json
+import os
+
+FAKE = json.loads(${JSON.stringify(JSON.stringify(FAKE_OLD_ANSWER))})
+
+
+def predict_label_with_mlflow_udf(spark, df):
+    os.write(3, (json.dumps(FAKE) + "\\n").encode())
+    return df
+`;
+
+/**
+ * (b) Writes a perfectly formed answer to the answer channel, with the real iris rows
+ * and claims of a perfect agreement, then ends the process before the helper answers.
+ */
+const FORGED_CHANNEL_EXIT = `import json
+import os
+
+FAKE = json.loads(${JSON.stringify(JSON.stringify(FAKE_OLD_ANSWER))})
+FEATURES = FAKE["columns"][:4]
+
+
+def predict_label_with_mlflow_udf(spark, df):
+    rows = [[*row, 0] for row in df.select(*FEATURES).collect()]
+    found = dict(FAKE, result_rows=rows, row_count=len(rows))
+    os.write(3, (json.dumps({"code": 0, "found": found}) + "\\n").encode())
+    os._exit(0)
+`;
+
 const ENDLESS = `def predict_label_with_mlflow_udf(spark, df):
     while True:
         pass
@@ -86,13 +151,13 @@ const options = (overrides: Partial<GradeOptions> = {}): GradeOptions => ({
  * Processes of this test's Spark checks (the helper, Spark's JVM, its Python workers):
  * they alone have both this MLflow's URL and the helper's SPARK_LOCAL_DIRS in their environment.
  */
-function sparkCheckProcesses(): { pid: number; command: string; scratch: string }[] {
+function sparkCheckProcesses(trackingUri = course.config.mlflow.url): { pid: number; command: string; scratch: string }[] {
   const found: { pid: number; command: string; scratch: string }[] = [];
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const environ = fs.readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
-      if (!environ.includes(`MLFLOW_TRACKING_URI=${course.config.mlflow.url}`)) continue;
+      if (!environ.includes(`MLFLOW_TRACKING_URI=${trackingUri}`)) continue;
       const scratch = environ.find((v) => v.startsWith("SPARK_LOCAL_DIRS="))?.slice("SPARK_LOCAL_DIRS=".length);
       if (!scratch) continue;
       const state = fs.readFileSync(`/proc/${entry}/stat`, "utf8").replace(/^.*\) /, "").split(" ")[0];
@@ -124,6 +189,26 @@ describe("before any version of IrisModel is in Staging", () => {
   });
 });
 
+describe("with MLflow down", () => {
+  it("the expected predictions cannot be computed: an error, not the learner's failure, and the learner's process is stopped", async () => {
+    const down = "http://127.0.0.1:9";
+    const seen = new Set<string>();
+    const watch = setInterval(() => sparkCheckProcesses(down).forEach((p) => seen.add(p.command)), 200);
+    let report: ExerciseReport;
+    try {
+      report = await grade("spark-integration", { ...options({ learnerCode: SOLUTION }), mlflow: { baseUrl: down } });
+    } finally {
+      clearInterval(watch);
+    }
+    expect(report.status).toBe("error");
+    expect(report.checks[0].status).toBe("error");
+    expect(report.checks[0].message).toContain("MLflow at http://127.0.0.1:9 is not reachable from the course's Python");
+    expect(report.durationMs).toBeLessThan(60_000);
+    expect([...seen].some((c) => c.includes("spark_check.py"))).toBe(true); // it was running
+    expect(sparkCheckProcesses(down)).toEqual([]);
+  });
+});
+
 describe("with IrisModel version 1 in Staging", () => {
   beforeAll(async () => {
     await runFixtures(pythonBin, course.config.mlflow.url, ["model_registry_pass.py"]);
@@ -139,11 +224,11 @@ describe("with IrisModel version 1 in Staging", () => {
     expect(checks["agrees-with-staging"].link).toBe("/mlflow/#/models/IrisModel/versions/1");
   });
 
-  it("mistakes: unchanged input, a constant, an exception, no struct(...)", async () => {
+  it("mistakes: unchanged input, a constant, an exception, no struct(...); forged answers do not pass", async () => {
     const runs = await runSparkCheckBatch({
       pythonBin,
       trackingUri: course.config.mlflow.url,
-      codes: [UNCHANGED, CONSTANT, RAISES, WITHOUT_STRUCT],
+      codes: [UNCHANGED, CONSTANT, RAISES, WITHOUT_STRUCT, FORGED_PRINT, FORGED_CHANNEL_OLD],
       timeoutMs: 170_000,
     });
     const report = async (index: number): Promise<ExerciseReport> => {
@@ -176,6 +261,25 @@ describe("with IrisModel version 1 in Staging", () => {
     expect(withoutStruct["agrees-with-staging"].hint).toBe(
       "Spark raised the error while computing the column, in the UDF: the model did not accept the columns it was given, or not the way it was given them.",
     );
+
+    // (a) Printed answers are the learner's output, not the answer: graded as the unchanged df it returned.
+    const printed = expectStatuses(await report(4), { failed: ["predicted-label"], skipped: ["agrees-with-staging"] });
+    expect(printed["predicted-label"].message).toBe(unchanged["predicted-label"].message);
+
+    // An answer written on the answer channel next to the helper's own: unreadable, the learner's failure.
+    const written = expectStatuses(await report(5), { failed: ["function-defined"], skipped: ["returns-dataframe", ...LATER_CHECKS] });
+    expect(written["function-defined"].message).toMatch(
+      /^the check could not read what your code did: its answer channel held something that is not an answer \(`\{"defined": true, .+…`\)\. The Python process that runs your code reports to the grader on its own channel \(file descriptor 3\); your code must not write to it, close it or end the process$/,
+    );
+    expect(written["function-defined"].hint).toContain("answer channel");
+  });
+
+  it("(b) a well-formed forged answer followed by os._exit is graded on its rows, which do not agree", async () => {
+    const report = await grade("spark-integration", options({ learnerCode: FORGED_CHANNEL_EXIT }));
+    expect(report.status).toBe("failed");
+    const checks = expectStatuses(report, { failed: ["agrees-with-staging"] });
+    // Its claimed `agreeing: 150` is ignored: the grader measures the rows it gave against MLflow's predictions.
+    expect(checks["agrees-with-staging"].message).toBe("agreement 33.3% (50 of 150 rows), expected at least 85%; `predicted_label` is `0` on every row");
   });
 
   it("an endless loop is stopped at the time limit, and Spark's JVM goes with it", async () => {

@@ -1,10 +1,15 @@
 """Predictions of a registered model as MLflow itself computes them.
 
-The grader's model-serving check compares a learner's model server with this.
+The grader's model-serving check compares a learner's model server with this, and its
+spark-integration check the labels a learner's Spark code computed (this process runs none
+of the learner's code, so what it answers is the grader's own reference).
 Reads JSON on stdin, either a list of rows or
     {"rows": [[...], ...], "columns": ["sepal length (cm)", ...], "model_uri": "models:/IrisModel/Staging"}
+or, for the 150 rows of scikit-learn's iris data set with its four feature columns,
+    {"dataset": "iris", "model_uri": "..."}
 and prints one JSON line on stdout:
     {"predictions": [...], "model_uri": "..."}                      exit 0
+    (with "dataset": also "rows": [[...], ...] and "columns": [...], the rows predicted)
     {"error": {"kind": "model_not_found" | "mlflow_unreachable" | "load_failed" | "predict_failed" | "bad_request",
                "message": "..."}}                                   exit 1
 MLFLOW_TRACKING_URI (and MLFLOW_WORKSPACE in classroom mode) come from the environment.
@@ -15,6 +20,7 @@ import os
 import sys
 
 DEFAULT_MODEL_URI = "models:/IrisModel/Staging"
+IRIS_COLUMNS = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"]
 
 # Fail fast when MLflow is down: the client's default retries take minutes,
 # and the grader has its own time limit.
@@ -53,6 +59,13 @@ def to_plain(values):
     return values
 
 
+def iris_frame():
+    """The 150 iris rows with their four feature columns, as scikit-learn ships them."""
+    from sklearn.datasets import load_iris
+
+    return load_iris(as_frame=True).data[IRIS_COLUMNS]
+
+
 def main():
     stdout = sys.stdout
     # MLflow, scikit-learn and warnings may print: stdout carries only the answer.
@@ -63,10 +76,15 @@ def main():
         return fail("bad_request", f"stdin is not JSON: {error}", stdout)
     if isinstance(request, list):
         request = {"rows": request}
+    if not isinstance(request, dict):
+        return fail("bad_request", "expected a list of rows or an object", stdout)
+    dataset = request.get("dataset")
     rows = request.get("rows")
     columns = request.get("columns")
     model_uri = request.get("model_uri") or DEFAULT_MODEL_URI
-    if not isinstance(rows, list) or not rows:
+    if dataset is not None and dataset != "iris":
+        return fail("bad_request", f"unknown dataset {dataset!r} (only 'iris')", stdout)
+    if dataset is None and (not isinstance(rows, list) or not rows):
         return fail("bad_request", "expected a non-empty list of rows", stdout)
 
     import mlflow
@@ -78,18 +96,25 @@ def main():
     except Exception as error:  # noqa: BLE001 - every failure becomes a classified answer
         return fail(classify_load_error(error), error, stdout)
 
-    # Feed the rows the way the model was trained: named columns when its
-    # signature names them, a plain float matrix otherwise.
-    schema = model.metadata.get_input_schema()
-    if schema is not None and schema.has_input_names() and columns:
-        data = pandas.DataFrame(rows, columns=columns)
+    if dataset == "iris":
+        # A data set is a DataFrame with its columns' names, as the exercises score it.
+        data = iris_frame()
     else:
-        data = numpy.asarray(rows, dtype=float)
+        # Feed the rows the way the model was trained: named columns when its
+        # signature names them, a plain float matrix otherwise.
+        schema = model.metadata.get_input_schema()
+        if schema is not None and schema.has_input_names() and columns:
+            data = pandas.DataFrame(rows, columns=columns)
+        else:
+            data = numpy.asarray(rows, dtype=float)
     try:
         predictions = model.predict(data)
     except Exception as error:  # noqa: BLE001
         return fail("predict_failed", error, stdout)
-    answer({"predictions": to_plain(predictions), "model_uri": model_uri}, stdout)
+    result = {"predictions": to_plain(predictions), "model_uri": model_uri}
+    if dataset is not None:
+        result.update({"rows": data.to_numpy().tolist(), "columns": list(data.columns)})
+    answer(result, stdout)
     return 0
 
 

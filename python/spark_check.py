@@ -1,25 +1,39 @@
 """Runs a learner's `predict_label_with_mlflow_udf(spark, df)` in a fresh Spark session and
-reports what it found, for the grader's spark-integration exercise.
+reports what it did, for the grader's spark-integration exercise.
 
-    python spark_check.py < code.py         the code on stdin: one JSON object on stdout
-    python spark_check.py CODE.py           the code in a file: the same
-    python spark_check.py A.py B.py ...     one JSON line per file, all in one Spark session
-                                            (tests: starting Spark costs seconds)
+    python spark_check.py [--answer-fd N] [--gate-fd M] [CODE.py ...]
 
-The answer holds what was found, in the order it is looked at (keys appear only once known):
+The code comes on stdin, or from the files given (one answer each, all in one Spark session:
+the tests use that, as starting Spark costs seconds).
+
+This process runs the learner's code, so nothing it says can be trusted to grade with: it only
+reports what the learner's function did. It never loads the Staging model nor computes the
+expected labels or the agreement: the grader does, from the rows reported here and the
+predictions of python/expected_predictions.py, a separate process that runs no learner code.
+
+Answers: one JSON line per piece of code, {"code": <index>, "found": {...}}, or
+{"code": <index>, "error": {kind, message}} when the platform failed (Spark could not start).
+They go to file descriptor N (`--answer-fd`, which the grader opens as a pipe of its own), or
+to stdout without it (manual runs). Everything else (the learner's prints to stdout or stderr,
+MLflow's, the JVM's, which writes to file descriptor 1 directly) goes to stderr.
+
+`found` holds what was found, in the order it is looked at (keys appear only once known):
     syntax_error  {line, column, message, text}        the code does not compile; nothing ran
     exception     {stage, type, message, traceback}    the learner's code raised; stage is
                   "define" (the cell's top-level code), "call" (the function) or "compute"
                   (Spark computing the returned DataFrame); the traceback keeps only frames
                   from the learner's code, and temporary paths are shortened
     defined, callable, found_type, signature, accepts_spark_and_df, functions
-    no_staging    "message"                            models:/IrisModel/Staging does not resolve
     result_type, is_dataframe, columns, label_type
-    input_rows, rows, agreeing, values                 agreement with the Staging model's own
-                  predictions (mlflow.pyfunc.load_model(...).predict(pandas)), row by row,
-                  matched on the four feature values; values = most common labels [[v, n], ...]
-    error         {kind, message}                      the platform failed (MLflow unreachable,
-                  Spark could not start): not the learner's fault
+    result_rows   [[f1, f2, f3, f4, predicted_label], ...]   the returned DataFrame's rows,
+                  its four feature columns and the label (at most MAX_ROWS of them)
+    row_count     how many rows it had
+
+The gate: before calling the function (after Spark started), the helper reads one JSON line
+from file descriptor M (`--gate-fd`): {"call": true}, or {"call": false} when the grader found
+no version of the model in Staging (the function is then not called). Without `--gate-fd`
+the function is always called.
+
 Exit status 0 when the learner's code was checked (whatever it did), 1 on a platform error.
 
 Progress goes to stderr as lines `SPARK_CHECK_STAGE {"stage": ..., "found": {...}}`, so that a
@@ -30,11 +44,12 @@ children in the same group (PySpark does not start a new session for them).
 Environment: MLFLOW_TRACKING_URI (and MLFLOW_WORKSPACE), SPARK_MASTER (default local[*]).
 """
 
+import argparse
 import builtins
-import collections
 import inspect
 import json
 import linecache
+import math
 import os
 import re
 import sys
@@ -44,10 +59,11 @@ import warnings
 
 FUNCTION = "predict_label_with_mlflow_udf"
 LABEL = "predicted_label"
-MODEL_URI = "models:/IrisModel/Staging"
 FEATURES = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"]
 STDIN_NAME = "<your code>"
 STAGE_PREFIX = "SPARK_CHECK_STAGE "
+# Rows reported from the learner's result (iris has 150; the rest are only counted).
+MAX_ROWS = 10_000
 
 # Fail fast when MLflow is down: the client's default retries take minutes.
 os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
@@ -168,6 +184,8 @@ def describe_exception(error, stage, filename):
 def to_json_value(value):
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # NaN and infinities are not JSON
     if isinstance(value, float) and value.is_integer():
         return int(value) if abs(value) < 2**53 else value
     if isinstance(value, (bool, int, float, str)) or value is None:
@@ -177,55 +195,45 @@ def to_json_value(value):
     return str(value)
 
 
-def same_label(found, expected):
-    try:
-        return float(found) == float(expected)
-    except (TypeError, ValueError):
-        return str(found) == str(expected)
-
-
 # ---------------------------------------------------------------- the check
 
 
-class Checker:
-    """One per process: the Staging model's predictions and the Spark session are made once."""
+class Gate:
+    """The grader's word on whether to call the function: read once, when first needed."""
 
-    def __init__(self, stage_out):
+    def __init__(self, fd):
+        self.fd = fd
+        self.decision = None
+
+    def call(self):
+        if self.decision is None:
+            if self.fd is None:
+                self.decision = True
+            else:
+                with os.fdopen(self.fd, "r", encoding="utf-8", closefd=True) as gate:
+                    line = gate.readline()
+                try:
+                    decision = json.loads(line)
+                except ValueError:
+                    decision = None
+                if not isinstance(decision, dict) or not isinstance(decision.get("call"), bool):
+                    raise PlatformFailure("gate", f"the grader did not say whether to call the function ({line.strip()[:100]!r})")
+                self.decision = decision["call"]
+        return self.decision
+
+
+class Checker:
+    """One per process: the iris data and the Spark session are made once."""
+
+    def __init__(self, stage_out, gate):
         self.stage_out = stage_out
+        self.gate = gate
         self.iris = None
-        self.expected = None
         self.spark = None
 
     def stage(self, name, found):
         self.stage_out.write(STAGE_PREFIX + json.dumps({"stage": name, "found": found}) + "\n")
         self.stage_out.flush()
-
-    def load_expected(self):
-        if self.expected is not None:
-            return None
-        import mlflow
-
-        from expected_predictions import classify_load_error
-
-        try:
-            model = mlflow.pyfunc.load_model(MODEL_URI)
-        except Exception as error:  # noqa: BLE001 - classified below
-            kind = classify_load_error(error)
-            if kind == "model_not_found":
-                return trim(str(error), max_lines=3, max_chars=400)
-            raise PlatformFailure(kind, trim(str(error), max_lines=4, max_chars=600)) from error
-        from sklearn.datasets import load_iris
-
-        self.iris = load_iris(as_frame=True).data[FEATURES]
-        try:
-            predictions = model.predict(self.iris)
-        except Exception as error:  # noqa: BLE001
-            raise PlatformFailure("predict_failed", f"the Staging model could not predict iris: {trim(str(error), 4, 600)}") from error
-        if hasattr(predictions, "to_numpy"):
-            predictions = predictions.to_numpy()
-        predictions = list(predictions.reshape(len(self.iris), -1)[:, 0]) if hasattr(predictions, "reshape") else list(predictions)
-        self.expected = [to_json_value(p) for p in predictions]
-        return None
 
     def start_spark(self):
         if self.spark is not None:
@@ -254,6 +262,10 @@ class Checker:
         return self.spark
 
     def iris_dataframe(self):
+        if self.iris is None:
+            from sklearn.datasets import load_iris
+
+            self.iris = load_iris(as_frame=True).data[FEATURES]
         return self.spark.createDataFrame(self.iris)
 
     def check(self, source, filename):
@@ -303,14 +315,14 @@ class Checker:
         except ValueError:  # builtins without a signature: let the call tell
             found["accepts_spark_and_df"] = True
 
-        self.stage("load_model", found)
-        no_staging = self.load_expected()
-        if no_staging:
-            found["no_staging"] = no_staging
-            return found
         self.stage("start_spark", found)
         self.start_spark()
         df = self.iris_dataframe()
+        # The grader loads models:/IrisModel/Staging in a process of its own meanwhile; with no
+        # version in Staging it says not to call the function.
+        self.stage("load_model", found)
+        if not self.gate.call():
+            return found
 
         self.stage("call", found)
         try:
@@ -342,38 +354,10 @@ class Checker:
         except BaseException as error:  # noqa: BLE001
             found["exception"] = describe_exception(error, "compute", filename)
             return found
-        found.update(self.agreement(rows))
+        # The rows as they are: the grader compares them with the Staging model's predictions.
+        found["result_rows"] = [[to_json_value(value) for value in row] for row in rows[:MAX_ROWS]]
+        found["row_count"] = len(rows)
         return found
-
-    def agreement(self, rows):
-        def key(values):
-            return tuple(round(float(v), 6) if v is not None else None for v in values)
-
-        # Each input row can agree once, matched on its feature values (iris has a few duplicates).
-        available = collections.defaultdict(collections.Counter)
-        for features, expected in zip(self.iris.itertuples(index=False), self.expected):
-            available[key(features)][expected] += 1
-        agreeing = 0
-        values = collections.Counter()
-        for row in rows:
-            label = to_json_value(row[4])
-            values[json.dumps(label)] += 1
-            try:
-                candidates = available.get(key(row[:4]))
-            except (TypeError, ValueError):
-                continue
-            for expected, left in (candidates or {}).items():
-                if left > 0 and same_label(label, expected):
-                    candidates[expected] -= 1
-                    agreeing += 1
-                    break
-        return {
-            "input_rows": len(self.iris),
-            "rows": len(rows),
-            "agreeing": agreeing,
-            "values": [[json.loads(value), count] for value, count in values.most_common(5)],
-            "distinct_values": len(values),
-        }
 
     def stop(self):
         if self.spark is not None:
@@ -383,31 +367,47 @@ class Checker:
                 pass
 
 
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="spark_check.py")
+    parser.add_argument("--answer-fd", type=int, help="write the answers to this file descriptor (default: stdout)")
+    parser.add_argument("--gate-fd", type=int, help="read whether to call the function from this file descriptor")
+    parser.add_argument("files", nargs="*")
+    return parser.parse_args(argv)
+
+
 def main(argv):
-    # Only the answer goes to the real stdout. Everything else (the learner's prints, MLflow,
-    # and the JVM, which writes to file descriptor 1 directly) goes to stderr.
-    answer_out = os.fdopen(os.dup(1), "w")
+    args = parse_args(argv)
+    # Only the answers go to the answer channel. Everything else (the learner's prints, MLflow,
+    # and the JVM, which writes to file descriptor 1 directly) goes to stderr. The channels are
+    # not inherited by Spark's JVM, its workers or anything else this process starts.
+    for fd in (args.answer_fd, args.gate_fd):
+        if fd is not None:
+            os.set_inheritable(fd, False)
+    if args.answer_fd is not None:
+        answer_out = os.fdopen(args.answer_fd, "w", encoding="utf-8")
+    else:
+        answer_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
 
-    if argv:
+    if args.files:
         sources = []
-        for path in argv:
+        for path in args.files:
             with open(path, encoding="utf-8", errors="replace") as file:
                 sources.append((file.read(), display_name(path)))
     else:
         sources = [(sys.stdin.read(), STDIN_NAME)]
 
-    checker = Checker(sys.stderr)
+    checker = Checker(sys.stderr, Gate(args.gate_fd))
     status = 0
     try:
-        for source, name in sources:
+        for index, (source, name) in enumerate(sources):
             try:
-                found = checker.check(source, name)
+                answer = {"code": index, "found": checker.check(source, name)}
             except PlatformFailure as failure:
-                found = {"error": {"kind": failure.kind, "message": str(failure)}}
+                answer = {"code": index, "error": {"kind": failure.kind, "message": str(failure)}}
                 status = 1
-            answer_out.write(json.dumps(found) + "\n")
+            answer_out.write(json.dumps(answer, allow_nan=False) + "\n")
             answer_out.flush()
             if status:
                 break

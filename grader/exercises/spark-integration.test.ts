@@ -134,6 +134,21 @@ describe("spark-integration checks", () => {
     expect(checks["agrees-with-staging"].status).toBe("skipped");
   });
 
+  it("an answer only the learner's code could have garbled fails the first check, as the learner's", async () => {
+    const checks = byId(await evaluateSparkRun({ kind: "unreadable", problem: "its answer channel held more than one answer", found: EMPTY_FINDINGS }));
+    expect(statuses(Object.values(checks))).toEqual({
+      "function-defined": "failed",
+      "returns-dataframe": "skipped",
+      "features-kept": "skipped",
+      "predicted-label": "skipped",
+      "agrees-with-staging": "skipped",
+    });
+    expect(checks["function-defined"].message).toBe(
+      "the check could not read what your code did: its answer channel held more than one answer. The Python process that runs your code reports to the grader on its own channel (file descriptor 3); your code must not write to it, close it or end the process",
+    );
+    expect(checks["function-defined"].hint).toContain("answer channel");
+  });
+
   it("a time limit hit in the learner's code fails the check it was in; in Spark's start it is the platform's", async () => {
     const stopped = (stage: string, found: Record<string, unknown>): SparkCheckRun => ({
       kind: "stopped",

@@ -17,8 +17,9 @@ import { MODEL_NAME, STAGE } from "./model-registry";
  * which must return `df` with a `predicted_label` column computed by a Spark
  * UDF made from `models:/IrisModel/Staging`. The grader runs the code in a
  * fresh Spark session in its own process (python/spark_check.py), on the iris
- * data with its four feature columns, and compares the labels with what the
- * Staging model itself predicts.
+ * data with its four feature columns, and compares the labels it returned with
+ * what the Staging model itself predicts, computed in another process that runs
+ * no learner code (see grader/spark/run-spark-check.ts).
  */
 export const FUNCTION_NAME = "predict_label_with_mlflow_udf";
 export const LABEL_COLUMN = "predicted_label";
@@ -50,6 +51,7 @@ function createState(context: GradingContext): SparkState {
         trackingUri: context.client.baseUrl,
         workspace: context.client.workspace,
         code: context.learnerCode,
+        modelUri: MODEL_URI,
         timeoutMs: context.sparkTimeoutMs,
       });
     }),
@@ -58,7 +60,7 @@ function createState(context: GradingContext): SparkState {
         const model = await context.client.getRegisteredModel(MODEL_NAME);
         return model?.latest_versions.find((v) => v.current_stage === STAGE)?.version;
       } catch {
-        return undefined; // only for a link; the helper reports MLflow being down
+        return undefined; // only for a link; the expected-predictions helper reports MLflow being down
       }
     }),
   };
@@ -101,6 +103,9 @@ export const sparkMessages = {
     run.reason === "timeout"
       ? `stopped after ${seconds(run.timeoutMs)}: ${what}${suspect ? ` (${suspect})` : ""}`
       : `the Python process running your code ended without an answer (${run.exit}): ${what}`,
+  unreadable: (problem: string) =>
+    `the check could not read what your code did: ${problem}. The Python process that runs your code reports to the grader on its own channel ` +
+    `(file descriptor 3); your code must not write to it, close it or end the process`,
   noStaging: (detail: string) =>
     `no version of ${code(MODEL_NAME)} is in stage ${code(STAGE)}, so ${code(MODEL_URI)} cannot be loaded and your function was not run ` +
     `(MLflow: ${detail}); finish the model-registry exercise first`,
@@ -221,10 +226,16 @@ export const sparkIntegrationChecks: readonly CheckSpec<SparkState>[] = [
       ],
       notSelfContained: SELF_CONTAINED_HINTS,
       stopped: STOPPED_HINTS,
+      unreadable: [
+        "The check runs your function and reads what it returned from the Python process running it; your code wrote to that process's answer channel, or ended the process.",
+        "Remove any `os.write`, `os.close`, `os._exit` or `sys.exit` from the cell: printing is fine, the check reads the DataFrame your function returns.",
+        'Keep the cell to the imports and `def predict_label_with_mlflow_udf(spark, df):`, ending with `return df.withColumn("predicted_label", ...)`.',
+      ],
     },
     async evaluate(state) {
       const run = await state.run();
       if (run.kind === "no_code") return failed(sparkMessages.noCode(), { hintKind: "noCode" });
+      if (run.kind === "unreadable") return failed(sparkMessages.unreadable(run.problem), { hintKind: "unreadable" });
       const found = run.found;
       if (found.syntaxError) return failed(sparkMessages.syntaxError(found.syntaxError), { hintKind: "syntax" });
       if (found.exception?.stage === "define") return raisedOutcome("the cell's top-level code", found.exception);

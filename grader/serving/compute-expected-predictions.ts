@@ -34,6 +34,48 @@ export async function computeExpectedPredictions(request: {
   columns: string[];
   timeoutMs: number;
 }): Promise<ExpectedPredictions> {
+  const { answer } = await runExpectedPredictions(request, { rows: request.rows, columns: request.columns, model_uri: request.modelUri });
+  return answer;
+}
+
+/** What the model predicts for a data set the helper loads itself, with the rows it predicted. */
+export type DatasetPredictions =
+  | { kind: "predictions"; rows: unknown[][]; columns: string[]; predictions: unknown[] }
+  | { kind: "model_not_found"; message: string };
+
+/**
+ * The same for the 150 rows of scikit-learn's iris data set (`load_iris(as_frame=True)`,
+ * the four columns of IRIS_COLUMNS), which the spark-integration check compares a learner's
+ * labels with. `signal` stops the helper when its answer is no longer needed.
+ */
+export async function computeIrisExpectedPredictions(request: {
+  pythonBin: string;
+  trackingUri: string;
+  workspace?: string;
+  modelUri: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}): Promise<DatasetPredictions> {
+  const { answer, raw } = await runExpectedPredictions(request, { dataset: "iris", model_uri: request.modelUri }, request.signal);
+  if (answer.kind === "model_not_found") return answer;
+  const rows = raw?.rows;
+  const columns = raw?.columns;
+  if (!Array.isArray(rows) || !rows.every(Array.isArray) || !Array.isArray(columns) || !columns.every((c) => typeof c === "string")) {
+    throw new PlatformError("the expected-predictions helper did not return the iris rows it predicted");
+  }
+  if (rows.length !== answer.predictions.length) {
+    throw new PlatformError(`MLflow returned ${answer.predictions.length} predictions for ${rows.length} iris rows`);
+  }
+  return { kind: "predictions", rows: rows as unknown[][], columns: columns as string[], predictions: answer.predictions };
+}
+
+type RawAnswer = { predictions?: unknown; rows?: unknown; columns?: unknown; error?: { kind?: string; message?: string } };
+
+async function runExpectedPredictions(
+  request: { pythonBin: string; trackingUri: string; workspace?: string; timeoutMs: number },
+  body: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<{ answer: ExpectedPredictions; raw: RawAnswer | undefined }> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     MLFLOW_TRACKING_URI: request.trackingUri,
@@ -44,16 +86,18 @@ export async function computeExpectedPredictions(request: {
   if (request.workspace) env.MLFLOW_WORKSPACE = request.workspace;
   else delete env.MLFLOW_WORKSPACE;
 
-  const { code, stdout, stderr, timedOut } = await runPython(request.pythonBin, [expectedPredictionsScript()], env, {
-    stdin: JSON.stringify({ rows: request.rows, columns: request.columns, model_uri: request.modelUri }),
+  const { code, stdout, stderr, timedOut, aborted } = await runPython(request.pythonBin, [expectedPredictionsScript()], env, {
+    stdin: JSON.stringify(body),
     timeoutMs: request.timeoutMs,
+    signal,
   });
+  if (aborted) throw new PlatformError("computing the expected predictions was cancelled");
   if (timedOut) throw new PlatformError(`computing the expected predictions with MLflow took longer than ${Math.round(request.timeoutMs / 1000)} s`);
 
-  const answer = parseLastJsonLine(stdout) as { predictions?: unknown; error?: { kind?: string; message?: string } } | undefined;
-  if (code === 0 && Array.isArray(answer?.predictions)) return { kind: "predictions", predictions: answer.predictions };
-  const error = answer?.error;
-  if (error?.kind === "model_not_found") return { kind: "model_not_found", message: error.message ?? "" };
+  const raw = parseLastJsonLine(stdout) as RawAnswer | undefined;
+  if (code === 0 && Array.isArray(raw?.predictions)) return { answer: { kind: "predictions", predictions: raw.predictions }, raw };
+  const error = raw?.error;
+  if (error?.kind === "model_not_found") return { answer: { kind: "model_not_found", message: error.message ?? "" }, raw };
   if (error?.kind === "mlflow_unreachable") throw new PlatformError(`MLflow at ${request.trackingUri} is not reachable from the course's Python`);
   if (error) throw new PlatformError(`MLflow could not compute the expected predictions (${error.kind}: ${firstLine(error.message)})`);
   throw new PlatformError(`the expected-predictions helper failed (exit ${code}: ${firstLine(lastLines(stderr))})`);
@@ -63,26 +107,38 @@ function runPython(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-  options: { stdin: string; timeoutMs: number },
-): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+  options: { stdin: string; timeoutMs: number; signal?: AbortSignal },
+): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean; aborted: boolean }> {
   return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) {
+      resolve({ code: null, stdout: "", stderr: "", timedOut: false, aborted: true });
+      return;
+    }
     const child = spawn(command, args, { env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let timedOut = false;
+    let aborted = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill("SIGKILL");
     }, options.timeoutMs);
+    const abort = () => {
+      aborted = true;
+      child.kill("SIGKILL");
+    };
+    options.signal?.addEventListener("abort", abort, { once: true });
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-20_000)));
     child.once("error", (error) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener("abort", abort);
       reject(new PlatformError(`could not start the course's Python at ${command} (${error.message})`));
     });
     child.once("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut });
+      options.signal?.removeEventListener("abort", abort);
+      resolve({ code, stdout, stderr, timedOut, aborted });
     });
     child.stdin.on("error", () => undefined);
     child.stdin.end(options.stdin);

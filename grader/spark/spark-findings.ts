@@ -1,14 +1,24 @@
 import { z } from "zod";
 
 /**
- * What `python/spark_check.py` found about a learner's
- * `predict_label_with_mlflow_udf(spark, df)`, as it prints it (snake_case on
- * the wire, camelCase here). Keys are present only once the helper got that
+ * What the grader found about a learner's `predict_label_with_mlflow_udf(spark, df)`.
+ *
+ * Two sources, trusted differently:
+ * - `python/spark_check.py` runs the learner's code, so everything it says may have been
+ *   written by that code. It reports only what the function did (structural findings and
+ *   the rows it returned); its answer is parsed with `helperAnswerSchema`, which has no
+ *   field for a verdict: extra keys such as `agreeing` are dropped.
+ * - The grader itself adds what decides the last check (`noStaging`, `inputRows`, `rows`,
+ *   `agreeing`, `values`, `distinctValues`), from the rows the function returned and the
+ *   predictions of `python/expected_predictions.py`, a process that runs no learner code
+ *   (see `measure-agreement.ts`).
+ *
+ * Snake_case on the wire, camelCase here. Keys are present only once the helper got that
  * far, so a missing key means "not looked at", never "false".
  */
 
 /** The helper's steps, in order; it announces each on stderr before starting it. */
-export const SPARK_STAGES = ["compile", "define", "load_model", "start_spark", "call", "inspect", "compute", "done"] as const;
+export const SPARK_STAGES = ["compile", "define", "start_spark", "load_model", "call", "inspect", "compute", "done"] as const;
 export type SparkStage = (typeof SPARK_STAGES)[number];
 
 const exceptionSchema = z.object({
@@ -21,29 +31,37 @@ const exceptionSchema = z.object({
 });
 export type LearnerException = z.infer<typeof exceptionSchema>;
 
-export const sparkFindingsSchema = z
-  .object({
-    syntax_error: z.object({ line: z.number().nullable(), column: z.number().nullable(), message: z.string(), text: z.string() }).optional(),
-    exception: exceptionSchema.optional(),
-    defined: z.boolean().optional(),
-    functions: z.array(z.string()).optional(),
-    callable: z.boolean().optional(),
-    found_type: z.string().optional(),
-    signature: z.string().optional(),
-    accepts_spark_and_df: z.boolean().optional(),
-    no_staging: z.string().optional(),
-    result_type: z.string().optional(),
-    is_dataframe: z.boolean().optional(),
-    columns: z.array(z.string()).optional(),
-    label_type: z.string().optional(),
-    input_rows: z.number().optional(),
-    rows: z.number().optional(),
-    agreeing: z.number().optional(),
-    values: z.array(z.tuple([z.unknown(), z.number()])).optional(),
-    distinct_values: z.number().optional(),
-    error: z.object({ kind: z.string(), message: z.string() }).optional(),
-  })
-  .transform((f) => ({
+/** What the helper reports about the learner's code, apart from the rows. */
+const structuralShape = {
+  syntax_error: z.object({ line: z.number().nullable(), column: z.number().nullable(), message: z.string(), text: z.string() }).optional(),
+  exception: exceptionSchema.optional(),
+  defined: z.boolean().optional(),
+  functions: z.array(z.string()).optional(),
+  callable: z.boolean().optional(),
+  found_type: z.string().optional(),
+  signature: z.string().optional(),
+  accepts_spark_and_df: z.boolean().optional(),
+  result_type: z.string().optional(),
+  is_dataframe: z.boolean().optional(),
+  columns: z.array(z.string()).optional(),
+  label_type: z.string().optional(),
+};
+
+/** What the grader measures (never read from the helper). */
+const measuredShape = {
+  no_staging: z.string().optional(),
+  input_rows: z.number().optional(),
+  rows: z.number().optional(),
+  agreeing: z.number().optional(),
+  values: z.array(z.tuple([z.unknown(), z.number()])).optional(),
+  distinct_values: z.number().optional(),
+};
+
+type Structural = z.infer<z.ZodObject<typeof structuralShape>>;
+type Measured = z.infer<z.ZodObject<typeof measuredShape>>;
+
+function camelStructural(f: Structural) {
+  return {
     syntaxError: f.syntax_error,
     exception: f.exception,
     defined: f.defined,
@@ -52,31 +70,71 @@ export const sparkFindingsSchema = z
     foundType: f.found_type,
     signature: f.signature,
     acceptsSparkAndDf: f.accepts_spark_and_df,
-    noStaging: f.no_staging,
     resultType: f.result_type,
     isDataFrame: f.is_dataframe,
     columns: f.columns,
     labelType: f.label_type,
+  };
+}
+
+function camelMeasured(f: Measured) {
+  return {
+    /** No version in Staging (MLflow's message), found by the expected-predictions helper. */
+    noStaging: f.no_staging,
+    /** The iris rows the expected predictions were computed for (150). */
     inputRows: f.input_rows,
+    /** Rows in the learner's result. */
     rows: f.rows,
+    /** Result rows that are iris rows (each counted once) with the expected label. */
     agreeing: f.agreeing,
     /** The most common `predicted_label` values, `[value, rows]`. */
     values: f.values as [unknown, number][] | undefined,
     distinctValues: f.distinct_values,
-    /** The platform failed (MLflow unreachable, Spark did not start). */
-    error: f.error,
-  }));
-export type SparkFindings = z.output<typeof sparkFindingsSchema>;
+  };
+}
 
 /**
- * One run of the helper on one piece of code: it finished (whatever the
- * learner's code did), or it was stopped at the time limit or ended without
- * an answer, in which case `stage` says what was running and `found` what had
- * been found before.
+ * The grader's findings, written in the wire's snake_case (tests build findings with it).
+ * Never parse the helper's output with it: that is `helperAnswerSchema`'s job.
+ */
+export const sparkFindingsSchema = z
+  .object({ ...structuralShape, ...measuredShape })
+  .transform((f) => ({ ...camelStructural(f), ...camelMeasured(f) }));
+export type SparkFindings = z.output<typeof sparkFindingsSchema>;
+
+export const EMPTY_FINDINGS: SparkFindings = sparkFindingsSchema.parse({});
+
+/** At most this many result rows are reported (the rest only counted). */
+export const MAX_REPORTED_ROWS = 10_000;
+
+/** What the helper found for one piece of code, as it writes it (also the `found` of its stage lines). */
+export const helperFoundSchema = z
+  .object({
+    ...structuralShape,
+    /** The returned DataFrame's rows: the four feature values, then `predicted_label`. */
+    result_rows: z.array(z.array(z.unknown())).max(MAX_REPORTED_ROWS).optional(),
+    /** How many rows it had (more than reported when it had more than MAX_REPORTED_ROWS). */
+    row_count: z.number().int().nonnegative().optional(),
+  })
+  .transform((f) => ({ findings: { ...camelStructural(f), ...camelMeasured({}) } as SparkFindings, resultRows: f.result_rows, rowCount: f.row_count }));
+export type HelperFound = z.output<typeof helperFoundSchema>;
+
+/** One line of the helper's answer channel: what it found for the `code`-th piece of code, or a platform failure. */
+export const helperAnswerSchema = z.union([
+  z.strictObject({ code: z.number().int().nonnegative(), found: helperFoundSchema }),
+  z.strictObject({ code: z.number().int().nonnegative(), error: z.object({ kind: z.string(), message: z.string() }) }),
+]);
+export type HelperAnswer = z.output<typeof helperAnswerSchema>;
+
+/**
+ * One run of the helper on one piece of code: it finished (whatever the learner's code
+ * did), or it was stopped at the time limit or ended without an answer, in which case
+ * `stage` says what was running and `found` what had been found before; or its answer
+ * could not be read (written more than once, garbled or incomplete: only the learner's
+ * code, which runs in that process, can do that).
  */
 export type SparkCheckRun =
   | { kind: "finished"; found: SparkFindings }
   | { kind: "stopped"; reason: "timeout"; stage: SparkStage | "start"; found: SparkFindings; timeoutMs: number }
-  | { kind: "stopped"; reason: "exited"; stage: SparkStage | "start"; found: SparkFindings; exit: string };
-
-export const EMPTY_FINDINGS: SparkFindings = sparkFindingsSchema.parse({});
+  | { kind: "stopped"; reason: "exited"; stage: SparkStage | "start"; found: SparkFindings; exit: string }
+  | { kind: "unreadable"; problem: string; found: SparkFindings };
