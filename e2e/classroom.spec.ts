@@ -44,7 +44,7 @@ test("two learners do the same exercise in private workspaces while the instruct
   await instructor.goto("/instructor");
   await instructor.getByLabel("Password").fill(E2E_INSTRUCTOR_PASSWORD);
   await instructor.getByRole("button", { name: "Sign in" }).click();
-  await expect(instructor.getByTestId("class-code")).toHaveText(/^[A-Z0-9]{6}$/);
+  await expect(instructor.getByTestId("class-code")).toHaveText(/^[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5}$/);
   const code = (await instructor.getByTestId("class-code").innerText()).trim();
 
   const alice = await newLearner(browser, code, "Alice");
@@ -111,7 +111,7 @@ test("the instructor's dashboard updates live and exports both learners", async 
     await instructor.getByRole("button", { name: "Sign in" }).click();
   }
   await expect(instructor.getByRole("heading", { name: "Class dashboard" })).toBeVisible();
-  await expect(instructor.getByTestId("class-code")).toHaveText(/^[A-Z0-9]{6}$/);
+  await expect(instructor.getByTestId("class-code")).toHaveText(/^[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5}$/);
   const code = (await instructor.getByTestId("class-code").innerText()).trim();
 
   const carol = await newLearner(browser, code, "Carol");

@@ -21,11 +21,12 @@ export function ClassManager() {
   });
   const act = useMutation({
     mutationFn: ({ id, action, displayName }: { id: string; action: string; displayName?: string }) =>
-      requestJson<{ url?: string }>(`/api/instructor/learners/${id}`, { body: { action, ...(displayName ? { displayName } : {}) } }),
+      requestJson<{ url?: string; expiresAt?: string }>(`/api/instructor/learners/${id}`, { body: { action, ...(displayName ? { displayName } : {}) } }),
     onSuccess: (result, { action }) => {
       if (action === "rejoin-link" && result.url) {
         void navigator.clipboard?.writeText(result.url).catch(() => undefined);
-        setNotice(`Re-join link (valid 24 hours, copied): ${result.url}`);
+        const until = result.expiresAt ? new Date(result.expiresAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+        setNotice(`Re-join link (copied; works once${until ? `, until ${until}` : ""}): ${result.url}`);
       } else setNotice(action === "reset" ? "The learner's workspace, kernel and code were reset." : action === "remove" ? "The learner was removed." : "Saved.");
       refresh();
     },
@@ -42,10 +43,10 @@ export function ClassManager() {
         <h2 id="code-title" className="font-semibold">
           Class code
         </h2>
-        <p className="mt-2 font-mono text-4xl tracking-[0.3em]" data-testid="class-code">
-          {overview.data?.classCode ?? "······"}
+        <p className="mt-2 font-mono text-3xl tracking-[0.2em] sm:text-4xl" data-testid="class-code">
+          {overview.data?.classCode ?? "·····-·····"}
         </p>
-        <p className="mt-2 text-sm text-slate-600 dark:text-slate-300">Learners open this site, enter the code and their name.</p>
+        <p className="mt-2 text-sm text-slate-600 dark:text-slate-300">Learners open this site, enter the code (the dash and upper case are optional) and their name.</p>
         <div className="mt-3 flex gap-2">
           <button type="button" onClick={() => overview.data && navigator.clipboard?.writeText(overview.data.classCode)} className="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
             Copy

@@ -2,11 +2,12 @@ import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
 import { classCode, rotateClassCode } from "../identity/class-settings";
 import { rejoinLink } from "../identity/class-sessions";
-import { createWorkspace, deleteWorkspace, workspaceName } from "../identity/workspaces";
+import { displayNameKey, nameTakenMessage } from "../identity/display-name";
+import { createLearnerWorkspace, deleteWorkspace } from "../identity/workspaces";
 import { getKernelPool } from "../kernels/course-kernels";
 import { getModelServers } from "../model-servers/course-model-servers";
 import { getStore } from "../store/database";
-import { findActiveLearner } from "../store/learners";
+import { findActiveLearner, findActiveLearnerByNameKey, renameClassLearner } from "../store/learners";
 import { revokeLearnerSessions } from "../store/sessions";
 
 export type RosterLearner = {
@@ -49,14 +50,21 @@ async function learnerOrThrow(learnerId: string) {
   return { db, row };
 }
 
-export async function learnerRejoinLink(learnerId: string, origin: string): Promise<{ url: string }> {
+/** A single-use re-join link for the learner; `hostHeader` is the Host the instructor's request came to. */
+export async function learnerRejoinLink(learnerId: string, hostHeader: string | null): Promise<{ url: string; expiresAt: string }> {
   await learnerOrThrow(learnerId);
-  return { url: rejoinLink(origin, learnerId) };
+  return rejoinLink(learnerId, hostHeader);
 }
 
+/** Renames a learner; `displayName` is already normalized (displayNameSchema). Refused when another active learner has it. */
 export async function renameLearner(learnerId: string, displayName: string): Promise<{ renamed: true }> {
   const { db } = await learnerOrThrow(learnerId);
-  await db.updateTable("learners").set({ display_name: displayName }).where("id", "=", learnerId).execute();
+  const nameKey = displayNameKey(displayName);
+  const holder = await findActiveLearnerByNameKey(db, nameKey, learnerId);
+  if (holder || !(await renameClassLearner(db, learnerId, displayName, nameKey))) {
+    const existing = holder ?? (await findActiveLearnerByNameKey(db, nameKey, learnerId));
+    throw new AppError("conflict", nameTakenMessage(existing?.display_name ?? displayName, displayName));
+  }
   return { renamed: true };
 }
 
@@ -67,9 +75,9 @@ export async function renameLearner(learnerId: string, displayName: string): Pro
 export async function resetLearner(learnerId: string): Promise<{ workspace: string }> {
   const config = getConfig();
   const { db, row } = await learnerOrThrow(learnerId);
-  const generation = Number(/-r(\d+)$/.exec(row.workspace!)?.[1] ?? 0) + 1;
-  const fresh = workspaceName(learnerId, generation);
-  await createWorkspace(config.mlflow.url, fresh);
+  // A new random name each time, created here and now: a workspace somebody made in
+  // advance (with an artifact root of their own) is never taken over.
+  const fresh = await createLearnerWorkspace(config.mlflow.url, learnerId);
   await db.updateTable("learners").set({ workspace: fresh }).where("id", "=", learnerId).execute();
   await Promise.all([
     getKernelPool().shutdown(learnerId).catch(() => undefined),

@@ -96,7 +96,7 @@ describe("classroom mode on a real MLflow with workspaces", () => {
 
   it("keeps a learner in their own workspace whatever header, query or path they send", async () => {
     const aliceWorkspace = (await alice.call("GET", "/mlflow/api/2.0/mlflow/experiments/get?experiment_id=" + aliceRun.experimentId)).json.experiment.workspace;
-    expect(aliceWorkspace).toMatch(/^learner-[0-9a-f]+$/);
+    expect(aliceWorkspace).toMatch(/^learner-[0-9a-f]+-[0-9a-f]{12}$/);
     const forged = { "X-MLFLOW-WORKSPACE": aliceWorkspace };
     const search = await bob.call("POST", `/mlflow/api/2.0/mlflow/experiments/search?workspace=${aliceWorkspace}`, { max_results: 100 }, forged);
     expect(search.status).toBe(200);
@@ -164,7 +164,9 @@ describe("classroom mode on a real MLflow with workspaces", () => {
     expect((await alice.call("PUT", "/api/cells/code", { lesson: "welcome", cellId: "version-and-uri", code: "x" }, { origin: "http://evil.example" })).status).toBe(403);
     const guesser = new Client(site);
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await guesser.call("POST", "/api/session/join", { classCode: "WRONG1", displayName: "Mallory" })).status);
+    // A well-formed code that is not this class's (the last character changed).
+    const wrong = code.slice(0, -1) + (code.endsWith("A") ? "B" : "A");
+    for (let i = 0; i < 12; i++) statuses.push((await guesser.call("POST", "/api/session/join", { classCode: wrong, displayName: "Mallory" })).status);
     expect(statuses.slice(0, 10).every((status) => status === 403)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);
   });
@@ -176,9 +178,16 @@ describe("classroom mode on a real MLflow with workspaces", () => {
     expect((await bob.call("POST", "/api/session/logout", {})).status).toBe(200);
     expect((await bob.call("GET", "/api/model-server")).status).toBe(401);
     const again = new Client(site);
-    const redeemed = await again.call("GET", new URL(link).pathname + new URL(link).search);
+    // Opening the link shows a button; the button (a POST) uses the link, once.
+    const page = await again.call("GET", new URL(link).pathname + new URL(link).search);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("Continue as Bob");
+    const token = new URL(link).searchParams.get("token")!;
+    const redeem = () => again.call("POST", "/join/rejoin", `token=${encodeURIComponent(token)}`, { "content-type": "application/x-www-form-urlencoded" });
+    const redeemed = await redeem();
     expect(redeemed.status).toBe(303);
     expect((await again.call("GET", "/api/model-server")).status).toBe(200);
+    expect((await redeem()).status).toBe(410);
     expect((await again.call("GET", "/join/rejoin?token=forged.token")).status).toBe(403);
   });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { displayNameSchema } from "../identity/display-name";
 
 export const classActionSchema = z.object({ action: z.enum(["rotate-code", "new-class"], { error: "must be rotate-code or new-class" }) });
 
@@ -6,5 +7,6 @@ export const learnerActionSchema = z.discriminatedUnion("action", [
   z.object({ action: z.literal("reset") }),
   z.object({ action: z.literal("remove") }),
   z.object({ action: z.literal("rejoin-link") }),
-  z.object({ action: z.literal("rename"), displayName: z.string().trim().min(1).max(60).regex(/^[^<>]*$/, "must not contain < or >") }),
+  // The same rule as joining: normalized, no invisible or control characters.
+  z.object({ action: z.literal("rename"), displayName: displayNameSchema }),
 ]);

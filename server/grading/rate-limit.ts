@@ -39,8 +39,14 @@ export class RateLimiter {
 }
 
 /**
- * Limits failed attempts per key (wrong class codes or passwords), so a whole
- * class joining from one address is never slowed down, while guessing is.
+ * Limits failed attempts per key (wrong class codes or passwords, keyed per
+ * client), so a whole class joining from one address is never slowed down,
+ * while guessing is. A client's failures never count against another key.
+ *
+ * `attempt` checks the count, runs the (synchronous) test and records a
+ * failure without yielding to the event loop, so a burst of concurrent
+ * requests cannot all slip past the count before the first failure is
+ * recorded. Only keys with recent failures are kept, and at most `maxKeys`.
  */
 export class FailureLimiter {
   private readonly failures = new Map<string, number[]>();
@@ -49,20 +55,58 @@ export class FailureLimiter {
     private readonly maxFailures: number,
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
+    private readonly maxKeys = 50_000,
   ) {}
 
-  async run<T>(key: string, attempt: () => Promise<T>): Promise<T> {
-    const recent = (this.failures.get(key) ?? []).filter((at) => this.now() - at < this.windowMs);
-    this.failures.set(key, recent);
+  /** Throws `rate_limited` (429) when `key` has `maxFailures` failures in the window. */
+  assertAllowed(key: string): void {
+    const recent = this.recent(key);
     if (recent.length >= this.maxFailures) {
-      const waitSeconds = Math.ceil((this.windowMs - (this.now() - recent[0])) / 1000);
+      const waitSeconds = Math.max(1, Math.ceil((this.windowMs - (this.now() - recent[0])) / 1000));
       throw new AppError("rate_limited", `Too many wrong attempts from here; wait ${waitSeconds} s before trying again.`, { retryAfterSeconds: waitSeconds });
     }
-    try {
-      return await attempt();
-    } catch (error) {
-      if (error instanceof AppError && error.code === "forbidden") recent.push(this.now());
-      throw error;
+  }
+
+  /**
+   * Refuses a key over the limit (429), else runs `test`: false records a
+   * failure for this key only. Returns what `test` returned.
+   */
+  attempt(key: string, test: () => boolean): boolean {
+    this.assertAllowed(key);
+    const ok = test();
+    if (!ok) this.fail(key);
+    return ok;
+  }
+
+  /** Records one failure for `key`. */
+  fail(key: string): void {
+    const recent = this.recent(key);
+    recent.push(this.now());
+    this.failures.delete(key); // re-inserted last: the map stays ordered by latest failure
+    this.failures.set(key, recent);
+    if (this.failures.size > this.maxKeys) this.sweep();
+  }
+
+  /** How many keys have failures kept (for tests). */
+  get size(): number {
+    return this.failures.size;
+  }
+
+  private recent(key: string): number[] {
+    const kept = this.failures.get(key);
+    if (!kept) return [];
+    const recent = kept.filter((at) => this.now() - at < this.windowMs);
+    if (recent.length === 0) this.failures.delete(key);
+    else if (recent.length !== kept.length) this.failures.set(key, recent);
+    return recent;
+  }
+
+  /** Forgets keys whose failures are all out of the window; then, if still too many, the least recent. */
+  private sweep(): void {
+    for (const key of [...this.failures.keys()]) this.recent(key);
+    for (const key of this.failures.keys()) {
+      if (this.failures.size <= this.maxKeys) break;
+      this.failures.delete(key);
     }
   }
 }

@@ -1,33 +1,21 @@
 import crypto from "node:crypto";
 import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
-import { FailureLimiter } from "../grading/rate-limit";
 import { getStore } from "../store/database";
-import { ensureLearner, findActiveLearner } from "../store/learners";
+import { findActiveLearner, findActiveLearnerByNameKey, insertClassLearner } from "../store/learners";
+import { createRejoinToken, inspectRejoinToken, redeemRejoinToken, type RejoinCheck } from "../store/rejoin-tokens";
 import { createSession, revokeSession } from "../store/sessions";
-import { checkInstructorPassword, classCode, ensureInstructorPassword } from "./class-settings";
+import { CLASS_CODE_EXAMPLE, CLASS_CODE_LENGTH, isCurrentClassCode } from "./class-code";
+import { ensureInstructorPassword, instructorPasswordHash, storedClassCode } from "./class-settings";
 import { currentViewer } from "./current-learner";
-import { signed, sessionSecret, unsign } from "./secrets";
+import { displayNameKey, nameTakenMessage } from "./display-name";
+import { guessKey, instructorPasswordGuesses, joinCodeGuesses } from "./guess-limits";
+import { verifyPassword } from "./passwords";
+import { linkOrigin, REJOIN_LINK_MINUTES } from "./rejoin-links";
 import { clearedSessionCookie, isHttps, sessionCookie } from "./session-cookie";
-import { createWorkspace, workspaceName } from "./workspaces";
-
-type Holder = { guesses?: FailureLimiter };
-const holder = ((globalThis as { __courseSessions?: Holder }).__courseSessions ??= {});
-// Class codes and the instructor password are short: limit wrong guesses per client address.
-// Only failures count, so a whole class joining at once is never held up.
-const guesses = (holder.guesses ??= new FailureLimiter(10, 60_000));
+import { createLearnerWorkspace, deleteWorkspace } from "./workspaces";
 
 export type SessionResult = { body: Record<string, unknown>; setCookie: string };
-
-/**
- * Whom to count guesses against. X-Forwarded-For is only believed behind a
- * reverse proxy that sets it (COURSE_TRUST_PROXY=true); otherwise a client could
- * pick a new address for every guess, so all direct clients share one count.
- */
-function clientAddress(request: Request): string {
-  if (!getConfig().classroom.trustProxy) return "direct";
-  return request.headers.get("x-forwarded-for")?.split(",")[0].trim() || request.headers.get("x-real-ip") || "direct";
-}
 
 /** Starts a session and answers the cookie that carries it. */
 async function issueSession(request: Request, role: "learner" | "instructor", learnerId: string | null): Promise<string> {
@@ -41,38 +29,65 @@ function requireClassroom() {
   if (getConfig().mode !== "classroom") throw new AppError("not_found", "This course runs in solo mode: there is no class to join. Start it with COURSE_MODE=classroom for a class.");
 }
 
+/** Both bare (normalized) codes; constant time for codes of the same length. */
 function sameCode(given: string, expected: string): boolean {
-  const a = Buffer.from(given.trim().toUpperCase());
+  const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
-/** A learner joins with the class code and a display name, and gets a private MLflow workspace. */
+function wrongCodeMessage(given: string): string {
+  const shape = isCurrentClassCode(given)
+    ? ""
+    : ` A class code has ${CLASS_CODE_LENGTH} letters and digits, like ${CLASS_CODE_EXAMPLE} (no 0, O, 1 or I).`;
+  return `That class code is not right.${shape} Check it with your instructor (it may have been changed).`;
+}
+
+/**
+ * A learner joins with the class code and a display name, and gets a private
+ * MLflow workspace. `classCode` is already normalized and `displayName` checked
+ * (joinSchema). Wrong codes are limited per client; the name is only looked at
+ * once the code is right, so the class's names are not shown to strangers.
+ */
 export async function joinClass(request: Request, input: { classCode: string; displayName: string }): Promise<SessionResult> {
   requireClassroom();
   const config = getConfig();
+  const key = guessKey(request);
+  joinCodeGuesses.assertAllowed(key); // before any work for a client that is guessing
   const db = await getStore(config.dataDir);
-  return guesses.run(`join:${clientAddress(request)}`, async () => {
-    if (!sameCode(input.classCode, await classCode(db))) throw new AppError("forbidden", "That class code is not right. Check it with your instructor (it may have been changed).");
-    const learnerId = crypto.randomBytes(5).toString("hex");
-    const workspace = workspaceName(learnerId);
-    await createWorkspace(config.mlflow.url, workspace);
-    await ensureLearner(db, learnerId, input.displayName.trim());
-    await db.updateTable("learners").set({ workspace }).where("id", "=", learnerId).execute();
-    return { body: { learner: { id: learnerId, displayName: input.displayName.trim() } }, setCookie: await issueSession(request, "learner", learnerId) };
-  });
+  const expected = await storedClassCode(db);
+  // Count, compare and record in one synchronous step: concurrent guesses cannot overtake the count.
+  if (!joinCodeGuesses.attempt(key, () => sameCode(input.classCode, expected))) throw new AppError("forbidden", wrongCodeMessage(input.classCode));
+
+  const displayName = input.displayName;
+  const nameKey = displayNameKey(displayName);
+  const holder = await findActiveLearnerByNameKey(db, nameKey);
+  if (holder) throw new AppError("conflict", nameTakenMessage(holder.display_name, displayName));
+
+  const learnerId = crypto.randomBytes(5).toString("hex");
+  const workspace = await createLearnerWorkspace(config.mlflow.url, learnerId);
+  if (!(await insertClassLearner(db, { id: learnerId, displayName, nameKey, workspace }))) {
+    // Somebody took the name between the check and now.
+    await deleteWorkspace(config.mlflow.url, workspace);
+    const winner = await findActiveLearnerByNameKey(db, nameKey);
+    throw new AppError("conflict", nameTakenMessage(winner?.display_name ?? displayName, displayName));
+  }
+  return { body: { learner: { id: learnerId, displayName } }, setCookie: await issueSession(request, "learner", learnerId) };
 }
 
 export async function signInInstructor(request: Request, password: string): Promise<SessionResult> {
   requireClassroom();
   const config = getConfig();
+  const key = guessKey(request);
+  instructorPasswordGuesses.assertAllowed(key);
   const db = await getStore(config.dataDir);
-  return guesses.run(`instructor:${clientAddress(request)}`, async () => {
-    // Picks up COURSE_INSTRUCTOR_PASSWORD when it was set or changed since the last start.
-    if (config.classroom.instructorPassword) await ensureInstructorPassword(db, config);
-    if (!(await checkInstructorPassword(db, password))) throw new AppError("forbidden", "That is not the instructor password.");
-    return { body: { role: "instructor" }, setCookie: await issueSession(request, "instructor", null) };
-  });
+  // Picks up COURSE_INSTRUCTOR_PASSWORD when it was set or changed since the last start.
+  if (config.classroom.instructorPassword) await ensureInstructorPassword(db, config);
+  const stored = await instructorPasswordHash(db);
+  if (!instructorPasswordGuesses.attempt(key, () => stored !== null && verifyPassword(password, stored))) {
+    throw new AppError("forbidden", "That is not the instructor password.");
+  }
+  return { body: { role: "instructor" }, setCookie: await issueSession(request, "instructor", null) };
 }
 
 export async function signOut(request: Request): Promise<SessionResult> {
@@ -82,26 +97,46 @@ export async function signOut(request: Request): Promise<SessionResult> {
   return { body: { signedOut: true }, setCookie: clearedSessionCookie(isHttps(request)) };
 }
 
-const REJOIN_HOURS = 24;
-
-/** A link the instructor hands a learner who lost their session (another browser, cleared cookies). */
-export function rejoinLink(origin: string, learnerId: string): string {
-  const expires = Date.now() + REJOIN_HOURS * 3_600_000;
-  const token = signed(sessionSecret(getConfig().dataDir), `rejoin:${learnerId}:${expires}`);
-  return `${origin}/join/rejoin?token=${encodeURIComponent(token)}`;
+/**
+ * A link the instructor hands a learner who lost their session (another browser,
+ * cleared cookies). It works once, for REJOIN_LINK_MINUTES, and starts with the
+ * address learners use (see linkOrigin).
+ */
+export async function rejoinLink(learnerId: string, hostHeader: string | null): Promise<{ url: string; expiresAt: string }> {
+  const config = getConfig();
+  const { token, expiresAt } = await createRejoinToken(await getStore(config.dataDir), learnerId, REJOIN_LINK_MINUTES * 60_000);
+  return { url: `${linkOrigin(config.site, hostHeader)}/join/rejoin?token=${encodeURIComponent(token)}`, expiresAt };
 }
 
-/** Turns a re-join token into a session for its learner. */
+const REJOIN_REFUSALS: Record<Exclude<RejoinCheck, { ok: true }>["reason"], string> = {
+  unknown: "This re-join link is not valid (it may be incomplete, or from before the course was updated); ask your instructor for a new one.",
+  used: "This re-join link has been used already: each link works once. Ask your instructor for a new one.",
+  expired: `This re-join link has expired (links work for ${REJOIN_LINK_MINUTES} minutes); ask your instructor for a new one.`,
+};
+
+function refuse(check: Exclude<RejoinCheck, { ok: true }>): never {
+  throw new AppError("forbidden", REJOIN_REFUSALS[check.reason], { reason: check.reason });
+}
+
+/** Whom a re-join link would sign in, without using it (the page that asks to continue). */
+export async function previewRejoin(token: string): Promise<{ learner: { id: string; displayName: string } }> {
+  requireClassroom();
+  const db = await getStore(getConfig().dataDir);
+  const check = await inspectRejoinToken(db, token);
+  if (!check.ok) refuse(check);
+  const learner = await findActiveLearner(db, check.learnerId);
+  if (!learner) throw new AppError("forbidden", "This learner is no longer in the class.", { reason: "removed" });
+  return { learner: { id: learner.id, displayName: learner.display_name } };
+}
+
+/** Uses a re-join link (once) and starts a session for its learner. */
 export async function redeemRejoin(request: Request, token: string): Promise<SessionResult> {
   requireClassroom();
   const config = getConfig();
-  const value = unsign(sessionSecret(config.dataDir), token);
-  const [kind, learnerId, expires] = value?.split(":") ?? [];
-  if (kind !== "rejoin" || !learnerId || !(Number(expires) > Date.now())) {
-    throw new AppError("forbidden", "This re-join link is not valid or has expired; ask your instructor for a new one.");
-  }
   const db = await getStore(config.dataDir);
-  const learner = await findActiveLearner(db, learnerId);
-  if (!learner) throw new AppError("forbidden", "This learner is no longer in the class.");
-  return { body: { learner: { id: learnerId } }, setCookie: await issueSession(request, "learner", learnerId) };
+  const check = await redeemRejoinToken(db, token);
+  if (!check.ok) refuse(check);
+  const learner = await findActiveLearner(db, check.learnerId);
+  if (!learner) throw new AppError("forbidden", "This learner is no longer in the class.", { reason: "removed" });
+  return { body: { learner: { id: learner.id } }, setCookie: await issueSession(request, "learner", learner.id) };
 }

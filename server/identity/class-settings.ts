@@ -1,24 +1,39 @@
 import type { CourseConfig } from "../config/config";
 import type { Store } from "../store/database";
-import { readSetting, writeSetting } from "../store/settings";
+import { readSetting, replaceSetting, writeSetting, writeSettingOnce } from "../store/settings";
+import { CLASS_CODE_LENGTH, formatClassCode, isCurrentClassCode } from "./class-code";
 import { hashPassword, readableSecret, verifyPassword } from "./passwords";
 
 const CLASS_CODE = "class_code";
 const INSTRUCTOR_PASSWORD = "instructor_password_hash";
 
-/** The code learners type to join; created on first use, rotated by the instructor. */
-export async function classCode(db: Store): Promise<string> {
-  const existing = await readSetting(db, CLASS_CODE);
-  if (existing) return existing;
-  const code = readableSecret(6);
-  await writeSetting(db, CLASS_CODE, code);
-  return code;
+function newClassCode(): string {
+  return readableSecret(CLASS_CODE_LENGTH);
 }
 
+/**
+ * The code learners type to join, bare (`K7PQR2MZXA`); created on first use,
+ * rotated by the instructor. A code of the older, shorter kind (6 characters,
+ * guessable in days) is replaced the first time it is read, which is at start:
+ * `npm start` prints the new one.
+ */
+export async function storedClassCode(db: Store): Promise<string> {
+  const existing = await readSetting(db, CLASS_CODE);
+  if (existing && isCurrentClassCode(existing)) return existing;
+  // Compare-and-set: two requests at once end up with the same new code.
+  return existing ? replaceSetting(db, CLASS_CODE, existing, newClassCode()) : writeSettingOnce(db, CLASS_CODE, newClassCode());
+}
+
+/** The class code as people see it, in two groups: `K7PQR-2MZXA`. */
+export async function classCode(db: Store): Promise<string> {
+  return formatClassCode(await storedClassCode(db));
+}
+
+/** A new code (the old one stops working at once); returned grouped. */
 export async function rotateClassCode(db: Store): Promise<string> {
-  const code = readableSecret(6);
+  const code = newClassCode();
   await writeSetting(db, CLASS_CODE, code);
-  return code;
+  return formatClassCode(code);
 }
 
 /**
@@ -39,7 +54,7 @@ export async function ensureInstructorPassword(db: Store, config: CourseConfig):
   return { generated };
 }
 
-export async function checkInstructorPassword(db: Store, password: string): Promise<boolean> {
-  const stored = await readSetting(db, INSTRUCTOR_PASSWORD);
-  return stored ? verifyPassword(password, stored) : false;
+/** The stored hash of the instructor password, or null before one exists. */
+export async function instructorPasswordHash(db: Store): Promise<string | null> {
+  return readSetting(db, INSTRUCTOR_PASSWORD);
 }

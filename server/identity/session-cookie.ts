@@ -1,14 +1,16 @@
+import { parse as parseCookieHeader, serialize } from "cookie";
 import { sessionSecret, signed, unsign } from "./secrets";
 
 export const SESSION_COOKIE = "course_session";
 
+/**
+ * One cookie's value from a Cookie header, parsed by the `cookie` library: a value
+ * with broken %-encoding comes back as sent (and then fails its signature check),
+ * never as an exception.
+ */
 export function readCookie(cookieHeader: string | null, name: string): string | null {
   if (!cookieHeader) return null;
-  for (const part of cookieHeader.split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
-  }
-  return null;
+  return parseCookieHeader(cookieHeader)[name] ?? null;
 }
 
 /** The session id inside a signed cookie, or null when absent or tampered with. */
@@ -19,12 +21,11 @@ export function sessionIdFromCookie(dataDir: string, cookieHeader: string | null
 
 /** Signed, HTTP-only, SameSite=Lax; Secure when the course is served over HTTPS. */
 export function sessionCookie(dataDir: string, sessionId: string, maxAgeSeconds: number, secure: boolean): string {
-  const value = encodeURIComponent(signed(sessionSecret(dataDir), sessionId));
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${Math.round(maxAgeSeconds)}${secure ? "; Secure" : ""}`;
+  return serialize(SESSION_COOKIE, signed(sessionSecret(dataDir), sessionId), { path: "/", httpOnly: true, sameSite: "lax", maxAge: Math.round(maxAgeSeconds), secure });
 }
 
 export function clearedSessionCookie(secure: boolean): string {
-  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure ? "; Secure" : ""}`;
+  return serialize(SESSION_COOKIE, "", { path: "/", httpOnly: true, sameSite: "lax", maxAge: 0, secure });
 }
 
 export function isHttps(request: Request): boolean {

@@ -1,13 +1,16 @@
 import { z } from "zod";
+import { CLASS_CODE_INPUT_MAX_LENGTH, normalizeClassCode } from "./class-code";
+import { displayNameSchema } from "./display-name";
 
 export const joinSchema = z.object({
-  classCode: z.string().trim().min(4, "is the code your instructor gave you").max(32),
-  displayName: z
-    .string()
-    .trim()
-    .min(1, "is needed: the name your instructor will see")
-    .max(60, "must be at most 60 characters")
-    .regex(/^[^<>]*$/, "must not contain < or >"),
+  // Normalized here (case, dashes, spaces); whether it is the right code is decided
+  // in joinClass, under the wrong-guess limit, so a malformed code counts as a wrong one.
+  classCode: z
+    .string({ error: "is the code your instructor gave you" })
+    .max(CLASS_CODE_INPUT_MAX_LENGTH, `is too long for a class code (at most ${CLASS_CODE_INPUT_MAX_LENGTH} characters)`)
+    .transform(normalizeClassCode)
+    .refine((code) => code.length > 0, "is the code your instructor gave you"),
+  displayName: displayNameSchema,
 });
 
 export const instructorSignInSchema = z.object({ password: z.string().min(1, "is needed").max(200) });

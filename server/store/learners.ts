@@ -28,3 +28,52 @@ export async function learnerWorkspace(db: Store, id: string): Promise<string | 
   const row = await db.selectFrom("learners").select("workspace").where("id", "=", id).executeTakeFirst();
   return row?.workspace ?? null;
 }
+
+/** An active learner whose name key is `nameKey` (other than `exceptId`), or undefined. */
+export async function findActiveLearnerByNameKey(db: Store, nameKey: string, exceptId?: string) {
+  let query = db.selectFrom("learners").select(["id", "display_name"]).where("name_key", "=", nameKey).where("removed_at", "is", null);
+  if (exceptId) query = query.where("id", "!=", exceptId);
+  return query.executeTakeFirst();
+}
+
+/**
+ * Adds a classroom learner with their workspace. False (nothing written) when an
+ * active learner already has the name key: the unique index decides, so two
+ * people joining as "Alice" at the same moment cannot both get in.
+ */
+export async function insertClassLearner(db: Store, learner: { id: string; displayName: string; nameKey: string; workspace: string }): Promise<boolean> {
+  const now = new Date().toISOString();
+  const inserted = await db
+    .insertInto("learners")
+    .values({
+      id: learner.id,
+      display_name: learner.displayName,
+      name_key: learner.nameKey,
+      created_at: now,
+      last_seen_at: now,
+      last_lesson: null,
+      workspace: learner.workspace,
+      removed_at: null,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** Renames an active learner; false when another active learner has the name key. */
+export async function renameClassLearner(db: Store, id: string, displayName: string, nameKey: string): Promise<boolean> {
+  try {
+    await db.updateTable("learners").set({ display_name: displayName, name_key: nameKey }).where("id", "=", id).execute();
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+/** A unique-constraint failure, on SQLite or PostgreSQL. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}

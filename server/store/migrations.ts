@@ -1,4 +1,4 @@
-import { PostgresAdapter, type ColumnDefinitionBuilderCallback, type Kysely, type Migration } from "kysely";
+import { PostgresAdapter, sql, type ColumnDefinitionBuilderCallback, type Kysely, type Migration } from "kysely";
 
 /**
  * Versioned migrations, run on start. Written with Kysely's schema builder so
@@ -101,7 +101,61 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex("sessions_learner").on("sessions").column("learner_id").execute();
     },
   },
+  "0003-rejoin-tokens": {
+    // Single-use re-join links: only the SHA-256 of the link's token is kept.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("rejoin_tokens")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("learner_id", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .addColumn("used_at", "text")
+        .execute();
+      await db.schema.createIndex("rejoin_tokens_learner").on("rejoin_tokens").column("learner_id").execute();
+    },
+  },
+  "0004-learner-name-keys": {
+    // One display name per active learner: the compared form of the name, unique among
+    // learners not removed. Learners of an earlier class (removed) keep theirs out of the way.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("learners").addColumn("name_key", "text").execute();
+      const store = db as unknown as Kysely<{ learners: { id: string; display_name: string; name_key: string | null; workspace: string | null; removed_at: string | null; created_at: string } }>;
+      const active = await store
+        .selectFrom("learners")
+        .select(["id", "display_name"])
+        .where("removed_at", "is", null)
+        .where("workspace", "is not", null)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
+      // Names already doubled before this migration: the first learner keeps the key, the
+      // others get none (not unique-checked) until the instructor renames them.
+      const seen = new Set<string>();
+      for (const learner of active) {
+        const key = nameKeyAsOf0004(learner.display_name);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        await store.updateTable("learners").set({ name_key: key }).where("id", "=", learner.id).execute();
+      }
+      await db.schema
+        .createIndex("learners_active_name")
+        .unique()
+        .on("learners")
+        .column("name_key")
+        .where(sql.ref("removed_at"), "is", null)
+        .execute();
+    },
+  },
 };
+
+/**
+ * The name key as 0004 computed it (frozen here: a released migration must not
+ * change when the app's `displayNameKey` does). NFKC, case-folded, spaces collapsed.
+ */
+function nameKeyAsOf0004(name: string): string {
+  return name.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC").trim().replace(/\s+/gu, " ");
+}
 
 /**
  * An auto-numbered integer primary key. Kysely's `autoIncrement()` is SQLite's

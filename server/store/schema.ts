@@ -11,6 +11,20 @@ export type Database = {
     /** The learner's MLflow workspace in classroom mode. */
     workspace: string | null;
     removed_at: string | null;
+    /**
+     * `displayNameKey(display_name)` of a classroom learner: unique among learners
+     * not removed. Null for the solo learner; optional so rows written without it
+     * (the solo learner, seeded benchmark data) need not name it.
+     */
+    name_key?: string | null;
+  };
+  rejoin_tokens: {
+    /** SHA-256 (hex) of the token in the link; the token itself is never stored. */
+    id: string;
+    learner_id: string;
+    created_at: string;
+    expires_at: string;
+    used_at: string | null;
   };
   settings: {
     key: string;

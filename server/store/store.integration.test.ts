@@ -2,17 +2,18 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { sql } from "kysely";
+import { Migrator, sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, ExerciseReport, ReportStatus } from "@/grader/report";
 import { completedExercises, countedAttempts, recordAttempt } from "./attempts";
 import { forgetCode, readSavedCode, readSavedOutputs, recordCellRun, saveCode, saveOutputs } from "./cells";
 import { getStore, openStore, type OpenedStore, type Store, type StoreTarget } from "./database";
-import { ensureLearner, lastLesson, rememberLesson } from "./learners";
+import { ensureLearner, findActiveLearnerByNameKey, insertClassLearner, lastLesson, rememberLesson, renameClassLearner } from "./learners";
 import { migrations } from "./migrations";
+import { createRejoinToken, inspectRejoinToken, redeemRejoinToken } from "./rejoin-tokens";
 import { createSession, findLiveSession, revokeLearnerSessions, revokeSession } from "./sessions";
-import { readSetting, writeSetting } from "./settings";
+import { readSetting, replaceSetting, writeSetting, writeSettingOnce } from "./settings";
 
 /**
  * The progress store against both of its databases: a SQLite file in a
@@ -24,7 +25,7 @@ import { readSetting, writeSetting } from "./settings";
  */
 
 const ALL_MIGRATIONS = Object.keys(migrations);
-const TABLES = ["learners", "settings", "sessions", "cell_code", "cell_outputs", "cell_runs", "attempts", "check_results", "exercise_completions"] as const;
+const TABLES = ["learners", "settings", "sessions", "cell_code", "cell_outputs", "cell_runs", "attempts", "check_results", "exercise_completions", "rejoin_tokens"] as const;
 
 const NO_POSTGRES =
   "TEST_DATABASE_URL is not set, so the progress store cannot be tested on PostgreSQL. Run these tests through `npm test` " +
@@ -77,6 +78,17 @@ function postgresBackend(): Backend {
   };
 }
 
+/** A store on `target` with no migration run (to test an upgrade from an older schema). */
+async function openRaw(target: StoreTarget): Promise<{ db: Store }> {
+  if (target.dialect === "sqlite") {
+    const { default: Sqlite } = await import("better-sqlite3");
+    const { Kysely, SqliteDialect } = await import("kysely");
+    return { db: new Kysely({ dialect: new SqliteDialect({ database: new Sqlite(target.file) }) }) };
+  }
+  const { Kysely, PostgresDialect } = await import("kysely");
+  return { db: new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: 2 }) }) }) };
+}
+
 function report(exercise: string, status: ReportStatus, startedAt: string, checks: CheckResult[] = [], runId?: string): ExerciseReport {
   return {
     exercise,
@@ -116,6 +128,53 @@ function storeSuite(backend: Backend) {
           .select((eb) => eb.fn.countAll<number>().as("n"))
           .executeTakeFirstOrThrow();
         expect(row.n, table).toBe(0);
+      }
+    });
+
+    it("gives existing class learners name keys on upgrade, the first of a doubled name keeping it", async () => {
+      // An empty database of its own, migrated by hand up to the release before name keys.
+      const fresh: StoreTarget = target.dialect === "sqlite" ? { dialect: "sqlite", file: path.join(path.dirname(target.file), "upgrade.db") } : await backend.create();
+      const { db: raw } = await openRaw(fresh);
+      try {
+        const migrator = new Migrator({ db: raw, provider: { getMigrations: async () => migrations } });
+        const upTo = await migrator.migrateTo("0003-rejoin-tokens");
+        expect(upTo.error).toBeUndefined();
+        const at = (minute: number) => new Date(Date.UTC(2026, 4, 20, 9, minute)).toISOString();
+        const learner = (id: string, name: string, minute: number, extra: { workspace?: string | null; removed_at?: string | null } = {}) => ({
+          id,
+          display_name: name,
+          created_at: at(minute),
+          last_seen_at: at(minute),
+          last_lesson: null,
+          workspace: `learner-${id}`,
+          removed_at: null,
+          ...extra,
+        });
+        await sql`insert into learners (id, display_name, created_at, last_seen_at, last_lesson, workspace, removed_at) values
+          ${sql.join(
+            [
+              learner("a1", "Alice", 1),
+              learner("a2", "alice", 2),
+              learner("a3", "ＡＬＩＣＥ", 3),
+              learner("b1", "Bob", 4),
+              learner("gone", "Bob", 0, { removed_at: at(5) }),
+              learner("local", "You", 0, { workspace: null }),
+            ].map((row) => sql`(${row.id}, ${row.display_name}, ${row.created_at}, ${row.last_seen_at}, ${row.last_lesson}, ${row.workspace}, ${row.removed_at})`),
+          )}`.execute(raw);
+        const rest = await migrator.migrateToLatest();
+        expect(rest.error).toBeUndefined();
+        const keys = await raw.selectFrom("learners").select(["id", "name_key"]).orderBy("id").execute();
+        expect(keys).toStrictEqual([
+          { id: "a1", name_key: "alice" },
+          { id: "a2", name_key: null },
+          { id: "a3", name_key: null },
+          { id: "b1", name_key: "bob" },
+          { id: "gone", name_key: null },
+          { id: "local", name_key: null },
+        ]);
+        expect(await insertClassLearner(raw, { id: "a4", displayName: "ALICE", nameKey: "alice", workspace: "learner-a4-x" })).toBe(false);
+      } finally {
+        await raw.destroy();
       }
     });
 
@@ -247,6 +306,7 @@ function storeSuite(backend: Backend) {
         last_lesson: null,
         workspace: null,
         removed_at: null,
+        name_key: null,
       });
       expect(await lastLesson(db, "ada")).toBeNull();
 
@@ -284,6 +344,92 @@ function storeSuite(backend: Backend) {
       expect(await findLiveSession(db, instructor.id)).toBeNull();
       await revokeLearnerSessions(db, "sess-a");
       expect(await findLiveSession(db, session.id)).toBeNull();
+    });
+
+    it("writes a setting once, and replaces it only while it still has the expected value", async () => {
+      expect(await writeSettingOnce(db, "once", "first")).toBe("first");
+      expect(await writeSettingOnce(db, "once", "second")).toBe("first");
+      const racing = await Promise.all(Array.from({ length: 8 }, (_, i) => writeSettingOnce(db, "once-racing", `value-${i}`)));
+      expect(new Set(racing).size).toBe(1);
+      expect(await replaceSetting(db, "once", "first", "third")).toBe("third");
+      expect(await replaceSetting(db, "once", "first", "fourth")).toBe("third");
+    });
+
+    it("keeps one active learner per name key, freed when the learner is removed", async () => {
+      const alice = { id: "nk-alice", displayName: "Alice", nameKey: "alice", workspace: "learner-nk-alice-000000000001" };
+      expect(await insertClassLearner(db, alice)).toBe(true);
+      const row = await db.selectFrom("learners").selectAll().where("id", "=", alice.id).executeTakeFirstOrThrow();
+      expect(row).toStrictEqual({
+        id: alice.id,
+        display_name: "Alice",
+        name_key: "alice",
+        workspace: alice.workspace,
+        created_at: row.created_at,
+        last_seen_at: row.created_at,
+        last_lesson: null,
+        removed_at: null,
+      });
+      expect(await findActiveLearnerByNameKey(db, "alice")).toStrictEqual({ id: alice.id, display_name: "Alice" });
+      expect(await findActiveLearnerByNameKey(db, "alice", alice.id)).toBeUndefined();
+
+      // Two more "Alice"s at the same moment: the unique index lets none of them in.
+      const twins = await Promise.all(
+        ["nk-twin-1", "nk-twin-2"].map((id) => insertClassLearner(db, { id, displayName: "ALICE", nameKey: "alice", workspace: `learner-${id}-000000000001` })),
+      );
+      expect(twins).toStrictEqual([false, false]);
+      expect(await db.selectFrom("learners").select("id").where("name_key", "=", "alice").execute()).toHaveLength(1);
+
+      // Renaming onto a taken name is refused; onto a free one works.
+      expect(await insertClassLearner(db, { id: "nk-bob", displayName: "Bob", nameKey: "bob", workspace: "learner-nk-bob-000000000001" })).toBe(true);
+      expect(await renameClassLearner(db, "nk-bob", "alice", "alice")).toBe(false);
+      expect(await renameClassLearner(db, "nk-bob", "Bobby", "bobby")).toBe(true);
+      expect(await renameClassLearner(db, "nk-bob", "BOBBY", "bobby")).toBe(true);
+
+      // A learner who left frees the name for somebody new; learners without a key (solo) never collide.
+      await db.updateTable("learners").set({ removed_at: new Date().toISOString() }).where("id", "=", alice.id).execute();
+      expect(await insertClassLearner(db, { id: "nk-alice-2", displayName: "Alice", nameKey: "alice", workspace: "learner-nk-alice-2-000000000001" })).toBe(true);
+      await ensureLearner(db, "nk-solo-1", "You");
+      await ensureLearner(db, "nk-solo-2", "You");
+      expect(await db.selectFrom("learners").select("name_key").where("id", "in", ["nk-solo-1", "nk-solo-2"]).execute()).toStrictEqual([{ name_key: null }, { name_key: null }]);
+    });
+
+    it("redeems a re-join token once, never after it expires, and only knows its hash", async () => {
+      const now = new Date("2026-05-20T10:00:00.000Z");
+      const { token, expiresAt } = await createRejoinToken(db, "rj-a", 60 * 60_000, now);
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(expiresAt).toBe("2026-05-20T11:00:00.000Z");
+      const stored = await db.selectFrom("rejoin_tokens").selectAll().where("learner_id", "=", "rj-a").execute();
+      expect(stored).toStrictEqual([{ id: stored[0].id, learner_id: "rj-a", created_at: now.toISOString(), expires_at: expiresAt, used_at: null }]);
+      expect(stored[0].id).toMatch(/^[0-9a-f]{64}$/);
+      expect(stored[0].id).not.toContain(token);
+
+      expect(await inspectRejoinToken(db, token, now)).toStrictEqual({ ok: true, learnerId: "rj-a" });
+      expect(await redeemRejoinToken(db, token, now)).toStrictEqual({ ok: true, learnerId: "rj-a" });
+      expect(await redeemRejoinToken(db, token, now)).toStrictEqual({ ok: false, reason: "used" });
+      expect(await inspectRejoinToken(db, token, now)).toStrictEqual({ ok: false, reason: "used" });
+
+      const late = await createRejoinToken(db, "rj-a", 60 * 60_000, now);
+      expect(await redeemRejoinToken(db, late.token, new Date("2026-05-20T11:00:00.000Z"))).toStrictEqual({ ok: false, reason: "expired" });
+      expect(await redeemRejoinToken(db, late.token, new Date("2026-05-20T10:59:59.999Z"))).toStrictEqual({ ok: true, learnerId: "rj-a" });
+
+      expect(await redeemRejoinToken(db, "no-such-token", now)).toStrictEqual({ ok: false, reason: "unknown" });
+      expect(await redeemRejoinToken(db, "", now)).toStrictEqual({ ok: false, reason: "unknown" });
+    });
+
+    it("gives exactly one session's worth when a re-join token is used many times at once", async () => {
+      const { token } = await createRejoinToken(db, "rj-race", 60 * 60_000);
+      const results = await Promise.all(Array.from({ length: 12 }, () => redeemRejoinToken(db, token)));
+      expect(results.filter((result) => result.ok)).toStrictEqual([{ ok: true, learnerId: "rj-race" }]);
+      expect(results.filter((result) => !result.ok)).toHaveLength(11);
+      for (const result of results.filter((r) => !r.ok)) expect(result).toStrictEqual({ ok: false, reason: "used" });
+    });
+
+    it("forgets re-join tokens a week past their expiry when a new one is made", async () => {
+      const long = new Date("2026-01-01T00:00:00.000Z");
+      await createRejoinToken(db, "rj-old", 60_000, long);
+      expect(await db.selectFrom("rejoin_tokens").select("id").where("learner_id", "=", "rj-old").execute()).toHaveLength(1);
+      await createRejoinToken(db, "rj-new", 60_000);
+      expect(await db.selectFrom("rejoin_tokens").select("id").where("learner_id", "=", "rj-old").execute()).toHaveLength(0);
     });
 
     it("takes many writes at once without losing or duplicating any", async () => {

@@ -15,7 +15,8 @@ export const POST = handleRoute<typeof learnerActionSchema, undefined, { learner
     case "rename":
       return renameLearner(params.learner, body.displayName);
     case "rejoin-link":
-      return learnerRejoinLink(params.learner, new URL(request.url).origin);
+      // The link starts with COURSE_PUBLIC_URL, or this request's Host when it names this server.
+      return learnerRejoinLink(params.learner, request.headers.get("host"));
   }
 });
 

@@ -1,0 +1,22 @@
+import { FailureLimiter } from "../grading/rate-limit";
+import { clientKey, requestClientAddress } from "../http/client-address";
+
+/** Wrong class codes, and separately wrong instructor passwords, allowed per client per minute. */
+export const WRONG_GUESSES_PER_MINUTE = 10;
+
+type Holder = { joinCodes?: FailureLimiter; instructorPasswords?: FailureLimiter };
+const holder = ((globalThis as { __courseGuessLimits?: Holder }).__courseGuessLimits ??= {});
+
+/** Wrong class codes, counted per client. */
+export const joinCodeGuesses = (holder.joinCodes ??= new FailureLimiter(WRONG_GUESSES_PER_MINUTE, 60_000));
+/** Wrong instructor passwords, counted per client, apart from class codes. */
+export const instructorPasswordGuesses = (holder.instructorPasswords ??= new FailureLimiter(WRONG_GUESSES_PER_MINUTE, 60_000));
+
+/**
+ * Whom a wrong guess counts against: the client address the course's entry point
+ * put on the request (the TCP peer, or behind a trusted proxy the first untrusted
+ * X-Forwarded-For hop), with IPv6 grouped by /64. Never a header the client chose.
+ */
+export function guessKey(request: Request): string {
+  return clientKey(requestClientAddress(request));
+}
