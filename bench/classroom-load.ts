@@ -1,6 +1,6 @@
 // bench/classroom-load: how many learners one machine holds in classroom mode.
 //   figure:   N simulated learners join one classroom course server (real MLflow with
-//             workspaces, real Jupyter, the built site under `next start`), then all at once
+//             workspaces, real Jupyter, the built site behind its entry point, scripts/site.ts), then all at once
 //             each opens the tracking exercise (page + kernel warm, as the lesson view does),
 //             runs its cells in order through POST /api/cells/run (solutions in place of the
 //             exercise cells) and presses Check once. Printed per N: p50/p95 Check latency,

@@ -95,7 +95,7 @@ function courseRss(supervisorPid: number): Record<string, number> {
   for (const line of children) {
     const [pid, , ...args] = line.trim().split(/\s+/);
     const command = args.join(" ");
-    const name = /mlflow server/.test(command) ? "mlflow" : /jupyter/.test(command) ? "jupyter" : /next/.test(command) ? "site (next start)" : null;
+    const name = /mlflow server/.test(command) ? "mlflow" : /jupyter/.test(command) ? "jupyter" : /scripts\/site\.ts|next/.test(command) ? "site (Next.js)" : null;
     if (name) rss[name] = groupRssMb(Number(pid));
   }
   return rss;

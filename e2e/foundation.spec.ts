@@ -42,7 +42,7 @@ test("an experiment created in the proxied UI exists in MLflow", async ({ page, 
   expect((await response.json()).experiment.lifecycle_stage).toBe("active");
 });
 
-test("a request while MLflow answers an unknown path gets MLflow's own 404", async ({ request }) => {
+test("an address under /mlflow/ that is no MLflow route is 404, and the course stays healthy", async ({ request }) => {
   const response = await request.get("/mlflow/this-page-does-not-exist");
   expect(response.status()).toBe(404);
   const health = await request.get("/api/health");

@@ -44,8 +44,12 @@ export type GradeOptions = {
   learner: string;
   /** 1-based attempt number; picks the hint tier. Default 1. */
   attempt?: number;
-  /** The learner's model server (model-serving). Default http://127.0.0.1:5050. */
-  modelServerUrl?: string;
+  /**
+   * The learner's model server (model-serving). Default http://127.0.0.1:5050 (the CLI:
+   * one learner's own machine). `null`: the learner has no server of their own running
+   * (the course in a class), and the check says to start one instead of trying any port.
+   */
+  modelServerUrl?: string | null;
   /** The course's Python, for MLflow's own predictions (model-serving). */
   pythonBin?: string;
   /** Prefix of links into the MLflow UI. Default `/mlflow`. */
@@ -76,7 +80,7 @@ export async function grade(exerciseId: string, options: GradeOptions): Promise<
     {
       client: createMlflowClient({ timeoutMs: GRADER_DEFAULTS.mlflowTimeoutMs, ...options.mlflow }),
       links: createLinks(options.uiBase ?? GRADER_DEFAULTS.uiBase),
-      modelServerUrl: options.modelServerUrl ?? GRADER_DEFAULTS.modelServerUrl,
+      modelServerUrl: options.modelServerUrl === undefined ? GRADER_DEFAULTS.modelServerUrl : options.modelServerUrl,
       modelServerTimeoutMs: options.modelServerTimeoutMs ?? GRADER_DEFAULTS.modelServerTimeoutMs,
       pythonBin: options.pythonBin,
       pythonTimeoutMs: options.pythonTimeoutMs ?? GRADER_DEFAULTS.pythonTimeoutMs,

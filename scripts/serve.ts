@@ -56,8 +56,8 @@ if (config.mode === "classroom") {
   const { generated } = await ensureInstructorPassword(db, config);
   classroomLines = [
     "",
-    `  Classroom mode. Learners join at ${config.site.url} with the class code ${await classCode(db)}`,
-    `  Instructor page: ${config.site.url}/instructor`,
+    `  Classroom mode. Learners join at ${config.site.publicUrl ?? config.site.url} with the class code ${await classCode(db)}`,
+    `  Instructor page: ${config.site.publicUrl ?? config.site.url}/instructor`,
     generated
       ? `  Instructor password (shown once, only its hash is stored): ${generated}`
       : "  Instructor password: COURSE_INSTRUCTOR_PASSWORD, or the one printed on the first classroom start.",

@@ -8,8 +8,8 @@ import type { CheckResult, GradedRun } from "../report";
 export type GradingContext = {
   client: MlflowClient;
   links: Links;
-  /** The learner's model server (model-serving). */
-  modelServerUrl: string;
+  /** The learner's own model server (model-serving); null when they have none running. */
+  modelServerUrl: string | null;
   modelServerTimeoutMs: number;
   /** The course's Python (for the expected-predictions helper); model-serving reports an error without it. */
   pythonBin?: string;

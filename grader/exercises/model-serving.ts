@@ -26,7 +26,7 @@ class ServingState {
   readonly expected: () => Promise<ExpectedPredictions>;
 
   constructor(readonly context: GradingContext) {
-    const url = context.modelServerUrl.replace(/\/+$/, "");
+    const url = (context.modelServerUrl ?? "").replace(/\/+$/, "");
     const options = { timeoutMs: context.modelServerTimeoutMs };
     this.ping = once(() => callModelServer(`${url}/ping`, { method: "GET" }, options));
     this.inputsAnswer = once(() => callModelServer(`${url}/invocations`, { method: "POST", body: INPUTS_BODY }, options));
@@ -46,11 +46,12 @@ class ServingState {
   }
 
   get serverUrl(): string {
-    return this.context.modelServerUrl.replace(/\/+$/, "");
+    return (this.context.modelServerUrl ?? "").replace(/\/+$/, "");
   }
 }
 
 export const servingMessages = {
+  notStarted: () => `no model server of yours is running: start your model server with ${code("Start")} in the Serve panel of the serving lesson, wait until it says Ready, then Check again`,
   down: (url: string, reason: string) => `no model server running at ${url} (${reason})`,
   timeout: (url: string, what: string, ms: number) => `the model server at ${url} did not answer ${what} within ${Math.round(ms / 1000)} s`,
   pingStatus: (url: string, answer: string) => `the server at ${url} answered ${answer} to ${code("GET /ping")}; an MLflow model server answers 200`,
@@ -84,6 +85,11 @@ const pingHints = {
     "`mlflow models serve -m <model URI> -p <port>` starts it; use the stage URI `models:/IrisModel/Staging`, and `--env-manager local` so it uses the course's Python.",
     "In a terminal where `MLFLOW_TRACKING_URI` points at the course's MLflow, run `mlflow models serve -m models:/IrisModel/Staging -p 5050 --env-manager local`.",
   ],
+  notStarted: [
+    "The Check grades your own model server, the one the Serve panel starts: open the serving lesson and press Start.",
+    "In the Serve panel keep the model URI `models:/IrisModel/Staging`, press Start and wait for Ready; a server started elsewhere is not graded in a class.",
+    "If Start fails, the panel's log says why (most often: no version of IrisModel is in Staging yet; finish the model-registry exercise first).",
+  ],
   down: [
     "Nothing answers at that address: start the model server (the lesson shows the command), keep it running, and check again.",
     "`mlflow models serve -m models:/IrisModel/Staging -p 5050 --env-manager local` starts one; it needs `MLFLOW_TRACKING_URI` to find the registry.",
@@ -101,6 +107,7 @@ export const modelServing = defineExercise<ServingState>({
       title: "A model server answers `/ping`",
       hints: pingHints,
       async evaluate(state) {
+        if (state.context.modelServerUrl === null) return failed(servingMessages.notStarted(), { hintKind: "notStarted" });
         const answer = await state.ping();
         const url = state.serverUrl;
         if (answer.kind === "down") return failed(servingMessages.down(url, answer.reason), { hintKind: "down" });

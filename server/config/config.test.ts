@@ -53,7 +53,24 @@ describe("loadConfig", () => {
     expect(config.mode).toBe("classroom");
     expect(config.modelServers).toEqual({ portRange: { min: 6000, max: 6010 }, idleMinutes: 30, defaultPort: 6000 });
     expect(config.cells.timeLimitSeconds).toBe(30);
-    expect(config.classroom).toEqual({ instructorPassword: undefined, sessionHours: 12, trustProxy: true });
+    expect(config.classroom).toEqual({ instructorPassword: undefined, sessionHours: 12, trustedProxies: "peer" });
+  });
+
+  it("reads the proxies to trust, the public address and the upload cap", () => {
+    expect(loadConfig({ COURSE_PROJECT_ROOT: "/srv/course" }).classroom.trustedProxies).toBe("none");
+    expect(loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", COURSE_TRUST_PROXY: "10.0.0.1, ::1" }).classroom.trustedProxies).toEqual(["10.0.0.1", "::1"]);
+    const config = loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", COURSE_PUBLIC_URL: "https://course.example.edu/", COURSE_MLFLOW_UPLOAD_MAX_MB: "20" });
+    expect(config.site.publicUrl).toBe("https://course.example.edu");
+    expect(config.limits).toEqual({ apiBytes: 1_000_000, mlflowBytes: 10_000_000, mlflowUploadBytes: 20_000_000 });
+  });
+
+  it.each([
+    [{ COURSE_TRUST_PROXY: "my-proxy.local" }, "COURSE_TRUST_PROXY must be"],
+    [{ COURSE_PUBLIC_URL: "course.example.edu" }, "COURSE_PUBLIC_URL must be"],
+    [{ COURSE_PUBLIC_URL: "https://course.example.edu/path" }, "COURSE_PUBLIC_URL must be"],
+    [{ COURSE_MLFLOW_UPLOAD_MAX_MB: "0" }, "COURSE_MLFLOW_UPLOAD_MAX_MB must be"],
+  ])("rejects %o", (env, message) => {
+    expect(() => loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", ...env })).toThrow(message);
   });
 
   it("reports every problem at once", () => {

@@ -1,3 +1,4 @@
+import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -114,20 +115,65 @@ const envSchema = z.object({
   COURSE_TRUST_PROXY: z
     .string()
     .optional()
-    .transform((raw) => ["1", "true", "yes"].includes((raw ?? "").trim().toLowerCase())),
+    .transform((raw, ctx): TrustedProxies => {
+      const value = (raw ?? "").trim();
+      if (["", "0", "false", "no"].includes(value.toLowerCase())) return "none";
+      if (["1", "true", "yes"].includes(value.toLowerCase())) return "peer";
+      const addresses = value.split(",").map((part) => part.trim()).filter(Boolean);
+      const bad = addresses.find((address) => net.isIP(address) === 0);
+      if (bad !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          message: `COURSE_TRUST_PROXY must be "true" (the direct peer is the course's reverse proxy) or a comma-separated list of the proxies' IP addresses (got "${bad}")`,
+        });
+        return z.NEVER;
+      }
+      return addresses;
+    }),
+  COURSE_PUBLIC_URL: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === "") return undefined;
+      let url: URL | undefined;
+      try {
+        url = new URL(raw.trim());
+      } catch {
+        url = undefined;
+      }
+      if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.pathname !== "/" || url.search || url.hash || url.username) {
+        ctx.addIssue({ code: "custom", message: `COURSE_PUBLIC_URL must be the address learners open, such as https://mlflow-course.example.edu or http://10.0.0.5:3000, without a path (got "${raw}")` });
+        return z.NEVER;
+      }
+      return url.origin;
+    }),
+  COURSE_MLFLOW_UPLOAD_MAX_MB: numberVar("COURSE_MLFLOW_UPLOAD_MAX_MB", 100, { min: 1, max: 10_240, whole: true, accepts: "a whole number of megabytes from 1 to 10240" }),
   COURSE_SESSION_HOURS: numberVar("COURSE_SESSION_HOURS", 12, { min: 0.1, max: 24 * 30, accepts: "a number of hours from 0.1 to 720" }),
   COURSE_JUPYTER_TOKEN: z.string().optional(),
   COURSE_PROJECT_ROOT: z.string().optional(),
   DATABASE_URL: postgresUrl("DATABASE_URL"),
 });
 
+/**
+ * Whose address a request comes from: "none" (the TCP peer), "peer" (the peer is the
+ * course's reverse proxy: the right-most X-Forwarded-For entry), or the proxies' addresses
+ * (walk X-Forwarded-For from the right past them).
+ */
+export type TrustedProxies = "none" | "peer" | string[];
+
 export type CourseConfig = {
   /** Solo: one learner on this machine. Classroom: many learners, each in a private MLflow workspace. */
   mode: "solo" | "classroom";
-  classroom: { instructorPassword?: string; sessionHours: number; trustProxy: boolean };
+  classroom: { instructorPassword?: string; sessionHours: number; trustedProxies: TrustedProxies };
   projectRoot: string;
   dataDir: string;
-  site: { host: string; port: number; url: string };
+  /**
+   * url: where this machine opens the site. publicUrl: the address learners open
+   * (COURSE_PUBLIC_URL), for links the course hands out; unset: taken from the request.
+   */
+  site: { host: string; port: number; url: string; publicUrl?: string };
+  /** Request bodies are capped while they stream: `apiBytes` on every route, `mlflowUploadBytes` for artifact uploads through /mlflow/. */
+  limits: { apiBytes: number; mlflowBytes: number; mlflowUploadBytes: number };
   mlflow: {
     /** Base URL the server side uses to reach MLflow (never sent to a browser). */
     url: string;
@@ -168,10 +214,11 @@ export function loadConfig(env: Env = process.env): CourseConfig {
   const venvDir = path.join(/* turbopackIgnore: true */ projectRoot, ".venv");
   return {
     mode: e.COURSE_MODE,
-    classroom: { instructorPassword: e.COURSE_INSTRUCTOR_PASSWORD || undefined, sessionHours: e.COURSE_SESSION_HOURS, trustProxy: e.COURSE_TRUST_PROXY },
+    classroom: { instructorPassword: e.COURSE_INSTRUCTOR_PASSWORD || undefined, sessionHours: e.COURSE_SESSION_HOURS, trustedProxies: e.COURSE_TRUST_PROXY },
     projectRoot,
     dataDir,
-    site: { host, port: e.PORT, url: `http://${browserHost}:${e.PORT}` },
+    site: { host, port: e.PORT, url: `http://${browserHost}:${e.PORT}`, ...(e.COURSE_PUBLIC_URL ? { publicUrl: e.COURSE_PUBLIC_URL } : {}) },
+    limits: { apiBytes: 1_000_000, mlflowBytes: 10_000_000, mlflowUploadBytes: e.COURSE_MLFLOW_UPLOAD_MAX_MB * 1_000_000 },
     mlflow: {
       url: e.MLFLOW_TRACKING_URI ?? `http://127.0.0.1:${e.MLFLOW_PORT}`,
       external: e.MLFLOW_TRACKING_URI !== undefined,

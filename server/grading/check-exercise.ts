@@ -26,8 +26,10 @@ export async function checkExercise(learner: Learner, exerciseId: string): Promi
   const db = await getStore(config.dataDir);
   return limiter.run(learner.id, async () => {
     const attempt = (await countedAttempts(db, learner.id, exerciseId)) + 1;
-    // The learner's server from the Serve panel; else the port the lessons teach (5050).
-    const modelServerUrl = exerciseId === "model-serving" ? (getModelServers().readyUrl(learner.id) ?? undefined) : undefined;
+    // Only the learner's own server: the Serve panel's. Solo, the whole machine is the
+    // learner's, so a server started by hand on the lessons' port counts too; in a class
+    // that port may be another learner's, so without a server of their own the check says so.
+    const modelServerUrl = exerciseId === "model-serving" ? (getModelServers().readyUrl(learner.id) ?? (config.mode === "solo" ? `http://127.0.0.1:${config.modelServers.defaultPort}` : null)) : undefined;
     // Graded from code: the learner's saved code of the lesson's exercise cell.
     const learnerCode = exerciseId === "spark-integration" ? (await readSavedCode(db, learner.id, "spark-integration"))["predict-with-udf"] : undefined;
     const report = await grade(exerciseId, {

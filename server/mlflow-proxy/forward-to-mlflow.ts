@@ -1,3 +1,6 @@
+import { isAppError } from "../errors/app-error";
+import { assertSameOrigin } from "../identity/same-origin";
+
 /**
  * Reverse proxy from /mlflow/* to the MLflow server on loopback.
  *
@@ -26,13 +29,13 @@ const DROPPED_REQUEST_HEADERS = new Set([
   "cookie",
   "content-length",
   "accept-encoding",
+  // The course has read (and capped) the body already; undici refuses to send `Expect`.
+  "expect",
   // The workspace is chosen by the course from the learner's session, never by the client.
   "x-mlflow-workspace",
 ]);
 
 const DROPPED_RESPONSE_HEADERS = new Set(["content-length", "content-encoding", "set-cookie"]);
-
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export type ForwardOptions = {
   mlflowUrl: string;
@@ -40,6 +43,10 @@ export type ForwardOptions = {
   mountPath?: string;
   /** Headers the course adds (e.g. the learner's workspace). */
   extraHeaders?: Record<string, string>;
+  /** MLflow's REST routes: a body must be a JSON object (MLflow answers 500 to other JSON). */
+  jsonObjectBody?: boolean;
+  /** Classroom mode: a state-changing request must prove it comes from the course's pages (Origin or Sec-Fetch-Site). */
+  strictOrigin?: boolean;
   fetchFn?: typeof fetch;
 };
 
@@ -47,8 +54,11 @@ export async function forwardToMlflow(request: Request, upstreamPath: string, op
   const { mlflowUrl, mountPath = "/mlflow", fetchFn = fetch } = options;
   const incoming = new URL(request.url);
 
-  if (!SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
-    return problem(request, 403, "Cross-origin request blocked", "The course only accepts changes to MLflow from its own pages.");
+  try {
+    assertSameOrigin(request, options.strictOrigin ?? false);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return problem(request, 403, "Cross-origin request blocked", `The course only accepts changes to MLflow from its own pages: ${error.message}`);
   }
 
   const target = new URL(upstreamPath.replace(/^\/*/, "/"), `${mlflowUrl}/`);
@@ -65,14 +75,19 @@ export async function forwardToMlflow(request: Request, upstreamPath: string, op
   for (const [key, value] of Object.entries(options.extraHeaders ?? {})) headers.set(key, value);
 
   const hasBody = !["GET", "HEAD"].includes(request.method);
+  // Buffered, not streamed: MLflow's Flask handlers sit behind a WSGI bridge that reads
+  // nothing from a chunked body, so it needs a Content-Length. (The course's entry point
+  // has capped the body's size already.)
+  const body = hasBody ? await request.arrayBuffer() : undefined;
+  if (body && body.byteLength > 0 && options.jsonObjectBody && !isJsonObject(body)) {
+    return problem(request, 400, "Bad request body", "MLflow's API takes a JSON object as the request body, such as {\"name\": \"my-experiment\"}.");
+  }
   let upstream: Response;
   try {
     upstream = await fetchFn(target, {
       method: request.method,
       headers,
-      // Buffered, not streamed: MLflow's Flask handlers sit behind a WSGI bridge
-      // that reads nothing from a chunked body, so it needs a Content-Length.
-      body: hasBody ? await request.arrayBuffer() : undefined,
+      body,
       redirect: "manual",
       signal: request.signal,
     });
@@ -97,12 +112,10 @@ export async function forwardToMlflow(request: Request, upstreamPath: string, op
   return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: responseHeaders });
 }
 
-function sameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  if (!origin) return true;
-  const host = request.headers.get("host") ?? new URL(request.url).host;
+function isJsonObject(body: ArrayBuffer): boolean {
   try {
-    return new URL(origin).host === host;
+    const value: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+    return typeof value === "object" && value !== null && !Array.isArray(value);
   } catch {
     return false;
   }
@@ -121,13 +134,15 @@ function describeError(error: unknown): string {
   return cause?.message ?? (error as Error)?.message ?? "unknown error";
 }
 
+const ERROR_CODES: Record<number, string> = { 400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "ENDPOINT_NOT_FOUND", 502: "MLFLOW_UNREACHABLE" };
+
 /** An error in the form the caller asked for: JSON for API calls, a small page for people. */
 export function problem(request: Request, status: number, title: string, detail: string): Response {
   const accept = request.headers.get("accept") ?? "";
   const path = new URL(request.url).pathname;
   const wantsJson = /\/(ajax-)?api\//.test(path) || (accept.includes("application/json") && !accept.includes("text/html"));
   if (wantsJson) {
-    return Response.json({ error_code: status === 502 ? "MLFLOW_UNREACHABLE" : "FORBIDDEN", message: `${title}. ${detail}` }, { status });
+    return Response.json({ error_code: ERROR_CODES[status] ?? "FORBIDDEN", message: `${title}. ${detail}` }, { status });
   }
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5}

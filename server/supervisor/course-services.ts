@@ -81,12 +81,8 @@ export function siteServiceSpec(config: CourseConfig, env: Env): ServiceSpec {
     name: "site",
     label: "Course site (Next.js)",
     command: process.execPath,
-    args: [
-      path.join(config.projectRoot, "node_modules", "next", "dist", "bin", "next"),
-      "start",
-      "--port", String(config.site.port),
-      "--hostname", config.site.host,
-    ],
+    // Next.js behind the course's own HTTP entry point (client address, body caps).
+    args: ["--import", "tsx", path.join(config.projectRoot, "scripts", "site.ts")],
     cwd: config.projectRoot,
     env: { ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     probe: async () => {

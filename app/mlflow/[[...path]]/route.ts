@@ -4,10 +4,9 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 async function proxy(request: Request): Promise<Response> {
-  const { pathname } = new URL(request.url);
   // The UI loads its assets relative to the page, so it must be opened as /mlflow/.
-  if (pathname === "/mlflow") return new Response(null, { status: 308, headers: { location: "/mlflow/" } });
-  return proxyToMlflow(request, pathname.slice("/mlflow".length));
+  if (new URL(request.url).pathname === "/mlflow") return new Response(null, { status: 308, headers: { location: "/mlflow/" } });
+  return proxyToMlflow(request);
 }
 
 export { proxy as GET, proxy as POST, proxy as PUT, proxy as PATCH, proxy as DELETE, proxy as HEAD, proxy as OPTIONS };

@@ -1,0 +1,31 @@
+// The course site: Next.js behind the course's own HTTP entry point
+// (server/http/site-entry.ts). The supervisor runs this as the "site" service.
+import next from "next";
+import { ConfigError, loadConfig } from "../server/config/config";
+import { createSiteServer } from "../server/http/site-entry";
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const dev = process.argv.includes("--dev");
+const app = next({ dev, dir: config.projectRoot, hostname: config.site.host, port: config.site.port });
+await app.prepare();
+const handle = app.getRequestHandler();
+const server = createSiteServer(config, (request, response) => handle(request, response));
+server.listen(config.site.port, config.site.host, () => {
+  console.log(`Course site listening on http://${config.site.host}:${config.site.port}${dev ? " (development)" : ""}`);
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    server.close();
+    process.exit(0);
+  });
+}

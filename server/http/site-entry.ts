@@ -1,0 +1,94 @@
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { CourseConfig } from "../config/config";
+import { bodyLimitFor, capStreamingBody, declaredLength, describeLimit } from "./body-limit";
+import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from "./client-address";
+
+export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
+
+/**
+ * The course's own HTTP entry point, in front of Next.js. It does what a route
+ * handler cannot: it sees the TCP peer (so per-client limits count the real
+ * client, `x-course-client-address`), and it caps every request body while it
+ * streams, before Next.js buffers it; an `Expect: 100-continue` upload over
+ * the cap is refused before its body is sent.
+ */
+export function createSiteServer(config: Pick<CourseConfig, "limits" | "classroom">, handle: RequestHandler): http.Server {
+  const admit = (request: IncomingMessage, response: ServerResponse): boolean => {
+    if (!decodablePath(request.url ?? "/")) {
+      sendJson(response, 400, { error: { code: "bad_request", message: "The address has broken %-encoding (a % must be followed by two hexadecimal digits of valid UTF-8)." } });
+      return false;
+    }
+    // Only the entry point says who the client is.
+    delete request.headers[CLIENT_ADDRESS_HEADER];
+    request.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], config.classroom.trustedProxies);
+
+    const limit = bodyLimitFor(request.url ?? "/", config.limits);
+    const declared = declaredLength(request);
+    if (declared !== null && declared > limit) {
+      refuseTooLarge(response, limit, declared);
+      return false;
+    }
+    capStreamingBody(request, limit, () => refuseTooLarge(response, limit, null));
+    return true;
+  };
+
+  const server = http.createServer((request, response) => {
+    if (admit(request, response)) void runHandler(handle, request, response);
+  });
+  // Without this listener Node answers `100 Continue` to everything; with it, an
+  // upload that is already known to be too large is refused before its body comes.
+  server.on("checkContinue", (request: IncomingMessage, response: ServerResponse) => {
+    if (!admit(request, response)) return;
+    response.writeContinue();
+    void runHandler(handle, request, response);
+  });
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || error.code === "ECONNRESET") return socket.destroy();
+    const body = JSON.stringify({ error: { code: "bad_request", message: "The course could not read this HTTP request (malformed request line or headers)." } });
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+  return server;
+}
+
+/** Next.js cannot route a path that does not decode; it would answer 500. */
+function decodablePath(url: string): boolean {
+  try {
+    decodeURIComponent(url.split("?")[0]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function runHandler(handle: RequestHandler, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  try {
+    await handle(request, response);
+  } catch (error) {
+    // A refused body makes Next.js's reader fail; the 413 has been sent already.
+    if (response.headersSent || response.writableEnded) return;
+    console.error("Unexpected error before a route ran:", error);
+    sendJson(response, 500, { error: { code: "internal", message: "Something went wrong on the course server. Try again." } });
+  }
+}
+
+function refuseTooLarge(response: ServerResponse, limit: number, declared: number | null): void {
+  if (response.headersSent || response.writableEnded) {
+    response.socket?.destroy();
+    return;
+  }
+  const size = declared === null ? "over" : `${describeLimit(declared)}, over`;
+  sendJson(
+    response,
+    413,
+    { error: { code: "payload_too_large", message: `The request body is too large (${size} the ${describeLimit(limit)} limit of this address).` } },
+    // The rest of the body is never read. The connection closes shortly after the answer
+    // is out (at once would reset it, and a client still sending could lose the answer).
+    () => setTimeout(() => response.socket?.destroy(), 1000).unref(),
+  );
+}
+
+function sendJson(response: ServerResponse, status: number, payload: unknown, after?: () => void): void {
+  const body = JSON.stringify(payload);
+  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" });
+  response.end(body, after);
+}
