@@ -122,25 +122,46 @@ export function ensureBuild({ force = false } = {}) {
   fs.writeFileSync(stamp, wanted);
 }
 
-export function ensureChromium() {
-  if (fs.existsSync("/usr/bin/chromium")) return;
+/** Installs Debian packages with apt-get (as root, or through sudo); false when that is not possible here. */
+function aptInstall(packages, why) {
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   const sudo = isRoot ? [] : has("sudo") ? ["sudo"] : null;
-  if (!has("apt-get") || sudo === null) {
-    fail("The browser tests need Chromium at /usr/bin/chromium. Install it with your package manager (Debian: apt-get install chromium), then run npm test again.");
-  }
-  step("Installing Chromium from Debian's packages (apt-get, for the browser tests)...");
+  if (!has("apt-get") || sudo === null) return false;
+  step(`Installing ${packages.join(", ")} from Debian's packages (apt-get, ${why})...`);
   const apt = (args) => run(sudo.length ? "sudo" : "apt-get", sudo.length ? ["apt-get", ...args] : args, {
     env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
   });
   if (!apt(["update"]).ok) fail("apt-get update failed (see above).");
-  if (!apt(["install", "-y", "--no-install-recommends", "chromium", "fonts-liberation"]).ok) fail("apt-get install chromium failed (see above).");
+  if (!apt(["install", "-y", "--no-install-recommends", ...packages]).ok) fail(`apt-get install ${packages.join(" ")} failed (see above).`);
+  return true;
 }
 
-export function bootstrap({ build = true, browser = false } = {}) {
+export function ensureChromium() {
+  if (fs.existsSync("/usr/bin/chromium")) return;
+  if (!aptInstall(["chromium", "fonts-liberation"], "for the browser tests")) {
+    fail("The browser tests need Chromium at /usr/bin/chromium. Install it with your package manager (Debian: apt-get install chromium), then run npm test again.");
+  }
+}
+
+/**
+ * The sandbox for learner code: bubblewrap, socat (bridges into the sandbox) and setpriv
+ * (util-linux). Linux only; `required` (the tests) fails when they cannot be installed.
+ */
+export function ensureSandboxTools({ required = false } = {}) {
+  if (process.platform !== "linux") return;
+  const missing = [["bwrap", "bubblewrap"], ["socat", "socat"], ["setpriv", "util-linux"]].filter(([command]) => !has(command)).map(([, pkg]) => pkg);
+  if (!missing.length) return;
+  if (aptInstall(missing, "the sandbox for learner code")) return;
+  const message = `The sandbox for learner code needs ${missing.join(", ")} (Debian: apt-get install ${missing.join(" ")}).`;
+  if (required) fail(message);
+  console.warn(`! ${message} Without them, COURSE_SANDBOX=on cannot start.`);
+}
+
+export function bootstrap({ build = true, browser = false, sandboxRequired = false } = {}) {
   ensureNodeVersion();
   ensureNodeModules();
   ensurePythonEnv();
+  ensureSandboxTools({ required: sandboxRequired });
   if (browser) ensureChromium();
   if (build) ensureBuild();
 }

@@ -1,5 +1,7 @@
 // The course site: Next.js behind the course's own HTTP entry point
 // (server/http/site-entry.ts). The supervisor runs this as the "site" service.
+import fs from "node:fs";
+import path from "node:path";
 import next from "next";
 import { ConfigError, loadConfig } from "../server/config/config";
 import { createSiteServer } from "../server/http/site-entry";
@@ -23,9 +25,20 @@ const server = createSiteServer(config, (request, response) => handle(request, r
 server.listen(config.site.port, config.site.host, () => {
   console.log(`Course site listening on http://${config.site.host}:${config.site.port}${dev ? " (development)" : ""}`);
 });
+// Sandboxed kernels reach the MLflow gate (/mlflow-gate/) through this socket, bridged into each sandbox.
+let gate: ReturnType<typeof createSiteServer> | undefined;
+if (config.sandbox.enabled) {
+  const socket = config.sandbox.gateSocket;
+  fs.mkdirSync(path.dirname(socket), { recursive: true, mode: 0o755 });
+  fs.chmodSync(path.dirname(socket), 0o755);
+  fs.rmSync(socket, { force: true });
+  gate = createSiteServer(config, (request, response) => handle(request, response));
+  gate.listen(socket, () => fs.chmodSync(socket, 0o666));
+}
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     server.close();
+    gate?.close();
     process.exit(0);
   });
 }

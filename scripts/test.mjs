@@ -14,7 +14,7 @@ const STAGES = ["unit", "integration", "e2e"];
 const asked = process.argv.slice(2).filter((arg) => STAGES.includes(arg));
 const stages = asked.length ? asked : STAGES;
 
-bootstrap({ build: stages.includes("e2e"), browser: stages.includes("e2e") });
+bootstrap({ build: stages.includes("e2e") || stages.includes("integration"), browser: stages.includes("e2e"), sandboxRequired: stages.includes("integration") });
 
 const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), "mlflow-training-reports-"));
 const bin = (name) => path.join(projectRoot, "node_modules", ".bin", name);

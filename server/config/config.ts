@@ -147,6 +147,17 @@ const envSchema = z.object({
       }
       return url.origin;
     }),
+  COURSE_SANDBOX: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = (raw ?? "").trim().toLowerCase() || "off";
+      if (value !== "on" && value !== "off") {
+        ctx.addIssue({ code: "custom", message: `COURSE_SANDBOX must be "on" or "off" (got "${raw}")` });
+        return z.NEVER;
+      }
+      return value as "on" | "off";
+    }),
   COURSE_MLFLOW_UPLOAD_MAX_MB: numberVar("COURSE_MLFLOW_UPLOAD_MAX_MB", 100, { min: 1, max: 10_240, whole: true, accepts: "a whole number of megabytes from 1 to 10240" }),
   COURSE_SESSION_HOURS: numberVar("COURSE_SESSION_HOURS", 12, { min: 0.1, max: 24 * 30, accepts: "a number of hours from 0.1 to 720" }),
   COURSE_JUPYTER_TOKEN: z.string().optional(),
@@ -189,6 +200,12 @@ export type CourseConfig = {
   cells: { timeLimitSeconds: number; outputCapBytes: number };
   modelServers: { portRange: { min: number; max: number }; idleMinutes: number; defaultPort: number };
   runDir: string;
+  /**
+   * Learner code in a bubblewrap sandbox (COURSE_SANDBOX=on): kernels run as an
+   * unprivileged user with a private filesystem and network, and reach MLflow only
+   * through the gate (`/mlflow-gate/`, per-learner tokens) over `gateSocket`.
+   */
+  sandbox: { enabled: boolean; dir: string; gateSocket: string; uid: number; gid: number; mlflowPortInside: number };
   /** PostgreSQL URL of the progress store (`DATABASE_URL`); unset: SQLite under the data folder. */
   databaseUrl?: string;
 };
@@ -237,6 +254,15 @@ export function loadConfig(env: Env = process.env): CourseConfig {
     cells: { timeLimitSeconds: e.CELL_TIME_LIMIT_SECONDS, outputCapBytes: 1_000_000 },
     modelServers: { portRange: e.MODEL_SERVER_PORTS, idleMinutes: e.MODEL_SERVER_IDLE_MINUTES, defaultPort: e.MODEL_SERVER_PORTS.min },
     runDir: path.join(/* turbopackIgnore: true */ dataDir, "run"),
+    sandbox: {
+      enabled: e.COURSE_SANDBOX === "on",
+      dir: path.join(/* turbopackIgnore: true */ dataDir, "run", "sandbox"),
+      gateSocket: path.join(/* turbopackIgnore: true */ dataDir, "run", "gate", "mlflow-gate.sock"),
+      // nobody:nogroup: learner code never runs as the course's user (when the course runs as root).
+      uid: 65534,
+      gid: 65534,
+      mlflowPortInside: 5000,
+    },
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
   };
 }

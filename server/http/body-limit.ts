@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { CourseConfig } from "../config/config";
 
 /** Artifact uploads through the proxied MLflow (the UI, or curl on `/mlflow/api/2.0/mlflow-artifacts/...`). */
-const MLFLOW_ARTIFACT_UPLOAD = /^\/mlflow\/(?:ajax-)?api\/2\.0\/mlflow-artifacts\/(?:artifacts|mpu)\//;
+const MLFLOW_ARTIFACT_UPLOAD = /^\/mlflow(?:-gate)?\/(?:ajax-)?api\/2\.0\/mlflow-artifacts\/(?:artifacts|mpu)\//;
 
 /**
  * How many body bytes a request may carry, chosen from its raw path before
@@ -13,7 +13,7 @@ const MLFLOW_ARTIFACT_UPLOAD = /^\/mlflow\/(?:ajax-)?api\/2\.0\/mlflow-artifacts
  */
 export function bodyLimitFor(rawPath: string, limits: CourseConfig["limits"]): number {
   const lower = safeDecode(rawPath.split("?")[0]).toLowerCase();
-  if (!lower.startsWith("/mlflow/") && lower !== "/mlflow") return limits.apiBytes;
+  if (!/^\/mlflow(?:-gate)?(?:\/|$)/.test(lower)) return limits.apiBytes;
   return MLFLOW_ARTIFACT_UPLOAD.test(lower) ? limits.mlflowUploadBytes : limits.mlflowBytes;
 }
 

@@ -20,7 +20,9 @@ export function getKernelPool(): KernelPool {
     token: config.jupyter.token,
     runDir: config.runDir,
     learnersRoot: config.jupyter.rootDir,
-    kernelEnv: async (learnerId) => ({ MLFLOW_TRACKING_URI: config.mlflow.url, ...(await learnerWorkspaceEnv(learnerId)) }),
+    // Sandboxed kernels reach MLflow through the gate, set in their launch environment.
+    kernelEnv: async (learnerId) => ({ ...(config.sandbox.enabled ? {} : { MLFLOW_TRACKING_URI: config.mlflow.url }), ...(await learnerWorkspaceEnv(learnerId)) }),
+    ...(config.sandbox.enabled ? { sandbox: config } : {}),
   });
   return holder.pool;
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { KernelAPI, KernelConnection, type Kernel, type ServerConnection } from "@jupyterlab/services";
 import { AppError } from "../errors/app-error";
 import { jupyterSettings } from "../jupyter/connection-settings";
+import type { CourseConfig } from "../config/config";
 import { launchKernel } from "./launch-kernel";
 
 export type KernelPoolOptions = {
@@ -14,6 +15,8 @@ export type KernelPoolOptions = {
   learnersRoot: string;
   /** Environment every learner's kernel gets (e.g. MLFLOW_TRACKING_URI). */
   kernelEnv: (learnerId: string) => Record<string, string> | Promise<Record<string, string>>;
+  /** Start kernels in the course's sandbox (COURSE_SANDBOX=on): the course's configuration. */
+  sandbox?: CourseConfig;
 };
 
 export type LearnerKernel = {
@@ -109,7 +112,7 @@ export class KernelPool {
     try {
       const rememberedId = this.readRemembered()[learnerId];
       const existing = rememberedId ? await KernelAPI.getKernelModel(rememberedId, this.settings).catch(() => undefined) : undefined;
-      const model = existing ?? (await launchKernel({ learnerId, workdir: learnerId, settings: this.settings }));
+      const model = existing ?? (await launchKernel({ learnerId, workdir: learnerId, settings: this.settings, sandbox: this.options.sandbox, env: await this.options.kernelEnv(learnerId) }));
       const connection = new KernelConnection({ model, serverSettings: this.settings, handleComms: false });
       const kernel: LearnerKernel = { learnerId, connection, needsPreamble: true, queue: Promise.resolve() };
       connection.statusChanged.connect((_, status) => {

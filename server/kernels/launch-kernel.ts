@@ -1,18 +1,40 @@
-import { KernelAPI, type Kernel, type ServerConnection } from "@jupyterlab/services";
+import fs from "node:fs";
+import path from "node:path";
+import { KernelAPI, ServerConnection, type Kernel } from "@jupyterlab/services";
+import type { CourseConfig } from "../config/config";
+import { SANDBOXED_KERNEL } from "../sandbox/kernel-spec";
+import { giveFolderToSandbox, writeLaunchDescription } from "../sandbox/launch-description";
 
 export type KernelLaunch = {
   learnerId: string;
   /** The learner's working folder, relative to the Jupyter server's root. */
   workdir: string;
   settings: ServerConnection.ISettings;
+  /** The course's configuration when kernels run in its sandbox. */
+  sandbox?: CourseConfig;
+  /** Environment the learner's kernel gets (sandbox: the only environment it has). */
+  env?: Record<string, string>;
 };
 
 /**
  * The one place a learner's kernel is launched. Learner code is arbitrary
- * Python: a sandbox (bubblewrap with a private filesystem and network
- * namespace, see the README's security section) wraps this function, and
- * nothing else starts kernels.
+ * Python: with the sandbox on, the kernel is started by python/sandbox_kernel.py
+ * inside bubblewrap (unprivileged user, private filesystem and network, MLflow
+ * only through the gate), in the learner's folder.
  */
 export async function launchKernel(launch: KernelLaunch): Promise<Kernel.IModel> {
-  return KernelAPI.startNew({ name: "python3" }, launch.settings);
+  if (!launch.sandbox) return KernelAPI.startNew({ name: "python3" }, launch.settings);
+  const config = launch.sandbox;
+  const folder = path.join(config.jupyter.rootDir, launch.workdir);
+  fs.mkdirSync(folder, { recursive: true });
+  giveFolderToSandbox(config, folder);
+  writeLaunchDescription(config, launch.learnerId, launch.env ?? {});
+  // Jupyter starts a kernel in `path` (its working folder): the sandbox launcher reads the learner from it.
+  const response = await ServerConnection.makeRequest(
+    `${launch.settings.baseUrl.replace(/\/$/, "")}/api/kernels`,
+    { method: "POST", body: JSON.stringify({ name: SANDBOXED_KERNEL, path: launch.workdir }) },
+    launch.settings,
+  );
+  if (response.status !== 201) throw new ServerConnection.ResponseError(response, await response.text());
+  return (await response.json()) as Kernel.IModel;
 }

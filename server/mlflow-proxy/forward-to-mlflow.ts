@@ -27,6 +27,8 @@ const DROPPED_REQUEST_HEADERS = new Set([
   "origin",
   "referer",
   "cookie",
+  // The gate's per-learner token is the course's, not MLflow's.
+  "authorization",
   "content-length",
   "accept-encoding",
   // The course has read (and capped) the body already; undici refuses to send `Expect`.

@@ -9,9 +9,8 @@ export type ParsedMlflowPath =
   | { ok: true; /** The decoded, normalized path after /mlflow, e.g. `/api/2.0/mlflow/runs/get`. */ path: string; /** The same, percent-encoded for the upstream request line. */ encoded: string }
   | { ok: false; status: 400 | 404; reason: string };
 
-const MOUNT = "/mlflow";
-
-export function parseMlflowPath(rawPathname: string): ParsedMlflowPath {
+/** `mount`: where MLflow is mounted on the course's site (`/mlflow` for browsers, `/mlflow-gate` for kernels). */
+export function parseMlflowPath(rawPathname: string, mount = "/mlflow"): ParsedMlflowPath {
   let decoded: string;
   try {
     decoded = decodeURIComponent(rawPathname);
@@ -36,7 +35,7 @@ export function parseMlflowPath(rawPathname: string): ParsedMlflowPath {
     }
     segments.push(part);
   }
-  if (segments[0] !== MOUNT.slice(1)) return { ok: false, status: 404, reason: "not under /mlflow/" };
+  if (segments[0] !== mount.slice(1)) return { ok: false, status: 404, reason: `not under ${mount}/` };
   const inner = segments.slice(1);
   const path = `/${inner.join("/")}${endsWithSlash && inner.length ? "/" : ""}`;
   const encoded = `/${inner.map(encodeSegment).join("/")}${endsWithSlash && inner.length ? "/" : ""}`;
@@ -81,4 +80,10 @@ export function isAllowedMlflowPath(path: string): boolean {
 /** REST and GraphQL routes whose bodies are JSON objects (artifact uploads are files). */
 export function isJsonApiPath(path: string): boolean {
   return (/^\/(?:ajax-)?api\//.test(path) && !/^\/(?:ajax-)?api\/2\.0\/mlflow-artifacts\//.test(path) && !/\/upload-artifact$/.test(path)) || /graphql$/.test(path);
+}
+
+/** The path of a request URL exactly as the client sent it, still encoded. */
+export function rawPathname(url: string): string {
+  const afterOrigin = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "");
+  return afterOrigin.split(/[?#]/)[0] || "/";
 }

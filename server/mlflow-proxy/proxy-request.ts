@@ -4,7 +4,7 @@ import { readCookie } from "../identity/session-cookie";
 import { getStore } from "../store/database";
 import { learnerWorkspace } from "../store/learners";
 import { forwardToMlflow, problem } from "./forward-to-mlflow";
-import { WORKSPACE_API, isAllowedMlflowPath, isJsonApiPath, parseMlflowPath } from "./mlflow-path";
+import { WORKSPACE_API, isAllowedMlflowPath, isJsonApiPath, parseMlflowPath, rawPathname } from "./mlflow-path";
 
 /** Cookie naming the learner whose workspace the instructor is looking at (read-only). */
 export const VIEW_COOKIE = "course_view_learner";
@@ -70,8 +70,3 @@ export async function proxyToMlflow(request: Request): Promise<Response> {
   return forwardToMlflow(cleaned, parsed.encoded, { mlflowUrl: config.mlflow.url, extraHeaders: { "X-MLFLOW-WORKSPACE": workspace }, strictOrigin: true, jsonObjectBody });
 }
 
-/** The path exactly as the client sent it, still encoded (`new URL` keeps %-escapes but resolves dot segments). */
-function rawPathname(url: string): string {
-  const afterOrigin = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "");
-  return afterOrigin.split(/[?#]/)[0] || "/";
-}

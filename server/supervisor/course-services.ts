@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { CourseConfig, Env } from "../config/config";
 import { probeJupyter, probeMlflow } from "../health/probes";
+import { writeSandboxKernelSpec } from "../sandbox/kernel-spec";
 import type { ServiceSpec } from "./service-supervisor";
 
 /**
@@ -40,6 +41,12 @@ export function mlflowServiceSpec(config: CourseConfig, baseEnv: Env = process.e
 
 export function jupyterServiceSpec(config: CourseConfig, token: string, baseEnv: Env = process.env): ServiceSpec {
   fs.mkdirSync(config.jupyter.rootDir, { recursive: true });
+  // The token goes in a file only the course's user reads, never on a command line.
+  const configDir = path.join(config.dataDir, "jupyter", "config");
+  fs.mkdirSync(configDir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(configDir, "jupyter_server_config.json"), JSON.stringify({ IdentityProvider: { token } }), { mode: 0o600 });
+  fs.chmodSync(path.join(configDir, "jupyter_server_config.json"), 0o600);
+  if (config.sandbox.enabled) writeSandboxKernelSpec(config);
   const runningAsRoot = typeof process.getuid === "function" && process.getuid() === 0;
   return {
     name: "jupyter",
@@ -50,20 +57,22 @@ export function jupyterServiceSpec(config: CourseConfig, token: string, baseEnv:
       "--ServerApp.ip=127.0.0.1",
       `--ServerApp.port=${config.jupyter.port}`,
       "--ServerApp.port_retries=0",
-      `--IdentityProvider.token=${token}`,
       "--ServerApp.open_browser=False",
       `--ServerApp.root_dir=${config.jupyter.rootDir}`,
       // Idle kernels are shut down after an hour; the app starts a new one on the next run.
       "--MappingKernelManager.cull_idle_timeout=3600",
       "--MappingKernelManager.cull_interval=300",
       ...(runningAsRoot ? ["--allow-root"] : []),
+      // Sandboxed kernels live in their own network namespace: Jupyter reaches them over unix sockets.
+      ...(config.sandbox.enabled ? ["--KernelManager.transport=ipc"] : []),
     ],
     cwd: config.jupyter.rootDir,
     env: {
       ...pythonEnv(config, baseEnv),
       // Kernels inherit this environment: learner code talks to the course's MLflow.
       MLFLOW_TRACKING_URI: config.mlflow.url,
-      JUPYTER_CONFIG_DIR: path.join(config.dataDir, "jupyter", "config"),
+      JUPYTER_CONFIG_DIR: configDir,
+      COURSE_SANDBOX_DIR: config.sandbox.dir,
       JUPYTER_DATA_DIR: path.join(config.dataDir, "jupyter", "data"),
       JUPYTER_RUNTIME_DIR: path.join(config.dataDir, "jupyter", "runtime"),
       MPLBACKEND: "module://matplotlib_inline.backend_inline",

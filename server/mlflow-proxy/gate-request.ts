@@ -1,0 +1,47 @@
+import { getConfig } from "../config/runtime-config";
+import { getStore } from "../store/database";
+import { findActiveLearner } from "../store/learners";
+import { learnerFromToken } from "../sandbox/learner-token";
+import { forwardToMlflow, problem } from "./forward-to-mlflow";
+import { WORKSPACE_API, isAllowedMlflowPath, isJsonApiPath, parseMlflowPath, rawPathname } from "./mlflow-path";
+
+export const GATE_MOUNT = "/mlflow-gate";
+
+/**
+ * The MLflow gate: how learner code (a sandboxed kernel) reaches MLflow. The
+ * MLflow client sends the learner's token (MLFLOW_TRACKING_TOKEN) as a bearer
+ * token; the gate finds the learner from it and sets their workspace itself,
+ * whatever the request says. Same path rule and allow-list as the browser's
+ * proxy, and no workspace administration. Locally it is reached over a unix
+ * socket bridged into each sandbox; kernels on other machines can reach it over
+ * the network with the same tokens.
+ */
+export async function gateToMlflow(request: Request): Promise<Response> {
+  const config = getConfig();
+  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+  const learnerId = token ? learnerFromToken(config.dataDir, token) : null;
+  if (!learnerId) return problem(request, 401, "Not signed in", "The MLflow gate needs the learner's token (MLFLOW_TRACKING_TOKEN), which the course gives each kernel.");
+  const learner = await findActiveLearner(await getStore(config.dataDir), learnerId);
+  if (!learner) return problem(request, 401, "Not signed in", "This learner is no longer in the class.");
+  const workspace = config.mode === "classroom" ? learner.workspace : null;
+  if (config.mode === "classroom" && !workspace) return problem(request, 403, "No workspace", "This learner has no MLflow workspace; ask the instructor to reset it.");
+
+  const parsed = parseMlflowPath(rawPathname(request.url), GATE_MOUNT);
+  if (!parsed.ok) return problem(request, parsed.status, parsed.status === 400 ? "Bad address" : "Not found", `The course refused this MLflow address: ${parsed.reason}.`);
+  const { path } = parsed;
+  if (WORKSPACE_API.test(path)) {
+    if (request.method === "GET" && workspace && /\/workspaces\/?$/.test(path)) return Response.json({ workspaces: [{ name: workspace }] });
+    if (request.method === "GET" && workspace && path.replace(/\/$/, "").endsWith(`/workspaces/${workspace}`)) return Response.json({ workspace: { name: workspace } });
+    return problem(request, 403, "Not allowed", "Workspaces are managed by the course.");
+  }
+  if (!isAllowedMlflowPath(path)) return problem(request, 404, "Not found", `The course's MLflow does not offer ${path}.`);
+  const url = new URL(request.url);
+  url.searchParams.delete("workspace");
+  const cleaned = url.toString() === request.url ? request : new Request(url, request);
+  return forwardToMlflow(cleaned, parsed.encoded, {
+    mlflowUrl: config.mlflow.url,
+    mountPath: GATE_MOUNT,
+    jsonObjectBody: isJsonApiPath(path),
+    extraHeaders: workspace ? { "X-MLFLOW-WORKSPACE": workspace } : {},
+  });
+}

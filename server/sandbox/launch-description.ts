@@ -1,0 +1,73 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { CourseConfig } from "../config/config";
+import { learnerToken } from "./learner-token";
+
+/** Environment variables a learner's sandboxed process may have: nothing of the course's own. */
+const INHERITED = ["LANG", "LC_ALL", "TZ", "JAVA_HOME"];
+
+/** The folders a sandbox sees read-only: the system and the course's Python, nothing else of the machine. */
+function readOnlyFolders(config: CourseConfig): { readOnly: string[]; symlinks: Record<string, string> } {
+  const python = fs.realpathSync(path.join(config.python.bin, "python"));
+  // The virtualenv's interpreter lives in the base installation (e.g. pyenv's), outside /usr at times.
+  const baseInstall = path.resolve(path.dirname(python), "..");
+  const readOnly = ["/usr", "/etc", config.python.venvDir, ...(baseInstall.startsWith("/usr/") ? [] : [baseInstall])];
+  const symlinks: Record<string, string> = {};
+  for (const top of ["/bin", "/sbin", "/lib", "/lib64", "/lib32"]) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(top);
+    } catch {
+      continue;
+    }
+    if (stat.isSymbolicLink()) symlinks[top] = fs.readlinkSync(top);
+    else readOnly.push(top);
+  }
+  return { readOnly, symlinks };
+}
+
+/**
+ * Writes what python/sandbox_kernel.py needs to start this learner's kernel:
+ * readable by the course's user only (it holds the learner's gate token).
+ */
+export function writeLaunchDescription(config: CourseConfig, learnerId: string, extraEnv: Record<string, string>): void {
+  const folder = path.join(config.sandbox.dir, learnerId);
+  fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const { readOnly, symlinks } = readOnlyFolders(config);
+  const inherited = Object.fromEntries(INHERITED.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
+  const launch = {
+    uid: config.sandbox.uid,
+    gid: config.sandbox.gid,
+    python: path.join(config.python.bin, "python"),
+    read_only: readOnly,
+    symlinks,
+    gate_socket: config.sandbox.gateSocket,
+    mlflow_port: config.sandbox.mlflowPortInside,
+    env: {
+      LANG: "C.UTF-8",
+      ...inherited,
+      ...extraEnv,
+      PATH: `${config.python.bin}:/usr/local/bin:/usr/bin:/bin`,
+      VIRTUAL_ENV: config.python.venvDir,
+      PYTHONUNBUFFERED: "1",
+      MPLBACKEND: "module://matplotlib_inline.backend_inline",
+      MPLCONFIGDIR: "/tmp/matplotlib",
+      MLFLOW_DISABLE_TELEMETRY: "true",
+      DO_NOT_TRACK: "true",
+      MLFLOW_TRACKING_URI: `http://127.0.0.1:${config.sandbox.mlflowPortInside}/mlflow-gate`,
+      MLFLOW_TRACKING_TOKEN: learnerToken(config.dataDir, learnerId),
+      PYSPARK_PYTHON: path.join(config.python.bin, "python"),
+      PYSPARK_DRIVER_PYTHON: path.join(config.python.bin, "python"),
+      SPARK_LOCAL_IP: "127.0.0.1",
+    },
+  };
+  const file = path.join(folder, "launch.json");
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(launch, null, 2), { mode: 0o600 });
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+/** The learner's working folder belongs to the sandbox's user, so their code can write there and nowhere else. */
+export function giveFolderToSandbox(config: CourseConfig, folder: string): void {
+  if (typeof process.getuid !== "function" || process.getuid() !== 0) return;
+  fs.chownSync(folder, config.sandbox.uid, config.sandbox.gid);
+}

@@ -1,0 +1,20 @@
+import { sessionSecret, sign, unsign } from "../identity/secrets";
+
+/**
+ * The per-learner secret a sandboxed kernel gets as MLFLOW_TRACKING_TOKEN, which the
+ * MLflow client sends as `Authorization: Bearer <token>` to the course's MLflow gate.
+ * `gate:<learner id>` signed with the course's key: the gate needs no table to check it,
+ * and it works the same when kernels run on another machine.
+ */
+export function learnerToken(dataDir: string, learnerId: string): string {
+  return `${learnerId}.${sign(sessionSecret(dataDir), `gate:${learnerId}`)}`;
+}
+
+/** The learner a gate token belongs to, or null when it is not one the course issued. */
+export function learnerFromToken(dataDir: string, token: string): string | null {
+  const dot = token.indexOf(".");
+  if (dot <= 0) return null;
+  const learnerId = token.slice(0, dot);
+  const value = unsign(sessionSecret(dataDir), `gate:${learnerId}.${token.slice(dot + 1)}`);
+  return value === `gate:${learnerId}` ? learnerId : null;
+}
