@@ -1,3 +1,4 @@
+import { launchDirectly, type ProcessLauncher } from "./process-launch";
 import { GRADER_DEFAULTS } from "./defaults";
 import type { Exercise } from "./exercises/exercise";
 import { modelRegistry } from "./exercises/model-registry";
@@ -52,6 +53,8 @@ export type GradeOptions = {
   modelServerUrl?: string | null;
   /** The course's Python, for MLflow's own predictions (model-serving). */
   pythonBin?: string;
+  /** Starts the helpers that run learner code or load the learner's model. Default: as they are (the CLI). */
+  launcher?: ProcessLauncher;
   /** Prefix of links into the MLflow UI. Default `/mlflow`. */
   uiBase?: string;
   modelServerTimeoutMs?: number;
@@ -84,6 +87,7 @@ export async function grade(exerciseId: string, options: GradeOptions): Promise<
       modelServerTimeoutMs: options.modelServerTimeoutMs ?? GRADER_DEFAULTS.modelServerTimeoutMs,
       pythonBin: options.pythonBin,
       pythonTimeoutMs: options.pythonTimeoutMs ?? GRADER_DEFAULTS.pythonTimeoutMs,
+      launcher: options.launcher ?? launchDirectly,
       learnerCode: options.learnerCode,
       sparkTimeoutMs: options.sparkTimeoutMs ?? GRADER_DEFAULTS.sparkTimeoutMs,
     },

@@ -144,12 +144,14 @@ export function ensureChromium() {
 }
 
 /**
- * The sandbox for learner code: bubblewrap, socat (bridges into the sandbox) and setpriv
- * (util-linux). Linux only; `required` (the tests) fails when they cannot be installed.
+ * The sandbox for learner code: bubblewrap, socat (bridges into the sandbox), setpriv and
+ * nsenter (util-linux), ip (iproute2: a learner's network namespace), mkfs.ext4 (e2fsprogs:
+ * the learner folder's disk quota). Linux only; `required` (the tests) fails when they cannot be installed.
  */
 export function ensureSandboxTools({ required = false } = {}) {
   if (process.platform !== "linux") return;
-  const missing = [["bwrap", "bubblewrap"], ["socat", "socat"], ["setpriv", "util-linux"]].filter(([command]) => !has(command)).map(([, pkg]) => pkg);
+  const tools = [["bwrap", "bubblewrap"], ["socat", "socat"], ["setpriv", "util-linux"], ["nsenter", "util-linux"], ["mount", "mount"], ["ip", "iproute2"], ["mkfs.ext4", "e2fsprogs"]];
+  const missing = [...new Set(tools.filter(([command]) => !has(command)).map(([, pkg]) => pkg))];
   if (!missing.length) return;
   if (aptInstall(missing, "the sandbox for learner code")) return;
   const message = `The sandbox for learner code needs ${missing.join(", ")} (Debian: apt-get install ${missing.join(" ")}).`;

@@ -20,5 +20,18 @@ export default async function InstructorPage() {
       </div>
     );
   }
-  return <ClassDashboard />;
+  return (
+    <>
+      {getConfig().sandbox.enabled ? null : (
+        <div role="alert" className="mb-4 rounded-md border border-red-300 bg-red-50 p-4 text-red-900 dark:border-red-700 dark:bg-red-950 dark:text-red-100">
+          <p className="font-semibold">Learner code is not sandboxed (COURSE_SANDBOX=off).</p>
+          <p className="mt-1 text-sm">
+            Every learner&apos;s cells run as the course&apos;s own user: they can read the course&apos;s secrets and other learners&apos; work. Restart the course
+            without COURSE_SANDBOX=off to run each learner in a sandbox of their own.
+          </p>
+        </div>
+      )}
+      <ClassDashboard />
+    </>
+  );
 }

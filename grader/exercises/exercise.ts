@@ -2,6 +2,7 @@ import type { CheckSpec, HintSet } from "../checks/check-spec";
 import { runChecks } from "../checks/run-checks";
 import type { Links } from "../links";
 import type { MlflowClient } from "../mlflow";
+import type { ProcessLauncher } from "../process-launch";
 import type { CheckResult, GradedRun } from "../report";
 
 /** What one grading may use: every connection setting is passed in, none read from globals. */
@@ -14,6 +15,8 @@ export type GradingContext = {
   /** The course's Python (for the expected-predictions helper); model-serving reports an error without it. */
   pythonBin?: string;
   pythonTimeoutMs: number;
+  /** Starts the helpers that run learner code or load the learner's model (the course: in its sandbox). */
+  launcher: ProcessLauncher;
   /** The learner's code, for exercises graded from code (spark-integration); undefined when there is none. */
   learnerCode?: string;
   /** Time limit of one run of the learner's code in Spark, Spark's start included. */

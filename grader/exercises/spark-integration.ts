@@ -53,6 +53,7 @@ function createState(context: GradingContext): SparkState {
         code: context.learnerCode,
         modelUri: MODEL_URI,
         timeoutMs: context.sparkTimeoutMs,
+        launcher: context.launcher,
       });
     }),
     stagedVersion: once(async () => {

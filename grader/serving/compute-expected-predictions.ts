@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { PlatformError } from "../platform-error";
+import { helperProcessEnv, launchDirectly, type Env, type ProcessLauncher } from "../process-launch";
 
 /**
  * What `models:/IrisModel/Staging` predicts when MLflow itself loads it, from
@@ -33,6 +35,7 @@ export async function computeExpectedPredictions(request: {
   rows: number[][];
   columns: string[];
   timeoutMs: number;
+  launcher?: ProcessLauncher;
 }): Promise<ExpectedPredictions> {
   const { answer } = await runExpectedPredictions(request, { rows: request.rows, columns: request.columns, model_uri: request.modelUri });
   return answer;
@@ -55,6 +58,7 @@ export async function computeIrisExpectedPredictions(request: {
   modelUri: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  launcher?: ProcessLauncher;
 }): Promise<DatasetPredictions> {
   const { answer, raw } = await runExpectedPredictions(request, { dataset: "iris", model_uri: request.modelUri }, request.signal);
   if (answer.kind === "model_not_found") return answer;
@@ -72,25 +76,28 @@ export async function computeIrisExpectedPredictions(request: {
 type RawAnswer = { predictions?: unknown; rows?: unknown; columns?: unknown; error?: { kind?: string; message?: string } };
 
 async function runExpectedPredictions(
-  request: { pythonBin: string; trackingUri: string; workspace?: string; timeoutMs: number },
+  request: { pythonBin: string; trackingUri: string; workspace?: string; timeoutMs: number; launcher?: ProcessLauncher },
   body: Record<string, unknown>,
   signal?: AbortSignal,
 ): Promise<{ answer: ExpectedPredictions; raw: RawAnswer | undefined }> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    MLFLOW_TRACKING_URI: request.trackingUri,
-    MLFLOW_DISABLE_TELEMETRY: "true",
-    DO_NOT_TRACK: "true",
-    PYTHONUNBUFFERED: "1",
-  };
-  if (request.workspace) env.MLFLOW_WORKSPACE = request.workspace;
-  else delete env.MLFLOW_WORKSPACE;
+  const env = helperProcessEnv(request);
 
-  const { code, stdout, stderr, timedOut, aborted } = await runPython(request.pythonBin, [expectedPredictionsScript()], env, {
+  // It loads the learner's (pickled) model: started like learner code, in the learner's sandbox when there is one.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "expected-predictions-"));
+  const launch = (request.launcher ?? launchDirectly)({
+    command: request.pythonBin,
+    args: [expectedPredictionsScript()],
+    env,
+    cwd: scratch,
+    writable: [scratch],
+    readOnlyFiles: [expectedPredictionsScript()],
+  });
+  const { code, stdout, stderr, timedOut, aborted } = await runPython(launch.command, launch.args, launch.env, {
+    cwd: launch.cwd,
     stdin: JSON.stringify(body),
     timeoutMs: request.timeoutMs,
     signal,
-  });
+  }).finally(() => fs.rmSync(scratch, { recursive: true, force: true }));
   if (aborted) throw new PlatformError("computing the expected predictions was cancelled");
   if (timedOut) throw new PlatformError(`computing the expected predictions with MLflow took longer than ${Math.round(request.timeoutMs / 1000)} s`);
 
@@ -106,15 +113,15 @@ async function runExpectedPredictions(
 function runPython(
   command: string,
   args: string[],
-  env: NodeJS.ProcessEnv,
-  options: { stdin: string; timeoutMs: number; signal?: AbortSignal },
+  env: Env,
+  options: { cwd: string; stdin: string; timeoutMs: number; signal?: AbortSignal },
 ): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean; aborted: boolean }> {
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       resolve({ code: null, stdout: "", stderr: "", timedOut: false, aborted: true });
       return;
     }
-    const child = spawn(command, args, { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, { env: env as NodeJS.ProcessEnv, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let timedOut = false;

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { GRADER_DEFAULTS } from "../defaults";
 import { PlatformError } from "../platform-error";
+import { helperProcessEnv, launchDirectly, type Env, type ProcessLauncher } from "../process-launch";
 import { computeIrisExpectedPredictions, type DatasetPredictions } from "../serving/compute-expected-predictions";
 import { IRIS_COLUMNS } from "../serving/iris-rows";
 import { measureAgreement } from "./measure-agreement";
@@ -61,7 +62,7 @@ import {
 
 const SCRIPT = "spark_check.py";
 
-type Env = Record<string, string | undefined>;
+
 const STAGE_PREFIX = "SPARK_CHECK_STAGE ";
 /** The learner process's answer channel and the grader's word to it (see python/spark_check.py). */
 const ANSWER_FD = 3;
@@ -80,6 +81,8 @@ export type SparkCheckRequest = {
   modelUri?: string;
   /** Defaults to this process's environment; `SPARK_MASTER` in it picks the cluster. */
   baseEnv?: Env;
+  /** Starts both helpers (the course: in the learner's sandbox); default: as they are. */
+  launcher?: ProcessLauncher;
 };
 
 /** Resolved when called (see expectedPredictionsScript): beside the sources, else from the project root. */
@@ -143,6 +146,7 @@ async function runCheckNow(request: SparkCheckRequest, input: Input): Promise<Sp
     modelUri: request.modelUri ?? DEFAULT_MODEL_URI,
     timeoutMs: request.timeoutMs,
     signal: cancel.signal,
+    launcher: request.launcher,
   });
   expected.catch(() => undefined); // awaited below when needed; cancelled otherwise
   const gate = expected.then((reference) => ({ call: reference.kind === "predictions" }));
@@ -156,9 +160,17 @@ async function runCheckNow(request: SparkCheckRequest, input: Input): Promise<Sp
       fs.writeFileSync(file, code);
       args.push(file);
     }
-    const result = await runLearnerCodeProcess(request.pythonBin, args, {
+    const launch = (request.launcher ?? launchDirectly)({
+      command: request.pythonBin,
+      args,
       env: helperEnv(request, scratch),
       cwd: scratch,
+      writable: [scratch],
+      readOnlyFiles: [sparkCheckScript()],
+    });
+    const result = await runLearnerCodeProcess(launch.command, launch.args, {
+      env: launch.env,
+      cwd: launch.cwd,
       stdin: input.stdin ?? "",
       timeoutMs: request.timeoutMs,
       gate,
@@ -174,27 +186,10 @@ async function runCheckNow(request: SparkCheckRequest, input: Input): Promise<Sp
   }
 }
 
-/** What the helper inherits: the system basics, Java, Spark (`SPARK_*`) and MLflow client (`MLFLOW_*`) settings. */
-const INHERITED = [
-  "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ",
-  "JAVA_HOME", "HADOOP_CONF_DIR",
-  "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
-  "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE",
-];
-
+/** The helpers' environment policy, with Spark's Python workers, TMPDIR and Spark's local folders in the scratch folder. */
 export function helperEnv(request: SparkCheckRequest, scratch: string): Env {
-  const base = request.baseEnv ?? process.env;
-  const bin = path.dirname(request.pythonBin);
-  const inherited = Object.fromEntries(
-    Object.entries(base).filter(([name, value]) => value !== undefined && (INHERITED.includes(name) || name.startsWith("MLFLOW_") || name.startsWith("SPARK_"))),
-  );
-  const env: Env = {
-    ...inherited,
-    PATH: `${bin}${path.delimiter}${base.PATH ?? ""}`,
-    MLFLOW_TRACKING_URI: request.trackingUri,
-    MLFLOW_DISABLE_TELEMETRY: "true",
-    DO_NOT_TRACK: "true",
-    PYTHONUNBUFFERED: "1",
+  return {
+    ...helperProcessEnv(request),
     PYTHONDONTWRITEBYTECODE: "1",
     // Spark's Python workers must be the course's Python (pandas, MLflow), not the system one.
     PYSPARK_PYTHON: request.pythonBin,
@@ -202,9 +197,6 @@ export function helperEnv(request: SparkCheckRequest, scratch: string): Env {
     TMPDIR: scratch,
     SPARK_LOCAL_DIRS: scratch,
   };
-  if (request.workspace) env.MLFLOW_WORKSPACE = request.workspace;
-  else delete env.MLFLOW_WORKSPACE;
-  return env;
 }
 
 /** What the learner's process did: its answer channel, as written, and how it ended. */

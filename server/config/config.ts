@@ -151,13 +151,16 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((raw, ctx) => {
-      const value = (raw ?? "").trim().toLowerCase() || "off";
-      if (value !== "on" && value !== "off") {
-        ctx.addIssue({ code: "custom", message: `COURSE_SANDBOX must be "on" or "off" (got "${raw}")` });
+      const value = (raw ?? "").trim().toLowerCase() || "auto";
+      if (value !== "on" && value !== "off" && value !== "auto") {
+        ctx.addIssue({ code: "custom", message: `COURSE_SANDBOX must be "auto", "on" or "off" (got "${raw}")` });
         return z.NEVER;
       }
-      return value as "on" | "off";
+      return value as "auto" | "on" | "off";
     }),
+  COURSE_SANDBOX_MEMORY_MB: numberVar("COURSE_SANDBOX_MEMORY_MB", 3072, { min: 128, max: 1_048_576, whole: true, accepts: "a whole number of megabytes from 128" }),
+  COURSE_LEARNER_DISK_MB: numberVar("COURSE_LEARNER_DISK_MB", 1024, { min: 16, max: 1_048_576, whole: true, accepts: "a whole number of megabytes from 16" }),
+  COURSE_SANDBOX_MAX_PROCESSES: numberVar("COURSE_SANDBOX_MAX_PROCESSES", 1024, { min: 16, max: 100_000, whole: true, accepts: "a whole number from 16" }),
   COURSE_MLFLOW_UPLOAD_MAX_MB: numberVar("COURSE_MLFLOW_UPLOAD_MAX_MB", 100, { min: 1, max: 10_240, whole: true, accepts: "a whole number of megabytes from 1 to 10240" }),
   COURSE_SESSION_HOURS: numberVar("COURSE_SESSION_HOURS", 12, { min: 0.1, max: 24 * 30, accepts: "a number of hours from 0.1 to 720" }),
   COURSE_JUPYTER_TOKEN: z.string().optional(),
@@ -201,11 +204,13 @@ export type CourseConfig = {
   modelServers: { portRange: { min: number; max: number }; idleMinutes: number; defaultPort: number };
   runDir: string;
   /**
-   * Learner code in a bubblewrap sandbox (COURSE_SANDBOX=on): kernels run as an
-   * unprivileged user with a private filesystem and network, and reach MLflow only
-   * through the gate (`/mlflow-gate/`, per-learner tokens) over `gateSocket`.
+   * Learner code in a bubblewrap sandbox: kernels, model servers and the Checks' helpers run
+   * as an unprivileged user with a private filesystem and network, and reach MLflow only
+   * through the gate (`/mlflow-gate/`, per-learner tokens) over `gateSocket`. `requested` is
+   * COURSE_SANDBOX; `enabled` is what the course runs with: the supervisor probes the machine
+   * for "auto" (server/supervisor/sandbox-choice.ts) and hands its services "on" or "off".
    */
-  sandbox: { enabled: boolean; dir: string; gateSocket: string; uid: number; gid: number; mlflowPortInside: number };
+  sandbox: { requested: "auto" | "on" | "off"; enabled: boolean; dir: string; gateSocket: string; uid: number; gid: number; mlflowPortInside: number; memoryMb: number; maxProcesses: number; diskMb: number };
   /** PostgreSQL URL of the progress store (`DATABASE_URL`); unset: SQLite under the data folder. */
   databaseUrl?: string;
 };
@@ -255,6 +260,7 @@ export function loadConfig(env: Env = process.env): CourseConfig {
     modelServers: { portRange: e.MODEL_SERVER_PORTS, idleMinutes: e.MODEL_SERVER_IDLE_MINUTES, defaultPort: e.MODEL_SERVER_PORTS.min },
     runDir: path.join(/* turbopackIgnore: true */ dataDir, "run"),
     sandbox: {
+      requested: e.COURSE_SANDBOX,
       enabled: e.COURSE_SANDBOX === "on",
       dir: path.join(/* turbopackIgnore: true */ dataDir, "run", "sandbox"),
       gateSocket: path.join(/* turbopackIgnore: true */ dataDir, "run", "gate", "mlflow-gate.sock"),
@@ -262,6 +268,9 @@ export function loadConfig(env: Env = process.env): CourseConfig {
       uid: 65534,
       gid: 65534,
       mlflowPortInside: 5000,
+      memoryMb: e.COURSE_SANDBOX_MEMORY_MB,
+      maxProcesses: e.COURSE_SANDBOX_MAX_PROCESSES,
+      diskMb: e.COURSE_LEARNER_DISK_MB,
     },
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
   };

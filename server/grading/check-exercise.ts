@@ -9,6 +9,7 @@ import { getModelServers } from "../model-servers/course-model-servers";
 import { inWorkspace } from "../mlflow-proxy/ui-links";
 import { readSavedCode } from "../store/cells";
 import { getStore } from "../store/database";
+import { sandboxLauncherFor } from "../sandbox/sandboxed-process";
 import { RateLimiter } from "./rate-limit";
 
 type Holder = { limiter?: RateLimiter };
@@ -26,10 +27,12 @@ export async function checkExercise(learner: Learner, exerciseId: string): Promi
   const db = await getStore(config.dataDir);
   return limiter.run(learner.id, async () => {
     const attempt = (await countedAttempts(db, learner.id, exerciseId)) + 1;
-    // Only the learner's own server: the Serve panel's. Solo, the whole machine is the
-    // learner's, so a server started by hand on the lessons' port counts too; in a class
-    // that port may be another learner's, so without a server of their own the check says so.
-    const modelServerUrl = exerciseId === "model-serving" ? (getModelServers().readyUrl(learner.id) ?? (config.mode === "solo" ? `http://127.0.0.1:${config.modelServers.defaultPort}` : null)) : undefined;
+    // Only the learner's own server: the Serve panel's. Solo without a sandbox, the whole machine
+    // is the learner's, so a server started by hand on the lessons' port counts too; in a class
+    // that port may be another learner's, and in a sandbox it is inside the learner's network,
+    // so without a Serve panel server the check says to start one.
+    const byHand = config.mode === "solo" && !config.sandbox.enabled;
+    const modelServerUrl = exerciseId === "model-serving" ? (getModelServers().readyUrl(learner.id) ?? (byHand ? `http://127.0.0.1:${config.modelServers.defaultPort}` : null)) : undefined;
     // Graded from code: the learner's saved code of the lesson's exercise cell.
     const learnerCode = exerciseId === "spark-integration" ? (await readSavedCode(db, learner.id, "spark-integration"))["predict-with-udf"] : undefined;
     const report = await grade(exerciseId, {
@@ -40,6 +43,8 @@ export async function checkExercise(learner: Learner, exerciseId: string): Promi
       modelServerUrl,
       learnerCode,
       pythonBin: path.join(config.python.bin, "python"),
+      // The helpers load the learner's model and run their Spark code: in their sandbox when there is one.
+      ...(config.sandbox.enabled ? { launcher: sandboxLauncherFor(config, learner.id) } : {}),
     });
     await recordAttempt(db, learner.id, report);
     // Links open the MLflow UI in the learner's own workspace.

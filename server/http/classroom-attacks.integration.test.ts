@@ -3,7 +3,7 @@ import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../net/free-port";
-import { cookiesFrom, rawRequest, rawSocket, type RawRequest } from "../testing/raw-http";
+import { cookiesFrom, rawRequest, rawSocket, signInAsInstructor, type RawRequest } from "../testing/raw-http";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 
 /**
@@ -61,14 +61,7 @@ describe("a classroom course under attack", () => {
     });
     site = `http://127.0.0.1:${course.config.site.port}`;
     mlflowUrl = course.config.mlflow.url;
-    const signIn = await rawRequest(site, {
-      method: "POST",
-      path: "/api/session/instructor",
-      headers: { origin: site, "content-type": "application/json" },
-      body: JSON.stringify({ password: "teach-me" }),
-    });
-    expect(signIn.status).toBe(200);
-    instructorCookie = cookiesFrom(signIn);
+    instructorCookie = await signInAsInstructor(site, "teach-me");
     const code = (await as(instructorCookie, { path: "/api/instructor/class" })).json.classCode as string;
     alice = await join("Alice", code);
     bob = await join("Bob", code);

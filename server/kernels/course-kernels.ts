@@ -29,7 +29,12 @@ export function getKernelPool(): KernelPool {
 
 export function cellLimits(): RunLimits {
   const config = getConfig();
-  return { ...DEFAULT_LIMITS, timeLimitMs: config.cells.timeLimitSeconds * 1000, outputCapBytes: config.cells.outputCapBytes };
+  return {
+    ...DEFAULT_LIMITS,
+    timeLimitMs: config.cells.timeLimitSeconds * 1000,
+    outputCapBytes: config.cells.outputCapBytes,
+    ...(config.sandbox.enabled ? { memoryLimitMb: config.sandbox.memoryMb } : {}),
+  };
 }
 
 /** In classroom mode, a learner's MLflow calls go to their own workspace. */

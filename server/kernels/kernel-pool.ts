@@ -112,7 +112,7 @@ export class KernelPool {
     try {
       const rememberedId = this.readRemembered()[learnerId];
       const existing = rememberedId ? await KernelAPI.getKernelModel(rememberedId, this.settings).catch(() => undefined) : undefined;
-      const model = existing ?? (await launchKernel({ learnerId, workdir: learnerId, settings: this.settings, sandbox: this.options.sandbox, env: await this.options.kernelEnv(learnerId) }));
+      const model = existing ?? (await launchKernel({ learnerId, workdir: learnerId, settings: this.settings, sandbox: this.options.sandbox }));
       const connection = new KernelConnection({ model, serverSettings: this.settings, handleComms: false });
       const kernel: LearnerKernel = { learnerId, connection, needsPreamble: true, queue: Promise.resolve() };
       connection.statusChanged.connect((_, status) => {

@@ -12,13 +12,11 @@ export type KernelLaunch = {
   settings: ServerConnection.ISettings;
   /** The course's configuration when kernels run in its sandbox. */
   sandbox?: CourseConfig;
-  /** Environment the learner's kernel gets (sandbox: the only environment it has). */
-  env?: Record<string, string>;
 };
 
 /**
  * The one place a learner's kernel is launched. Learner code is arbitrary
- * Python: with the sandbox on, the kernel is started by python/sandbox_kernel.py
+ * Python: with the sandbox on, the kernel is started by python/sandbox_launch.py
  * inside bubblewrap (unprivileged user, private filesystem and network, MLflow
  * only through the gate), in the learner's folder.
  */
@@ -28,7 +26,7 @@ export async function launchKernel(launch: KernelLaunch): Promise<Kernel.IModel>
   const folder = path.join(config.jupyter.rootDir, launch.workdir);
   fs.mkdirSync(folder, { recursive: true });
   giveFolderToSandbox(config, folder);
-  writeLaunchDescription(config, launch.learnerId, launch.env ?? {});
+  writeLaunchDescription(config, launch.learnerId);
   // Jupyter starts a kernel in `path` (its working folder): the sandbox launcher reads the learner from it.
   const response = await ServerConnection.makeRequest(
     `${launch.settings.baseUrl.replace(/\/$/, "")}/api/kernels`,

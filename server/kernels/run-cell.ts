@@ -10,6 +10,8 @@ export type RunLimits = {
   outputCapBytes: number;
   /** How long an interrupt may take before the kernel is restarted. */
   interruptGraceMs: number;
+  /** The memory the learner's sandbox allows, in MB (the likely reason a kernel stops there). */
+  memoryLimitMb?: number;
 };
 
 export const DEFAULT_LIMITS: RunLimits = { timeLimitMs: 120_000, outputCapBytes: 1_000_000, interruptGraceMs: 5_000 };
@@ -120,7 +122,10 @@ async function execute(
       channel.push({
         type: "notice",
         level: "error",
-        text: "The Python kernel stopped while running this cell (the process exited). The course restarted it: variables from earlier cells are gone, so run the cells above again.",
+        text:
+          "The Python kernel stopped while running this cell (the process exited" +
+          (limits.memoryLimitMb ? `; the likeliest reason is that it needed more than the ${limits.memoryLimitMb} MB of memory the course gives each learner` : "") +
+          "). The course restarted it: variables from earlier cells are gone, so run the cells above again.",
       });
       future.dispose();
     } else if (outcome === "timeout") {

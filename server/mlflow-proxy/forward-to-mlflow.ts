@@ -136,7 +136,7 @@ function describeError(error: unknown): string {
   return cause?.message ?? (error as Error)?.message ?? "unknown error";
 }
 
-const ERROR_CODES: Record<number, string> = { 400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "ENDPOINT_NOT_FOUND", 502: "MLFLOW_UNREACHABLE" };
+const ERROR_CODES: Record<number, string> = { 400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "ENDPOINT_NOT_FOUND", 413: "RESOURCE_EXHAUSTED", 502: "MLFLOW_UNREACHABLE" };
 
 /** An error in the form the caller asked for: JSON for API calls, a small page for people. */
 export function problem(request: Request, status: number, title: string, detail: string): Response {

@@ -2,6 +2,7 @@ import { getConfig } from "../config/runtime-config";
 import { getStore } from "../store/database";
 import { findActiveLearner } from "../store/learners";
 import { learnerFromToken } from "../sandbox/learner-token";
+import { artifactQuotaProblem } from "./artifact-quota";
 import { forwardToMlflow, problem } from "./forward-to-mlflow";
 import { WORKSPACE_API, isAllowedMlflowPath, isJsonApiPath, parseMlflowPath, rawPathname } from "./mlflow-path";
 
@@ -35,6 +36,8 @@ export async function gateToMlflow(request: Request): Promise<Response> {
     return problem(request, 403, "Not allowed", "Workspaces are managed by the course.");
   }
   if (!isAllowedMlflowPath(path)) return problem(request, 404, "Not found", `The course's MLflow does not offer ${path}.`);
+  const overQuota = await artifactQuotaProblem(config, request, path, workspace);
+  if (overQuota) return overQuota;
   const url = new URL(request.url);
   url.searchParams.delete("workspace");
   const cleaned = url.toString() === request.url ? request : new Request(url, request);

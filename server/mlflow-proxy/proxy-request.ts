@@ -3,6 +3,7 @@ import { currentViewer } from "../identity/current-learner";
 import { readCookie } from "../identity/session-cookie";
 import { getStore } from "../store/database";
 import { learnerWorkspace } from "../store/learners";
+import { artifactQuotaProblem } from "./artifact-quota";
 import { forwardToMlflow, problem } from "./forward-to-mlflow";
 import { WORKSPACE_API, isAllowedMlflowPath, isJsonApiPath, parseMlflowPath, rawPathname } from "./mlflow-path";
 
@@ -64,6 +65,8 @@ export async function proxyToMlflow(request: Request): Promise<Response> {
     if (request.method === "GET" && path.replace(/\/$/, "").endsWith(`/workspaces/${workspace}`)) return Response.json({ workspace: { name: workspace } });
     return problem(request, 403, "Not allowed", "Workspaces are managed by the course, not from the MLflow UI.");
   }
+  const overQuota = await artifactQuotaProblem(config, request, path, workspace);
+  if (overQuota) return overQuota;
   const url = new URL(request.url);
   url.searchParams.delete("workspace");
   const cleaned = url.toString() === request.url ? request : new Request(url, request);

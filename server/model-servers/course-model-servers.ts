@@ -1,5 +1,6 @@
 import path from "node:path";
 import { getConfig } from "../config/runtime-config";
+import { modelServerSocket, sandboxedCommand } from "../sandbox/sandboxed-process";
 import { ModelServerManager } from "./model-server-manager";
 
 type Holder = { manager?: ModelServerManager };
@@ -17,6 +18,14 @@ export function getModelServers(): ModelServerManager {
     idleTimeoutMs: config.modelServers.idleMinutes * 60_000,
     readyTimeoutMs: 120_000,
     workdirFor: (learnerId) => path.join(config.jupyter.rootDir, learnerId),
+    ...(config.sandbox.enabled
+      ? {
+          sandbox: {
+            command: (learnerId, spec, port) => sandboxedCommand(config, learnerId, spec, { network: "learner", cgroup: "learner", servePort: port }),
+            socketFor: (learnerId) => modelServerSocket(config, learnerId),
+          },
+        }
+      : {}),
   });
   // No scoring server outlives the app: they run in process groups of their own.
   process.once("exit", () => manager.killAllNow());

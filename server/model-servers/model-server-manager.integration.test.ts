@@ -45,7 +45,8 @@ describe("model servers: real `mlflow models serve` of a real registered model",
   beforeAll(async () => {
     course = await startTempCourse(["mlflow"]);
     await runFixture("stage_iris_model.py", course.config.mlflow.url);
-    low = (await findFreePort()) % 20000 + 30000;
+    // Below the machine's ephemeral ports (32768 and up), which any process's outgoing or throwaway sockets may take.
+    low = (await findFreePort()) % 10000 + 20000;
     manager = new ModelServerManager({
       pythonBin: `${course.config.python.bin}/python`,
       mlflowUrl: course.config.mlflow.url,

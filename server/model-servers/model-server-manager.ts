@@ -1,6 +1,8 @@
 import path from "node:path";
 import { AppError } from "../errors/app-error";
+import type { LaunchCommand, ProcessSpec } from "@/grader/process-launch";
 import { isPortFree } from "../net/free-port";
+import { openSocketBridge, type SocketBridge } from "../net/socket-bridge";
 import { groupAlive, startProcessGroup, type RunningProcess } from "../supervisor/process-group";
 import type { Env } from "../config/config";
 import { parseModelUri } from "./model-uri";
@@ -32,9 +34,21 @@ export type ManagerOptions = {
   readyTimeoutMs: number;
   /** Working folder of each learner's server. */
   workdirFor: (learnerId: string) => string;
+  /**
+   * Servers run in their learner's sandbox (network namespace shared with the learner's kernel):
+   * the command that starts one there, and the unix socket through which the course reaches it.
+   * Ports are then the learner's own: no learner's server can take another's.
+   */
+  sandbox?: { command(learnerId: string, spec: ProcessSpec, port: number): LaunchCommand; socketFor(learnerId: string): string };
 };
 
-type Entry = ModelServerStatus & { process?: RunningProcess; lastUsed: number };
+type Entry = ModelServerStatus & {
+  process?: RunningProcess;
+  lastUsed: number;
+  /** Where the course itself calls the server (a bridge to its sandbox, or `url`). */
+  reachAt: string;
+  bridge?: SocketBridge;
+};
 
 const LOG_LINES = 400;
 
@@ -54,14 +68,14 @@ export class ModelServerManager {
   status(learnerId: string): ModelServerStatus | null {
     const entry = this.servers.get(learnerId);
     if (!entry) return null;
-    const { process: _process, lastUsed: _lastUsed, ...status } = entry;
+    const { process: _process, lastUsed: _lastUsed, reachAt: _reachAt, bridge: _bridge, ...status } = entry;
     return { ...status, log: [...status.log] };
   }
 
   /** The URL of the learner's server while it is ready (for the playground and the grader). */
   readyUrl(learnerId: string): string | null {
     const entry = this.servers.get(learnerId);
-    return entry?.state === "ready" ? entry.url : null;
+    return entry?.state === "ready" ? entry.reachAt : null;
   }
 
   /** The lowest port of the range no learner's server holds. */
@@ -85,8 +99,9 @@ export class ModelServerManager {
     }
     // Starting again replaces the learner's running server (and frees its port).
     await this.stop(learnerId);
+    const sandbox = this.options.sandbox;
     const takenByOther = [...this.servers.entries()].find(([other, entry]) => other !== learnerId && entry.port === port && entry.state !== "stopped" && entry.state !== "failed");
-    if (takenByOther || !(await isPortFree(port))) {
+    if (!sandbox && (takenByOther || !(await isPortFree(port)))) {
       throw new AppError("conflict", `Port ${port} is in use by another program; choose another port between ${min} and ${max}.`);
     }
     const version = await resolveModelVersion(this.options.mlflowUrl, uri, extraEnv.MLFLOW_WORKSPACE ? { "X-MLFLOW-WORKSPACE": extraEnv.MLFLOW_WORKSPACE } : {});
@@ -102,24 +117,31 @@ export class ModelServerManager {
       startedAt: Date.now(),
       log: [`$ mlflow ${args.join(" ")}`],
       lastUsed: Date.now(),
+      reachAt: `http://127.0.0.1:${port}`,
     };
     this.servers.set(learnerId, entry);
     const bin = path.dirname(this.options.pythonBin);
-    entry.process = startProcessGroup(
-      {
-        command: path.join(bin, "mlflow"),
-        args,
-        cwd: this.options.workdirFor(learnerId),
-        env: {
-          ...this.options.baseEnv,
-          ...extraEnv,
-          // The scoring server is started as `uvicorn` from the virtualenv.
-          PATH: `${bin}${path.delimiter}${this.options.baseEnv.PATH ?? ""}`,
-          MLFLOW_TRACKING_URI: this.options.mlflowUrl,
-          PYTHONUNBUFFERED: "1",
-          MLFLOW_DISABLE_TELEMETRY: "true",
-        },
+    const workdir = this.options.workdirFor(learnerId);
+    const spec = {
+      command: path.join(bin, "mlflow"),
+      args,
+      cwd: workdir,
+      env: {
+        ...this.options.baseEnv,
+        ...extraEnv,
+        // The scoring server is started as `uvicorn` from the virtualenv.
+        PATH: `${bin}${path.delimiter}${this.options.baseEnv.PATH ?? ""}`,
+        MLFLOW_TRACKING_URI: this.options.mlflowUrl,
+        PYTHONUNBUFFERED: "1",
+        MLFLOW_DISABLE_TELEMETRY: "true",
       },
+    };
+    if (sandbox) {
+      entry.bridge = await openSocketBridge(sandbox.socketFor(learnerId));
+      entry.reachAt = entry.bridge.url;
+    }
+    entry.process = startProcessGroup(
+      sandbox ? sandbox.command(learnerId, { ...spec, writable: [workdir], readOnlyFiles: [] }, port) : spec,
       (line) => {
         entry.log.push(line);
         if (entry.log.length > LOG_LINES) entry.log.splice(0, entry.log.length - LOG_LINES);
@@ -127,6 +149,7 @@ export class ModelServerManager {
     );
     void entry.process.exited.then((exit) => {
       entry.process?.killGroup();
+      entry.bridge?.close();
       if (entry.state === "stopped") return;
       entry.state = "failed";
       entry.reason = explainExit(entry.log, exit.code, port) ?? `The scoring server stopped (exit code ${exit.code ?? exit.signal}).`;
@@ -143,6 +166,7 @@ export class ModelServerManager {
     entry.log.push("Stopped.");
     await entry.process.stop(3000);
     entry.process = undefined;
+    entry.bridge?.close();
     return running;
   }
 
@@ -164,7 +188,7 @@ export class ModelServerManager {
   private async waitReady(entry: Entry) {
     const deadline = entry.startedAt + this.options.readyTimeoutMs;
     while (entry.state === "starting" && Date.now() < deadline) {
-      const ok = await fetch(`${entry.url}/ping`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+      const ok = await fetch(`${entry.reachAt}/ping`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
       if (ok && entry.state === "starting") {
         entry.state = "ready";
         entry.readyAt = Date.now();

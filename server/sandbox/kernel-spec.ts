@@ -5,7 +5,7 @@ import type { CourseConfig } from "../config/config";
 export const SANDBOXED_KERNEL = "course-sandboxed";
 
 /**
- * The kernelspec whose command is python/sandbox_kernel.py: Jupyter starts it with a
+ * The kernelspec whose command is python/sandbox_launch.py: Jupyter starts it with a
  * connection file, and it starts ipykernel inside bubblewrap. Signals do not reach a
  * kernel through the sandbox's PID namespace, so interrupts go as messages.
  */
@@ -14,7 +14,7 @@ export function writeSandboxKernelSpec(config: CourseConfig): void {
   fs.mkdirSync(folder, { recursive: true });
   fs.mkdirSync(config.sandbox.dir, { recursive: true, mode: 0o700 });
   const spec = {
-    argv: [path.join(config.python.bin, "python"), path.join(config.projectRoot, "python", "sandbox_kernel.py"), "{connection_file}"],
+    argv: [path.join(config.python.bin, "python"), path.join(config.projectRoot, "python", "sandbox_launch.py"), "kernel", "{connection_file}"],
     display_name: "Python 3 (course sandbox)",
     language: "python",
     interrupt_mode: "message",

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { CourseConfig } from "../config/config";
@@ -26,11 +27,20 @@ function readOnlyFolders(config: CourseConfig): { readOnly: string[]; symlinks: 
   return { readOnly, symlinks };
 }
 
+/** One course's sandboxes (its cgroups, network namespaces) apart from another's on the same machine: from its data folder. */
+export function courseSandboxId(config: CourseConfig): string {
+  return crypto.createHash("sha256").update(config.dataDir).digest("hex").slice(0, 8);
+}
+
+export function sandboxNetnsPrefix(config: CourseConfig): string {
+  return `mlt-${courseSandboxId(config)}-`;
+}
+
 /**
- * Writes what python/sandbox_kernel.py needs to start this learner's kernel:
+ * Writes what python/sandbox_launch.py needs to start this learner's kernel:
  * readable by the course's user only (it holds the learner's gate token).
  */
-export function writeLaunchDescription(config: CourseConfig, learnerId: string, extraEnv: Record<string, string>): void {
+export function writeLaunchDescription(config: CourseConfig, learnerId: string): void {
   const folder = path.join(config.sandbox.dir, learnerId);
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   const { readOnly, symlinks } = readOnlyFolders(config);
@@ -42,11 +52,19 @@ export function writeLaunchDescription(config: CourseConfig, learnerId: string, 
     read_only: readOnly,
     symlinks,
     gate_socket: config.sandbox.gateSocket,
+    // One cgroup per learner under a group per course (its data folder), so two courses on a machine do not share one.
+    cgroup_group: courseSandboxId(config),
+    // As root, a learner's kernel and model servers share one network namespace, named after the course and the learner.
+    netns_prefix: sandboxNetnsPrefix(config),
+    gate_path: "/mlflow-gate",
+    limits: { memory_bytes: config.sandbox.memoryMb * 1024 * 1024, pids: config.sandbox.maxProcesses },
+    // The learner's folder becomes a filesystem of this size (as root), so what their code writes stops there.
+    learner_folder: path.join(config.jupyter.rootDir, learnerId),
+    disk_mb: config.sandbox.diskMb,
     mlflow_port: config.sandbox.mlflowPortInside,
     env: {
       LANG: "C.UTF-8",
       ...inherited,
-      ...extraEnv,
       PATH: `${config.python.bin}:/usr/local/bin:/usr/bin:/bin`,
       VIRTUAL_ENV: config.python.venvDir,
       PYTHONUNBUFFERED: "1",
@@ -54,7 +72,6 @@ export function writeLaunchDescription(config: CourseConfig, learnerId: string, 
       MPLCONFIGDIR: "/tmp/matplotlib",
       MLFLOW_DISABLE_TELEMETRY: "true",
       DO_NOT_TRACK: "true",
-      MLFLOW_TRACKING_URI: `http://127.0.0.1:${config.sandbox.mlflowPortInside}/mlflow-gate`,
       MLFLOW_TRACKING_TOKEN: learnerToken(config.dataDir, learnerId),
       PYSPARK_PYTHON: path.join(config.python.bin, "python"),
       PYSPARK_DRIVER_PYTHON: path.join(config.python.bin, "python"),

@@ -2,11 +2,12 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findFreePort } from "../net/free-port";
-import { cookiesFrom, rawRequest } from "../testing/raw-http";
+import { findFreePort, isPortFree } from "../net/free-port";
+import { cookiesFrom, rawRequest, signInAsInstructor } from "../testing/raw-http";
+import { STAGE_IRIS_MODEL_CELL } from "../testing/cell-snippets";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 
-type CellResult = { stdout: string; stderr: string; error?: string; status: string };
+type CellResult = { stdout: string; stderr: string; error?: string; notice?: string; status: string };
 
 /**
  * Learner code in the sandbox (COURSE_SANDBOX=on), tried from a cell as a curious
@@ -18,6 +19,7 @@ describe("learner code runs in the sandbox", () => {
   let course: TempCourse;
   let site: string;
   const learners: Record<string, { cookie: string; id: string; workspace: string }> = {};
+  let instructor = "";
 
   async function run(who: string, code: string): Promise<CellResult> {
     const response = await rawRequest(site, {
@@ -31,6 +33,7 @@ describe("learner code runs in the sandbox", () => {
       const event = JSON.parse(line);
       if (event.type === "stream") result[event.name as "stdout" | "stderr"] += event.text;
       if (event.type === "error") result.error = `${event.ename}: ${event.evalue}`;
+      if (event.type === "notice") result.notice = `${result.notice ?? ""}${event.text}`;
       if (event.type === "done") result.status = event.status;
     }
     return result;
@@ -41,16 +44,15 @@ describe("learner code runs in the sandbox", () => {
       COURSE_MODE: "classroom",
       COURSE_INSTRUCTOR_PASSWORD: "sandbox-teacher-secret",
       COURSE_SANDBOX: "on",
+      // Room for a Check's Spark JVM beside its expected-predictions helper; less than the 1500 MB a test allocates.
+      COURSE_SANDBOX_MEMORY_MB: "1200",
+      // A Check's Spark JVM runs about 100 threads; the fork bomb below tries 300 processes.
+      COURSE_SANDBOX_MAX_PROCESSES: "160",
+      COURSE_LEARNER_DISK_MB: "64",
       DATABASE_URL: "",
     });
     site = `http://127.0.0.1:${course.config.site.port}`;
-    const signIn = await rawRequest(site, {
-      method: "POST",
-      path: "/api/session/instructor",
-      headers: { origin: site, "content-type": "application/json" },
-      body: JSON.stringify({ password: "sandbox-teacher-secret" }),
-    });
-    const instructor = cookiesFrom(signIn);
+    instructor = await signInAsInstructor(site, "sandbox-teacher-secret");
     const code = (await rawRequest(site, { path: "/api/instructor/class", headers: { cookie: instructor } })).json.classCode;
     for (const name of ["Alice", "Bob"]) {
       const joined = await rawRequest(site, {
@@ -70,6 +72,13 @@ describe("learner code runs in the sandbox", () => {
   });
   afterAll(async () => {
     await course?.stop();
+  });
+
+  it("runs the class sandboxed, and the instructor's page has no warning", async () => {
+    expect(course.config.sandbox.enabled).toBe(true);
+    const page = await rawRequest(site, { path: "/instructor", headers: { cookie: instructor } });
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain("Learner code is not sandboxed");
   });
 
   it("runs as an unprivileged user with an environment built from an allow-list", async () => {
@@ -177,6 +186,159 @@ describe("learner code runs in the sandbox", () => {
     while (running() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
     expect(running()).toBe(false);
     expect((await run("Bob", "print(6 * 7)")).stdout.trim()).toBe("42");
+  });
+
+  it("stops a fork bomb at the process limit", async () => {
+    const result = await run(
+      "Alice",
+      "import os, time\npids, failure = [], None\nfor _ in range(300):\n    try:\n        pid = os.fork()\n    except OSError as error:\n        failure = type(error).__name__\n        break\n    if pid == 0:\n        time.sleep(60)\n        os._exit(0)\n    pids.append(pid)\nfor pid in pids:\n    os.kill(pid, 9)\n    os.waitpid(pid, 0)\nprint(len(pids), failure)",
+    );
+    const [count, failure] = result.stdout.trim().split(" ");
+    expect(Number(count), JSON.stringify(result)).toBeLessThan(160);
+    expect(failure).toBe("BlockingIOError");
+  });
+
+  it("ends a kernel that allocates beyond its memory limit, and the next run works", async () => {
+    const result = await run("Alice", "block = bytearray(1500 * 1024 * 1024)\nblock[::4096] = b'x' * len(block[::4096])\nprint('allocated')");
+    expect(result.stdout).not.toContain("allocated");
+    expect(result.status, JSON.stringify(result)).toBe("dead");
+    expect(result.notice).toMatch(/kernel stopped while running this cell.*more than the 1200 MB of memory/);
+    let after: CellResult = { stdout: "", stderr: "", status: "" };
+    for (let attempt = 0; attempt < 5 && after.stdout.trim() !== "42"; attempt += 1) after = await run("Alice", "print(6 * 7)");
+    expect(after.stdout.trim()).toBe("42");
+  });
+
+  async function api(who: string, method: string, apiPath: string, body?: unknown) {
+    return rawRequest(site, {
+      method,
+      path: apiPath,
+      headers: { origin: site, cookie: learners[who].cookie, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
+  async function check(who: string, exercise: string) {
+    const checked = await api(who, "POST", `/api/exercises/${exercise}/check`, {});
+    expect(checked.status, checked.text).toBe(200);
+    return checked.json.report as { status: string; checks: { status: string }[] };
+  }
+
+  it("serves a learner's model inside their own network: their cells and the course reach it, nobody else does", { timeout: 240_000 }, async () => {
+    const staged = await run("Alice", STAGE_IRIS_MODEL_CELL);
+    expect(staged.stdout, JSON.stringify(staged)).toContain("staged");
+    // A port of the course's range that nothing on the machine holds, so that reaching it from here would mean reaching Alice's.
+    let port = 5050;
+    while (!(await isPortFree(port))) port += 1;
+    const started = await api("Alice", "POST", "/api/model-server", { modelUri: "models:/IrisModel/Staging", port });
+    expect(started.status, started.text).toBe(200);
+    let state = started.json.state;
+    for (let waited = 0; state === "starting" && waited < 150; waited++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      state = (await api("Alice", "GET", "/api/model-server")).json.state;
+    }
+    expect(state).toBe("ready");
+    const invoke = `import requests\ntry:\n    print(requests.post('http://127.0.0.1:${port}/invocations', json={'inputs': [[5.1, 3.5, 1.4, 0.2]]}, timeout=10).text)\nexcept OSError as error:\n    print(type(error).__name__)`;
+    expect((await run("Alice", invoke)).stdout).toContain('{"predictions": [0]}');
+    expect((await run("Bob", invoke)).stdout).toContain("ConnectionError");
+    const playground = await api("Alice", "POST", "/api/model-server/invocations", { body: JSON.stringify({ inputs: [[5.1, 3.5, 1.4, 0.2]] }) });
+    expect(JSON.parse(playground.json.body)).toEqual({ predictions: [0] });
+    expect((await api("Bob", "POST", "/api/model-server/invocations", { body: "{}" })).status).toBe(409);
+    // Bob's port of the same number is his own: holding it takes nothing from Alice.
+    const held = await run("Bob", `import socket\ns = socket.socket(); s.bind(('127.0.0.1', ${port})); s.listen(); globals()['_held'] = s; print('held')`);
+    expect(held.stdout).toContain("held");
+    expect((await api("Alice", "POST", "/api/model-server/invocations", { body: JSON.stringify({ inputs: [[5.1, 3.5, 1.4, 0.2]] }) })).json.status).toBe(200);
+    // Nor can anything on the machine reach it on that port: it listens in Alice's network only.
+    const reachedFromHost = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on("error", () => resolve(false));
+    });
+    expect(reachedFromHost).toBe(false);
+    const serving = await check("Alice", "model-serving");
+    expect(serving.status, JSON.stringify(serving)).toBe("passed");
+    const stopped = await api("Alice", "DELETE", "/api/model-server");
+    expect(stopped.status, stopped.text).toBe(200);
+    const servers = () =>
+      fs.readdirSync("/proc").filter((pid) => {
+        try {
+          return /^\d+$/.test(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(`${port}`) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("models");
+        } catch {
+          return false;
+        }
+      });
+    const deadline = Date.now() + 10_000;
+    while (servers().length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(servers()).toEqual([]);
+  });
+
+  it("runs the learner's code of the Spark Check in the sandbox", { timeout: 240_000 }, async () => {
+    expect((await run("Bob", STAGE_IRIS_MODEL_CELL)).stdout).toContain("staged");
+    const spy = [
+      "import os",
+      "def predict_label_with_mlflow_udf(spark, df):",
+      "    seen = [f'uid={os.getuid()}']",
+      `    for name, target in [('key', ${JSON.stringify(path.join(course.dataDir, "session-secret.key"))}), ('db', ${JSON.stringify(path.join(course.dataDir, "course.db"))})]:`,
+      "        try:",
+      "            open(target).read(); seen.append(f'{name}=read')",
+      "        except OSError as error:",
+      "            seen.append(f'{name}={type(error).__name__}')",
+      "    seen.append('secrets=' + ','.join(k for k in os.environ if k.startswith('COURSE_') or k == 'DATABASE_URL'))",
+      "    raise RuntimeError('SPY ' + ' '.join(seen))",
+    ].join("\n");
+    const saved = await rawRequest(site, {
+      method: "POST",
+      path: "/api/cells/run",
+      headers: { origin: site, cookie: learners.Bob.cookie, "content-type": "application/json" },
+      body: JSON.stringify({ lesson: "spark-integration", cellId: "predict-with-udf", code: spy }),
+    });
+    expect(saved.status).toBe(200);
+    const report = JSON.stringify(await check("Bob", "spark-integration"));
+    expect(report).toMatch(/SPY uid=65534 key=(FileNotFoundError|PermissionError) db=(FileNotFoundError|PermissionError) secrets=(\s|\\|"|$)/);
+  });
+
+  it("loads a learner-made model for the Check's expected predictions in the sandbox", { timeout: 240_000 }, async () => {
+    const malicious = [
+      "import mlflow, mlflow.pyfunc, os",
+      "from mlflow import MlflowClient",
+      "class Spy(mlflow.pyfunc.PythonModel):",
+      "    def predict(self, context, model_input, params=None):",
+      "        seen = [f'uid={os.getuid()}']",
+      `        try:\n            open(${JSON.stringify(path.join(course.dataDir, "session-secret.key"))}).read(); seen.append('key=read')\n        except OSError as error:\n            seen.append(f'key={type(error).__name__}')`,
+      "        raise RuntimeError('MODELSPY ' + ' '.join(seen))",
+      "mlflow.set_experiment('Sandbox-Spy')",
+      "with mlflow.start_run():",
+      "    info = mlflow.pyfunc.log_model(name='model', python_model=Spy(), registered_model_name='IrisModel', pip_requirements=['mlflow'])",
+      "MlflowClient().transition_model_version_stage('IrisModel', info.registered_model_version, 'Staging', archive_existing_versions=True)",
+      "print('staged')",
+    ].join("\n");
+    const staged = await run("Bob", malicious);
+    expect(staged.stdout, JSON.stringify(staged)).toContain("staged");
+    const report = JSON.stringify(await check("Bob", "spark-integration"));
+    expect(report).toMatch(/MODELSPY uid=65534 key=(FileNotFoundError|PermissionError)/);
+  });
+
+  it("stops writing to the learner's folder at the disk quota, and frees it when files go", async () => {
+    const fill = "import os\ntry:\n    with open('big.bin', 'wb') as f:\n        for _ in range(100):\n            f.write(b'x' * 1024 * 1024)\n            f.flush(); os.fsync(f.fileno())\n    print('wrote all')\nexcept OSError as error:\n    print('stopped', error.errno, os.path.getsize('big.bin') // (1024 * 1024))";
+    const filled = await run("Alice", fill);
+    const [word, errno, mb] = filled.stdout.trim().split(" ");
+    expect(word, JSON.stringify(filled)).toBe("stopped");
+    expect(Number(errno)).toBe(28); // ENOSPC
+    expect(Number(mb)).toBeLessThanOrEqual(64);
+    // The machine's disk is untouched: the folder is a filesystem of its own.
+    const mounted = fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n").some((line) => line.split(" ")[4] === path.join(course.config.jupyter.rootDir, learners.Alice.id));
+    expect(mounted).toBe(true);
+    const freed = await run("Alice", "import os\nos.remove('big.bin')\nopen('small.txt', 'w').write('ok'); print(open('small.txt').read(), os.path.exists('diary.txt'))");
+    expect(freed.stdout.trim()).toBe("ok True");
+  });
+
+  it("refuses artifacts past the learner's quota, through the gate, with a message", async () => {
+    const result = await run(
+      "Bob",
+      "import mlflow, os\nmlflow.set_experiment('Quota')\nsizes = []\nwith mlflow.start_run():\n    for i in range(3):\n        path = f'/tmp/blob{i}.bin'\n        open(path, 'wb').write(os.urandom(25 * 1024 * 1024))\n        try:\n            mlflow.log_artifact(path)\n            sizes.append('ok')\n        except Exception as error:\n            sizes.append('refused' if 'Artifact quota reached' in str(error) else str(error)[:300])\n        os.remove(path)\nprint(sizes)",
+    );
+    expect(result.stdout.trim().split("\n").at(-1), JSON.stringify(result)).toBe("['ok', 'ok', 'refused']");
   });
 
   it("can still be interrupted (interrupts go to the kernel as messages)", async () => {

@@ -1,3 +1,4 @@
+import { chooseSandbox, cleanUpSandboxes, SandboxRefusal } from "./sandbox-choice";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -32,10 +33,14 @@ export class CourseSupervisor {
   private readonly env: Env;
   private readonly wanted: ServiceName[];
 
+  /** As given, with the sandbox chosen once start() has probed the machine. */
+  config: CourseConfig;
+
   constructor(
-    readonly config: CourseConfig,
+    config: CourseConfig,
     options: Options = {},
   ) {
+    this.config = config;
     this.log = options.log ?? (() => {});
     this.env = options.env ?? process.env;
     const wanted = options.services ?? ["mlflow", "jupyter", "site"];
@@ -53,6 +58,8 @@ export class CourseSupervisor {
       MLFLOW_PORT: String(this.config.mlflow.port),
       JUPYTER_PORT: String(this.config.jupyter.port),
       COURSE_JUPYTER_TOKEN: this.jupyterToken,
+      // Chosen once, here: the site and tools run with what the supervisor probed.
+      COURSE_SANDBOX: this.config.sandbox.enabled ? "on" : "off",
     };
   }
 
@@ -82,6 +89,12 @@ export class CourseSupervisor {
   async start(): Promise<void> {
     fs.mkdirSync(path.join(this.config.runDir, "logs"), { recursive: true });
     await this.checkPorts();
+    try {
+      this.config = chooseSandbox(this.config, this.log);
+    } catch (error) {
+      if (error instanceof SandboxRefusal) throw new StartupError(error.message);
+      throw error;
+    }
     const backing = this.wanted.filter((name) => name !== "site");
     await Promise.all(backing.map((name) => this.startOne(name)));
     if (this.wanted.includes("site")) await this.startOne("site");
@@ -100,6 +113,7 @@ export class CourseSupervisor {
     if (site) await site.stop();
     await Promise.all([...this.supervisors.entries()].filter(([name]) => name !== "site").map(([, s]) => s.stop()));
     this.persist();
+    cleanUpSandboxes(this.config);
   }
 
   private async startOne(name: ServiceName): Promise<void> {

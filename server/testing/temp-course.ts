@@ -18,7 +18,7 @@ export type TempCourse = {
 
 const projectRoot = path.resolve(import.meta.dirname, "..", "..");
 
-export async function startTempCourse(services: ServiceName[] = ["mlflow", "jupyter"], extraEnv: Env = {}): Promise<TempCourse> {
+export async function startTempCourse(services: ServiceName[] = ["mlflow", "jupyter"], extraEnv: Env = {}, log?: (line: string) => void): Promise<TempCourse> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mlflow-training-test-"));
   const env: Env = {
     ...process.env,
@@ -32,7 +32,7 @@ export async function startTempCourse(services: ServiceName[] = ["mlflow", "jupy
     MLFLOW_WORKERS: "1",
   };
   const config = loadConfig(env);
-  const supervisor = new CourseSupervisor(config, { services, env });
+  const supervisor = new CourseSupervisor(config, { services, env, log });
   try {
     await supervisor.start();
   } catch (error) {

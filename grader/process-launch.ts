@@ -1,0 +1,58 @@
+/**
+ * How the grader starts a process that runs learner code or loads a
+ * learner-made model (the Spark Check's helper, the expected-predictions
+ * helper). The CLI, on a learner's own machine, starts them as they are; the
+ * course passes its sandbox's launcher, which wraps the same process in
+ * bubblewrap with the learner's limits and MLflow through the gate.
+ */
+export type Env = Record<string, string | undefined>;
+
+export type ProcessSpec = {
+  command: string;
+  args: string[];
+  env: Env;
+  cwd: string;
+  /** Folders the process writes (its scratch folder); nothing else is writable in a sandbox. */
+  writable: string[];
+  /** Files of the course the process reads (its script); nothing else of the course is visible in a sandbox. */
+  readOnlyFiles: string[];
+};
+
+export type LaunchCommand = { command: string; args: string[]; env: Env; cwd: string };
+
+export type ProcessLauncher = (spec: ProcessSpec) => LaunchCommand;
+
+export const launchDirectly: ProcessLauncher = ({ command, args, env, cwd }) => ({ command, args, env, cwd });
+
+/** What a helper inherits from the grader's environment: the system basics, Java, Spark (`SPARK_*`) and MLflow client (`MLFLOW_*`) settings. */
+const INHERITED = [
+  "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ",
+  "JAVA_HOME", "HADOOP_CONF_DIR",
+  "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+  "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE",
+];
+
+/**
+ * The one environment policy for the grader's helpers, before any sandbox: an
+ * allow-list of the grader's environment (never the course's secrets: database
+ * URL, instructor password, Jupyter token), the course's Python first on PATH,
+ * this MLflow, and the graded workspace only.
+ */
+export function helperProcessEnv(request: { pythonBin: string; trackingUri: string; workspace?: string; baseEnv?: Env }): Env {
+  const base = request.baseEnv ?? process.env;
+  const bin = request.pythonBin.slice(0, request.pythonBin.lastIndexOf("/")) || ".";
+  const inherited = Object.fromEntries(
+    Object.entries(base).filter(([name, value]) => value !== undefined && (INHERITED.includes(name) || name.startsWith("MLFLOW_") || name.startsWith("SPARK_"))),
+  );
+  const env: Env = {
+    ...inherited,
+    PATH: `${bin}:${base.PATH ?? ""}`,
+    MLFLOW_TRACKING_URI: request.trackingUri,
+    MLFLOW_DISABLE_TELEMETRY: "true",
+    DO_NOT_TRACK: "true",
+    PYTHONUNBUFFERED: "1",
+  };
+  if (request.workspace) env.MLFLOW_WORKSPACE = request.workspace;
+  else delete env.MLFLOW_WORKSPACE;
+  return env;
+}
