@@ -29,6 +29,7 @@ import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { lessonProgram } from "../server/lessons/lesson-catalog";
 import { isPortFree } from "../server/net/free-port";
+import { STAGE_IRIS_MODEL_CELL } from "../server/testing/cell-snippets";
 import { cookiesFrom, rawRequest, type RawResponse } from "../server/testing/raw-http";
 import { startTempCourse, type TempCourse } from "../server/testing/temp-course";
 import { summarize } from "./stats";
@@ -45,19 +46,6 @@ const CHECKS = 5;
 const MEMORY_LEARNERS = 3;
 const PASSWORD = "bench-secret";
 const MODEL_URI = "models:/IrisModel/Staging";
-const REGISTER_IRIS = [
-  "import mlflow, mlflow.sklearn",
-  "from mlflow import MlflowClient",
-  "from sklearn.datasets import load_iris",
-  "from sklearn.ensemble import RandomForestClassifier",
-  "iris = load_iris(as_frame=True)",
-  "model = RandomForestClassifier(n_estimators=5, random_state=0).fit(iris.data, iris.target)",
-  "mlflow.set_experiment('Bench-Serving')",
-  "with mlflow.start_run():",
-  "    info = mlflow.sklearn.log_model(model, name='model', registered_model_name='IrisModel', pip_requirements=['mlflow', 'scikit-learn'], skops_trusted_types=['sklearn.tree._tree.Tree'])",
-  "MlflowClient().transition_model_version_stage('IrisModel', info.registered_model_version, 'Staging', archive_existing_versions=True)",
-  "print('staged')",
-].join("\n");
 const FAIR_TRIPS = 30;
 const FAIR_CHECKS = 5;
 const LOAD_SETTLE_MS = 2000;
@@ -463,7 +451,7 @@ try {
   while (port <= Math.min(5099, range.max) && !(await isPortFree(port))) port++;
   if (port > Math.min(5099, range.max)) throw new Error(`no free port from 5050 to 5099 within the course's range ${range.min}-${range.max}`);
   const registerMs = new Map<Side, number>();
-  for (const side of [ON, OFF]) registerMs.set(side, (await runOk(serving(side), REGISTER_IRIS, "staged", "registering IrisModel")).ms);
+  for (const side of [ON, OFF]) registerMs.set(side, (await runOk(serving(side), STAGE_IRIS_MODEL_CELL, "staged", "registering IrisModel")).ms);
   const starts = new Map<Side, number[]>([
     [ON, []],
     [OFF, []],

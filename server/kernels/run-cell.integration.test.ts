@@ -96,6 +96,16 @@ describe("running cells on a real Jupyter kernel", () => {
     expect(after.text).toBe("fresh False\n");
   });
 
+  it("reports a cell cut off by a restart of its kernel as interrupted, not ok", async () => {
+    const running = collect(pool, "fiona", "import time\nprint('started', flush=True)\ntime.sleep(60)");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await pool.restart("fiona");
+    const run = await running;
+    expect(run.done?.status).toBe("interrupted");
+    expect(run.notices.join(" ")).toContain("restarted while this cell ran");
+    expect((await collect(pool, "fiona", "print('after')")).text).toBe("after\n");
+  });
+
   it("cuts a flood of output at the cap with a visible note", async () => {
     const flood = await collect(pool, "erin", "for i in range(200000):\n    print('line', i)", { outputCapBytes: 20_000 });
     expect(flood.done?.status).toBe("ok");

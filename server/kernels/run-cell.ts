@@ -128,6 +128,11 @@ async function execute(
           "). The course restarted it: variables from earlier cells are gone, so run the cells above again.",
       });
       future.dispose();
+    } else if (outcome === "disposed") {
+      // The run was cut off from outside (the kernel restarted, by the learner or the course): no reply will come.
+      status = "interrupted";
+      kernel.needsPreamble = true;
+      channel.push({ type: "notice", level: "warning", text: "The kernel was restarted while this cell ran, so it did not finish: variables from earlier cells are gone; run the cells above again." });
     } else if (outcome === "timeout") {
       status = "timeout";
       const seconds = Math.round(limits.timeLimitMs / 1000);
