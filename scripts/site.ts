@@ -5,6 +5,7 @@ import path from "node:path";
 import next from "next";
 import { ConfigError, loadConfig } from "../server/config/config";
 import { createSiteServer } from "../server/http/site-entry";
+import { GATE_MOUNT, isUnderMount } from "../server/mlflow-proxy/mlflow-path";
 
 let config;
 try {
@@ -32,7 +33,11 @@ if (config.sandbox.enabled) {
   fs.mkdirSync(path.dirname(socket), { recursive: true, mode: 0o755 });
   fs.chmodSync(path.dirname(socket), 0o755);
   fs.rmSync(socket, { force: true });
-  gate = createSiteServer(config, (request, response) => handle(request, response));
+  // The socket is for the gate only: learner code must not reach the course's other routes through it.
+  gate = createSiteServer(config, (request, response) => handle(request, response), {
+    answers: (url) => isUnderMount(url, GATE_MOUNT),
+    message: `This socket answers only the MLflow gate (${GATE_MOUNT}/).`,
+  });
   gate.listen(socket, () => fs.chmodSync(socket, 0o666));
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

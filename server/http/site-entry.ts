@@ -12,10 +12,19 @@ export type RequestHandler = (request: IncomingMessage, response: ServerResponse
  * streams, before Next.js buffers it; an `Expect: 100-continue` upload over
  * the cap is refused before its body is sent.
  */
-export function createSiteServer(config: Pick<CourseConfig, "limits" | "classroom">, handle: RequestHandler): http.Server {
+export function createSiteServer(
+  config: Pick<CourseConfig, "limits" | "classroom">,
+  handle: RequestHandler,
+  /** Only these addresses are answered (all by default); others get 404 with `message` before anything else runs. */
+  only?: { answers(url: string): boolean; message: string },
+): http.Server {
   const admit = (request: IncomingMessage, response: ServerResponse): boolean => {
     if (!decodablePath(request.url ?? "/")) {
       sendJson(response, 400, { error: { code: "bad_request", message: "The address has broken %-encoding (a % must be followed by two hexadecimal digits of valid UTF-8)." } });
+      return false;
+    }
+    if (only && !only.answers(request.url ?? "/")) {
+      sendJson(response, 404, { error: { code: "not_found", message: only.message } });
       return false;
     }
     // Only the entry point says who the client is.

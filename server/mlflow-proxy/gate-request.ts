@@ -4,9 +4,9 @@ import { findActiveLearner } from "../store/learners";
 import { learnerFromToken } from "../sandbox/learner-token";
 import { artifactQuotaProblem } from "./artifact-quota";
 import { forwardToMlflow, problem } from "./forward-to-mlflow";
-import { WORKSPACE_API, isAllowedMlflowPath, isJsonApiPath, parseMlflowPath, rawPathname } from "./mlflow-path";
+import { GATE_MOUNT, WORKSPACE_API, isAllowedMlflowPath, isJsonApiPath, parseMlflowPath, rawPathname } from "./mlflow-path";
 
-export const GATE_MOUNT = "/mlflow-gate";
+export { GATE_MOUNT };
 
 /**
  * The MLflow gate: how learner code (a sandboxed kernel) reaches MLflow. The

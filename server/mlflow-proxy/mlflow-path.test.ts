@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAllowedMlflowPath, isJsonApiPath, parseMlflowPath, WORKSPACE_API } from "./mlflow-path";
+import { GATE_MOUNT, isAllowedMlflowPath, isJsonApiPath, isUnderMount, parseMlflowPath, WORKSPACE_API } from "./mlflow-path";
 
 describe("parseMlflowPath", () => {
   it.each([
@@ -75,5 +75,28 @@ describe("the allow-list", () => {
     expect(isJsonApiPath("/api/2.0/mlflow/experiments/create")).toBe(true);
     expect(isJsonApiPath("/graphql")).toBe(true);
     expect(isJsonApiPath("/api/2.0/mlflow-artifacts/artifacts/1/x.csv")).toBe(false);
+  });
+});
+
+describe("isUnderMount (what the gate's socket answers)", () => {
+  it("takes the gate's addresses, as written and once normalized", () => {
+    expect(isUnderMount("/mlflow-gate/api/2.0/mlflow/experiments/search?max_results=1", GATE_MOUNT)).toBe(true);
+    expect(isUnderMount("http://localhost/mlflow-gate/api/2.0/mlflow-artifacts/artifacts/a%20b.txt", GATE_MOUNT)).toBe(true);
+  });
+
+  it("refuses every other route of the site, however it is spelled", () => {
+    for (const url of [
+      "/api/session/instructor",
+      "/mlflow-gate",
+      "/mlflow-gatex/api",
+      "/mlflow/api/2.0/mlflow/experiments/search",
+      "/mlflow-gate/../api/session/instructor",
+      "/mlflow-gate/%2e%2e/api/session/instructor",
+      "/mlflow-gate/api/..%2f..%2fapi/kernel",
+      "/x/../mlflow-gate/api/2.0/mlflow/experiments/search",
+      "/MLFLOW-GATE/api/2.0/mlflow/experiments/search",
+    ]) {
+      expect(isUnderMount(url, GATE_MOUNT), url).toBe(false);
+    }
   });
 });

@@ -87,3 +87,12 @@ export function rawPathname(url: string): string {
   const afterOrigin = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "");
   return afterOrigin.split(/[?#]/)[0] || "/";
 }
+
+/** Where the MLflow gate is mounted on the site (and the only addresses its unix socket answers). */
+export const GATE_MOUNT = "/mlflow-gate";
+
+/** Whether a request's address is under `mount`, as written and once normalized (what the gate's socket answers, nothing else). */
+export function isUnderMount(url: string, mount: string): boolean {
+  const raw = rawPathname(url);
+  return raw.startsWith(`${mount}/`) && parseMlflowPath(raw, mount).ok;
+}
