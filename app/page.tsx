@@ -1,6 +1,7 @@
 import { CourseOutline } from "@/components/course-outline";
 import { StatusPanel } from "@/components/status-panel";
 import { getConfig } from "@/server/config/runtime-config";
+import { warmKernel } from "@/server/kernels/course-kernels";
 import { requireLearnerPage } from "./page-viewer";
 import { loadOutline } from "@/server/lessons/lesson-catalog";
 import { completedExercises } from "@/server/store/attempts";
@@ -12,6 +13,7 @@ export const dynamic = "force-dynamic";
 export default async function HomePage() {
   const config = getConfig();
   const learner = await requireLearnerPage();
+  warmKernel(learner.id);
   const db = await getStore(config.dataDir);
   const [resumeSlug, completed] = await Promise.all([lastLesson(db, learner.id), completedExercises(db, learner.id)]);
   const outline = loadOutline(config.projectRoot).map(({ slug, title, order, minutes, summary, exercises }) => ({

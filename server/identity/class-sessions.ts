@@ -49,7 +49,10 @@ function wrongCodeMessage(given: string): string {
  * (joinSchema). Wrong codes are limited per client; the name is only looked at
  * once the code is right, so the class's names are not shown to strangers.
  */
-export async function joinClass(request: Request, input: { classCode: string; displayName: string }): Promise<SessionResult> {
+export async function joinClass(
+  request: Request,
+  input: { classCode: string; displayName: string },
+): Promise<SessionResult & { body: { learner: { id: string; displayName: string } } }> {
   requireClassroom();
   const config = getConfig();
   const key = guessKey(request);

@@ -27,6 +27,25 @@ export function getKernelPool(): KernelPool {
   return holder.pool;
 }
 
+/**
+ * Starts the learner's kernel (and runs its preamble) ahead of need, without waiting: called
+ * when a learner joins and when they open a page, so that their first cell finds it running
+ * instead of waiting a second for it. A failure here is not the page's: the first run reports it.
+ */
+export function warmKernel(learnerId: string): void {
+  let pool: KernelPool;
+  try {
+    pool = getKernelPool();
+  } catch {
+    return; // no Jupyter configured for this process (e.g. `next dev` without `npm start`)
+  }
+  if (pool.peek(learnerId)) return;
+  void pool
+    .kernelFor(learnerId)
+    .then((kernel) => pool.prepare(kernel))
+    .catch(() => undefined);
+}
+
 export function cellLimits(): RunLimits {
   const config = getConfig();
   return {

@@ -19,13 +19,25 @@ export function lessonFiles(projectRoot: string): string[] {
     .map((name) => path.join(/* turbopackIgnore: true */ dir, name));
 }
 
+/** Parsed lessons by file, with the modification time and size they were parsed at. */
+const parsed = ((globalThis as { __courseParsedLessons?: Map<string, { mtimeMs: number; size: number; lesson: Lesson }> }).__courseParsedLessons ??= new Map());
+
 /**
- * Lessons are read from disk on each request in a running course (they are
- * data, and authors edit them while the course runs); parsing is cheap.
+ * Lessons are data that authors edit while the course runs, so each request
+ * looks at the files; a file is parsed again only when it changed (every cell
+ * run looks its cell up, and parsing all six lessons each time cost more than
+ * the rest of the route).
  */
 export function listLessons(projectRoot: string): Lesson[] {
   return lessonFiles(projectRoot)
-    .map((file) => ({ ...parseLesson(fs.readFileSync(file, "utf8"), path.relative(projectRoot, file)), file }))
+    .map((file) => {
+      const stat = fs.statSync(file);
+      const known = parsed.get(file);
+      if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.lesson;
+      const lesson = { ...parseLesson(fs.readFileSync(file, "utf8"), path.relative(projectRoot, file)), file };
+      parsed.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, lesson });
+      return lesson;
+    })
     .sort((a, b) => a.frontMatter.order - b.frontMatter.order);
 }
 

@@ -54,6 +54,10 @@ function sqliteKysely(file: string): Store {
   const sqlite = new Sqlite(file);
   // WAL lets the dashboard read while learners write; a busy timeout rides out short locks.
   sqlite.pragma("journal_mode = WAL");
+  // With WAL, NORMAL syncs at checkpoints instead of at every commit: a crash of the course
+  // loses nothing and keeps the file consistent; only a power loss or an OS crash may lose the
+  // last commits. A cell run writes three times, and each fsync blocked the event loop.
+  sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });

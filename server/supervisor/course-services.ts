@@ -65,6 +65,8 @@ export function jupyterServiceSpec(config: CourseConfig, token: string, baseEnv:
       ...(runningAsRoot ? ["--allow-root"] : []),
       // Sandboxed kernels live in their own network namespace: Jupyter reaches them over unix sockets.
       ...(config.sandbox.enabled ? ["--KernelManager.transport=ipc"] : []),
+      // Kernel WebSockets without Nagle's algorithm (python/course_jupyter.py).
+      "--ServerApp.kernel_websocket_connection_class=course_jupyter.NoDelayWebsocketConnection",
     ],
     cwd: config.jupyter.rootDir,
     env: {
@@ -72,6 +74,8 @@ export function jupyterServiceSpec(config: CourseConfig, token: string, baseEnv:
       // Kernels inherit this environment: learner code talks to the course's MLflow.
       MLFLOW_TRACKING_URI: config.mlflow.url,
       JUPYTER_CONFIG_DIR: configDir,
+      // The server imports course_jupyter from the project's python/ folder.
+      PYTHONPATH: path.join(config.projectRoot, "python"),
       COURSE_SANDBOX_DIR: config.sandbox.dir,
       JUPYTER_DATA_DIR: path.join(config.dataDir, "jupyter", "data"),
       JUPYTER_RUNTIME_DIR: path.join(config.dataDir, "jupyter", "runtime"),

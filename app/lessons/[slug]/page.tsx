@@ -11,6 +11,7 @@ import { Markdown } from "@/components/lesson/markdown";
 import { RequestPlayground } from "@/components/serving/request-playground";
 import { ServePanel } from "@/components/serving/serve-panel";
 import { getConfig } from "@/server/config/runtime-config";
+import { warmKernel } from "@/server/kernels/course-kernels";
 import { requireLearnerPage } from "../../page-viewer";
 import type { CellEvent } from "@/server/kernels/cell-events";
 import { findLesson, listLessons } from "@/server/lessons/lesson-catalog";
@@ -35,6 +36,7 @@ export default async function LessonPage({ params }: Params) {
   if (position < 0) notFound();
   const lesson = lessons[position];
   const learner = await requireLearnerPage();
+  warmKernel(learner.id);
   const db = await getStore(config.dataDir);
   const [savedCode, savedOutputs, completed] = await Promise.all([
     readSavedCode(db, learner.id, slug),
