@@ -158,8 +158,10 @@ def owned_by_sandbox(launch, *paths):
         os.chown(path, launch["uid"], launch["gid"])
 
 
-def build_argv(launch, learner, *, workdir, writable, read_only_files, env, network, mlflow_port, before_exec, command):
-    """bubblewrap's command line for `command` (a list) run by `sh -c` after the bridges start."""
+def build_argv(launch, learner, *, workdir, writable, read_only_files, env, network, mlflow_port, course_bridge, command):
+    """bubblewrap's command line for `command` (a list) run by `sh -c` after the bridges start.
+    `course_bridge` (a shell command or "") starts before the user is dropped: it runs as the
+    course's user inside the sandbox, so what it creates cannot be changed by learner code."""
     as_root = os.geteuid() == 0
     prefix = []
     namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"] if as_root else ["--unshare-all"]
@@ -193,7 +195,9 @@ def build_argv(launch, learner, *, workdir, writable, read_only_files, env, netw
     for key, value in {**launch["env"], **env, "MLFLOW_TRACKING_URI": gate_url, "HOME": workdir, "TMPDIR": env.get("TMPDIR", "/tmp")}.items():
         args += ["--setenv", key, value]
     bridge = f"socat TCP-LISTEN:{mlflow_port},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:{INSIDE_GATE}"
-    script = f'umask 077; {bridge} & {before_exec}exec "$@"'
+    script = f'umask 077; {bridge} & exec "$@"'
+    if course_bridge:
+        args += ["sh", "-c", f'umask 077; {course_bridge} & exec "$@"', "course-bridge"]
     if as_root:
         args += ["setpriv", f"--reuid={launch['uid']}", f"--regid={launch['gid']}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
     args += ["sh", "-c", script, "sandbox", *command]
@@ -233,7 +237,7 @@ def launch_kernel(connection_file):
         env={},
         network="learner",
         mlflow_port=launch["mlflow_port"],
-        before_exec="",
+        course_bridge="",
         command=[python, "-m", "ipykernel_launcher", "-f", f"{INSIDE_KERNEL_DIR}/connection.json"],
     )
 
@@ -267,13 +271,17 @@ def launch_run(argv):
         mount_learner_folder(launch, options.learner, launch["learner_folder"])
     for folder in writable:
         owned_by_sandbox(launch, folder)
-    before_exec = ""
+    course_bridge = ""
     if options.serve_socket:
         serve_dir = os.path.join(os.environ["COURSE_SANDBOX_DIR"], options.learner, "serve")
         os.makedirs(serve_dir, mode=0o700, exist_ok=True)
-        owned_by_sandbox(launch, serve_dir)
+        # The course's user owns the folder and the socket (made by a bridge started before the
+        # user is dropped): learner code, a pickled model included, can neither replace the socket
+        # nor point it elsewhere.
+        os.chown(serve_dir, os.geteuid(), os.getegid())
+        os.chmod(serve_dir, 0o700)
         writable[serve_dir] = INSIDE_SERVE_DIR
-        before_exec = f"socat UNIX-LISTEN:{INSIDE_SERVE_DIR}/model.sock,fork,unlink-early TCP:127.0.0.1:{options.serve_socket} & "
+        course_bridge = f"socat UNIX-LISTEN:{INSIDE_SERVE_DIR}/model.sock,fork,unlink-early TCP:127.0.0.1:{options.serve_socket}"
     join_cgroups(launch, options.learner, "" if options.cgroup == "learner" else ".check")
     # In the learner's shared network namespace the kernel's bridge holds the usual port.
     mlflow_port = launch["mlflow_port"] + (1 if options.network == "learner" else 0)
@@ -285,7 +293,7 @@ def launch_run(argv):
         env=env,
         network=options.network,
         mlflow_port=mlflow_port,
-        before_exec=before_exec,
+        course_bridge=course_bridge,
         command=command,
     )
 

@@ -279,6 +279,43 @@ describe("learner code runs in the sandbox", () => {
     expect(servers()).toEqual([]);
   });
 
+  it("keeps a served model from touching the course's bridge to its server", { timeout: 240_000 }, async () => {
+    // A pickled model runs code when the server loads it: this one tries to replace the socket
+    // the course reaches the server through, and reports what happened in the server's log.
+    const spy = [
+      "import mlflow, mlflow.pyfunc",
+      "class BridgeSpy(mlflow.pyfunc.PythonModel):",
+      "    def load_context(self, context):",
+      "        import os",
+      "        for attempt in (lambda: os.remove('/run/course-serve/model.sock'), lambda: os.symlink('/tmp/elsewhere.sock', '/run/course-serve/other.sock'), lambda: os.listdir('/run/course-serve')):",
+      "            try:",
+      "                attempt(); print('BRIDGESPY done', flush=True)",
+      "            except OSError as error:",
+      "                print('BRIDGESPY', type(error).__name__, flush=True)",
+      "    def predict(self, context, model_input, params=None):",
+      "        return [7] * len(model_input)",
+      "mlflow.set_experiment('Bridge-Spy')",
+      "with mlflow.start_run():",
+      "    info = mlflow.pyfunc.log_model(name='model', python_model=BridgeSpy(), registered_model_name='BridgeSpy', pip_requirements=['mlflow'])",
+      "print('registered', info.registered_model_version)",
+    ].join("\n");
+    const registered = await run("Alice", spy);
+    expect(registered.stdout, JSON.stringify(registered)).toContain("registered");
+    const started = await api("Alice", "POST", "/api/model-server", { modelUri: "models:/BridgeSpy/1", port: 5050 });
+    expect(started.status, started.text).toBe(200);
+    let status = started.json;
+    for (let waited = 0; status.state === "starting" && waited < 150; waited++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      status = (await api("Alice", "GET", "/api/model-server")).json;
+    }
+    expect(status.state, JSON.stringify(status.log?.slice(-20))).toBe("ready");
+    const attempts = (status.log as string[]).filter((line) => line.includes("BRIDGESPY"));
+    expect(attempts).toEqual(["BRIDGESPY PermissionError", "BRIDGESPY PermissionError", "BRIDGESPY PermissionError"]);
+    const answer = await api("Alice", "POST", "/api/model-server/invocations", { body: JSON.stringify({ inputs: [[5.1, 3.5, 1.4, 0.2]] }) });
+    expect(JSON.parse(answer.json.body)).toEqual({ predictions: [7] });
+    expect((await api("Alice", "DELETE", "/api/model-server")).status).toBe(200);
+  });
+
   it("runs the learner's code of the Spark Check in the sandbox", { timeout: 240_000 }, async () => {
     expect((await run("Bob", STAGE_IRIS_MODEL_CELL)).stdout).toContain("staged");
     const spy = [
