@@ -21,7 +21,13 @@ export function getKernelPool(): KernelPool {
     runDir: config.runDir,
     learnersRoot: config.jupyter.rootDir,
     // Sandboxed kernels reach MLflow through the gate, set in their launch environment.
-    kernelEnv: async (learnerId) => ({ ...(config.sandbox.enabled ? {} : { MLFLOW_TRACKING_URI: config.mlflow.url }), ...(await learnerWorkspaceEnv(learnerId)) }),
+    kernelEnv: async (learnerId) => ({
+      ...(config.sandbox.enabled ? {} : { MLFLOW_TRACKING_URI: config.mlflow.url }),
+      // Where the serving lesson's cells find the learner's model server when the Serve panel
+      // keeps its suggested port: the course's first model-server port (each learner's own in the sandbox).
+      ...(config.sandbox.enabled || config.mode === "solo" ? { MODEL_SERVER_URL: `http://127.0.0.1:${config.modelServers.defaultPort}` } : {}),
+      ...(await learnerWorkspaceEnv(learnerId)),
+    }),
     ...(config.sandbox.enabled ? { sandbox: config } : {}),
   });
   return holder.pool;

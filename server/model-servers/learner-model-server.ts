@@ -10,9 +10,10 @@ export type ServerView = (ModelServerStatus & { exists: true }) | { exists: fals
 export function modelServerStatus(learner: Learner): ServerView {
   const servers = getModelServers();
   const status = servers.status(learner.id);
-  const { modelServers, mode } = getConfig();
-  // In a class every learner gets a port of their own to suggest.
-  const defaultPort = mode === "classroom" ? (servers.unusedPort() ?? modelServers.defaultPort) : modelServers.defaultPort;
+  const { modelServers, mode, sandbox } = getConfig();
+  // Without the sandbox, ports are the machine's, so in a class every learner gets one of their own
+  // to suggest; with it, ports are each learner's own, so everyone gets the lessons' port.
+  const defaultPort = mode === "classroom" && !sandbox.enabled ? (servers.unusedPort() ?? modelServers.defaultPort) : modelServers.defaultPort;
   return status ? { exists: true, ...status } : { exists: false, defaultPort, portRange: modelServers.portRange };
 }
 

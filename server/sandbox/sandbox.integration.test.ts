@@ -81,6 +81,12 @@ describe("learner code runs in the sandbox", () => {
     expect(page.text).not.toContain("Learner code is not sandboxed");
   });
 
+  it("suggests the lessons' model-server port to every learner, and tells their kernel where it is", async () => {
+    // Ports are each learner's own in the sandbox: nobody needs another number.
+    for (const who of ["Alice", "Bob"]) expect((await api(who, "GET", "/api/model-server")).json).toMatchObject({ exists: false, defaultPort: 5050 });
+    expect((await run("Bob", "import os; print(os.environ['MODEL_SERVER_URL'])")).stdout.trim()).toBe("http://127.0.0.1:5050");
+  });
+
   it("runs as an unprivileged user with an environment built from an allow-list", async () => {
     const result = await run("Bob", "import os, json; print(os.getuid()); print(json.dumps(sorted(os.environ)))");
     const [uid, names] = result.stdout.trim().split("\n");
