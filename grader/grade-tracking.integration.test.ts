@@ -31,6 +31,7 @@ const STATES = {
   "reg-pass": "model_registry_pass.py",
   "reg-production": "model_registry_production_only.py",
   "reg-alias": "model_registry_alias_only.py",
+  "reg-alias-case": "model_registry_alias_wrong_case.py",
 } as const;
 type State = keyof typeof STATES;
 
@@ -189,6 +190,14 @@ describe("model-registry", () => {
     expect(report.status).toBe("failed");
     const checks = expectStatuses(report, { failed: ["version-in-staging", "alias-staging"] });
     expect(checks["version-in-staging"].message).toBe("version 1 is in `Production`, expected `Staging`");
+  });
+
+  it("an alias in another case is not the alias: the optional check says aliases are case-sensitive", async () => {
+    const report = await gradeIn("reg-alias-case", "model-registry");
+    const checks = expectStatuses(report, { failed: ["alias-staging"] });
+    expect(report.status).toBe("passed"); // optional
+    expect(checks["alias-staging"].message).toContain("the alias `@Staging` points to version 1, but aliases are case-sensitive");
+    expect(checks["alias-staging"].message).toContain("name it `staging`");
   });
 
   it("alias only: the stage check fails and explains the difference; the alias check passes", async () => {

@@ -33,10 +33,16 @@ class RegistryState {
     return this.context.links;
   }
 
-  /** The `@staging` alias, matched without regard to case (the UI lets people type `Staging`). */
+  /** The `@staging` alias, exactly: aliases are case-sensitive (`models:/IrisModel@staging` does not find `@Staging`). */
   async alias(): Promise<{ alias: string; version: string } | undefined> {
     const model = await this.registeredModel();
-    return model?.aliases.find((a) => a.alias.toLowerCase() === ALIAS);
+    return model?.aliases.find((a) => a.alias === ALIAS);
+  }
+
+  /** An alias that is `staging` in another case (the UI lets people type `Staging`). */
+  async aliasInOtherCase(): Promise<{ alias: string; version: string } | undefined> {
+    const model = await this.registeredModel();
+    return model?.aliases.find((a) => a.alias !== ALIAS && a.alias.toLowerCase() === ALIAS);
   }
 }
 
@@ -64,6 +70,8 @@ export const registryMessages = {
     `no version is in the stage ${code(STAGE)}, but the alias ${code(`@${alias.alias}`)} points to version ${alias.version}. ` +
     `An alias is not a stage: \`models:/${MODEL_NAME}/${STAGE}\`, which the next lessons load, finds the stage only`,
   aliasSet: (alias: { alias: string; version: string }) => `alias ${code(`@${alias.alias}`)} points to version ${alias.version}`,
+  aliasCase: (alias: { alias: string; version: string }) =>
+    `the alias ${code(`@${alias.alias}`)} points to version ${alias.version}, but aliases are case-sensitive: ${code(`models:/${MODEL_NAME}@${ALIAS}`)} does not find it; name it ${code(ALIAS)}`,
   aliasMissing: () => `no alias ${code(`@${ALIAS}`)} (optional: aliases are MLflow's modern replacement for stages)`,
 };
 
@@ -141,7 +149,7 @@ export const modelRegistry = defineExercise<RegistryState>({
           if (ready.length === 0) return failed(registryMessages.notReady(chosen), { link });
           return passed(registryMessages.inStage(chosen), link);
         }
-        const alias = await state.alias();
+        const alias = (await state.alias()) ?? (await state.aliasInOtherCase());
         if (alias) {
           return failed(registryMessages.aliasOnly(alias), { link: state.links.modelVersion(MODEL_NAME, alias.version), hintKind: "aliasOnly" });
         }
@@ -162,10 +170,17 @@ export const modelRegistry = defineExercise<RegistryState>({
           "On the version page, “Aliases → Add” sets one; so does `MlflowClient.set_registered_model_alias`.",
           'Run `MlflowClient().set_registered_model_alias("IrisModel", "staging", "<version>")`; then `models:/IrisModel@staging` loads it.',
         ],
+        aliasCase: [
+          "Aliases are case-sensitive: `@Staging` and `@staging` are two different aliases. Add the alias `staging`, in lower case.",
+          "On the version page, “Aliases → Add” the name `staging` (you may delete the other one); or use `MlflowClient.set_registered_model_alias`.",
+          'Run `MlflowClient().set_registered_model_alias("IrisModel", "staging", "<version>")`; `models:/IrisModel@staging` then loads it.',
+        ],
       },
       async evaluate(state) {
         const alias = await state.alias();
         if (alias) return passed(registryMessages.aliasSet(alias), state.links.modelVersion(MODEL_NAME, alias.version));
+        const otherCase = await state.aliasInOtherCase();
+        if (otherCase) return failed(registryMessages.aliasCase(otherCase), { link: state.links.modelVersion(MODEL_NAME, otherCase.version), hintKind: "aliasCase" });
         return failed(registryMessages.aliasMissing(), { link: state.links.registeredModel(MODEL_NAME) });
       },
     },
