@@ -72,4 +72,35 @@ describe("every lesson executes against the pinned MLflow", () => {
       await pool.shutdown(learner);
     });
   }
+
+  /** Runs and model versions in the whole MLflow: what an unfinished starter must not add to. */
+  async function mlflowState(): Promise<{ runs: number; versions: number }> {
+    const post = async (route: string, body: unknown) =>
+      (await fetch(`${course.config.mlflow.url}/api/2.0/mlflow/${route}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json();
+    const experiments = ((await post("experiments/search", { max_results: 1000 })).experiments ?? []) as { experiment_id: string }[];
+    const runs = ((await post("runs/search", { experiment_ids: experiments.map((e) => e.experiment_id), max_results: 1000 })).runs ?? []).length;
+    const versions = ((await (await fetch(`${course.config.mlflow.url}/api/2.0/mlflow/model-versions/search?max_results=1000`)).json()).model_versions ?? []).length;
+    return { runs, versions };
+  }
+
+  it("runs every unfinished exercise starter as written: it says so, or it leaves nothing behind", { timeout: 600_000 }, async () => {
+    for (const lesson of lessons.filter((candidate) => candidate.cells.some((cell) => cell.exercise))) {
+      const learner = `starter-${lesson.frontMatter.slug}`;
+      const program = lessonProgram(projectRoot, lesson.frontMatter.slug);
+      for (const cell of lesson.cells) {
+        const before = cell.exercise ? await mlflowState() : undefined;
+        const events: CellEvent[] = [];
+        const code = cell.exercise ? cell.source : program.find((candidate) => candidate.id === cell.id)!.code;
+        for await (const event of runCell(pool, learner, code, { ...DEFAULT_LIMITS, timeLimitMs: 300_000 })) events.push(event);
+        if (!cell.exercise) continue;
+        const error = events.find((event): event is Extract<CellEvent, { type: "error" }> => event.type === "error");
+        // Either it stops with a plain "not done yet", or it ran without leaving a run or a model version.
+        const outcome = error ? `${error.ename}: ${error.evalue}` : "ran";
+        expect({ cell: cell.id, outcome: error ? outcome.split(":")[0] : outcome }, outcome).toMatchObject({ cell: cell.id, outcome: expect.stringMatching(/^(NotImplementedError|ran)$/) });
+        expect({ cell: cell.id, ...(await mlflowState()) }).toEqual({ cell: cell.id, ...before });
+        if (error) break; // the learner would stop here too
+      }
+      await pool.shutdown(learner);
+    }
+  });
 });
