@@ -2,6 +2,7 @@ import { getConfig } from "../config/runtime-config";
 import { getStore } from "../store/database";
 import { learnerWorkspace } from "../store/learners";
 import { AppError } from "../errors/app-error";
+import { getModelServers } from "../model-servers/course-model-servers";
 import { KernelPool } from "./kernel-pool";
 import { DEFAULT_LIMITS, type RunLimits } from "./run-cell";
 
@@ -23,9 +24,7 @@ export function getKernelPool(): KernelPool {
     // Sandboxed kernels reach MLflow through the gate, set in their launch environment.
     kernelEnv: async (learnerId) => ({
       ...(config.sandbox.enabled ? {} : { MLFLOW_TRACKING_URI: config.mlflow.url }),
-      // Where the serving lesson's cells find the learner's model server when the Serve panel
-      // keeps its suggested port: the course's first model-server port (each learner's own in the sandbox).
-      ...(config.sandbox.enabled || config.mode === "solo" ? { MODEL_SERVER_URL: `http://127.0.0.1:${config.modelServers.defaultPort}` } : {}),
+      ...modelServerEnv(learnerId),
       ...(await learnerWorkspaceEnv(learnerId)),
     }),
     ...(config.sandbox.enabled ? { sandbox: config } : {}),
@@ -50,6 +49,18 @@ export function warmKernel(learnerId: string): void {
     .kernelFor(learnerId)
     .then((kernel) => pool.prepare(kernel))
     .catch(() => undefined);
+}
+
+/**
+ * Where the serving lesson's cells find the learner's model server: the Serve panel's server when
+ * one runs, else the port the panel suggests when it is the same for everyone (solo, or the
+ * sandbox, where ports are each learner's own).
+ */
+export function modelServerEnv(learnerId: string): Record<string, string> {
+  const config = getConfig();
+  const running = getModelServers().status(learnerId);
+  if (running && (running.state === "starting" || running.state === "ready")) return { MODEL_SERVER_URL: `http://127.0.0.1:${running.port}` };
+  return config.sandbox.enabled || config.mode === "solo" ? { MODEL_SERVER_URL: `http://127.0.0.1:${config.modelServers.defaultPort}` } : {};
 }
 
 export function cellLimits(): RunLimits {

@@ -88,6 +88,17 @@ export class KernelPool {
     await Promise.all([...this.kernels.keys()].map((id) => this.shutdown(id)));
   }
 
+  /**
+   * Sets environment variables in the learner's running kernel (silently, after whatever it is
+   * running); a kernel started later gets them from `kernelEnv` with its preamble.
+   */
+  async updateEnvironment(learnerId: string, variables: Record<string, string>): Promise<void> {
+    const kernel = this.peek(learnerId);
+    if (!kernel || kernel.needsPreamble || kernel.connection.status === "dead") return;
+    const future = kernel.connection.requestExecute({ code: `import os as _course_os\n_course_os.environ.update(${JSON.stringify(variables)})\ndel _course_os`, silent: true, store_history: false });
+    await future.done.catch(() => undefined);
+  }
+
   /** Runs the preamble if the kernel lost its state since the last run. */
   async prepare(kernel: LearnerKernel): Promise<void> {
     if (!kernel.needsPreamble) return;

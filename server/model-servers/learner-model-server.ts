@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
 import type { Learner } from "../identity/current-learner";
+import { getKernelPool, modelServerEnv } from "../kernels/course-kernels";
 import { getModelServers } from "./course-model-servers";
 import type { ModelServerStatus } from "./model-server-manager";
 
@@ -20,7 +21,19 @@ export function modelServerStatus(learner: Learner): ServerView {
 export async function startModelServer(learner: Learner, modelUri: string, port: number): Promise<ServerView> {
   fs.mkdirSync(`${getConfig().jupyter.rootDir}/${learner.id}`, { recursive: true });
   const status = await getModelServers().start(learner.id, modelUri, port, learner.workspace ? { MLFLOW_WORKSPACE: learner.workspace } : {});
+  // The serving lesson's cells call the server the panel started, on whatever port the learner chose.
+  void tellKernelWhereTheServerIs(learner.id);
   return { exists: true, ...status };
+}
+
+async function tellKernelWhereTheServerIs(learnerId: string): Promise<void> {
+  let pool: ReturnType<typeof getKernelPool>;
+  try {
+    pool = getKernelPool();
+  } catch {
+    return; // no Jupyter for this process
+  }
+  await pool.updateEnvironment(learnerId, modelServerEnv(learnerId)).catch(() => undefined);
 }
 
 export async function stopModelServer(learner: Learner): Promise<ServerView> {

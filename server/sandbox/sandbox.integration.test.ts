@@ -238,8 +238,9 @@ describe("learner code runs in the sandbox", () => {
   it("serves a learner's model inside their own network: their cells and the course reach it, nobody else does", { timeout: 240_000 }, async () => {
     const staged = await run("Alice", STAGE_IRIS_MODEL_CELL);
     expect(staged.stdout, JSON.stringify(staged)).toContain("staged");
-    // A port of the course's range that nothing on the machine holds, so that reaching it from here would mean reaching Alice's.
-    let port = 5050;
+    // A port of the course's range that nothing on the machine holds, so that reaching it from here
+    // would mean reaching Alice's; not the suggested 5050, so that her kernel must be told.
+    let port = 5061;
     while (!(await isPortFree(port))) port += 1;
     const started = await api("Alice", "POST", "/api/model-server", { modelUri: "models:/IrisModel/Staging", port });
     expect(started.status, started.text).toBe(200);
@@ -251,6 +252,8 @@ describe("learner code runs in the sandbox", () => {
     expect(state).toBe("ready");
     const invoke = `import requests\ntry:\n    print(requests.post('http://127.0.0.1:${port}/invocations', json={'inputs': [[5.1, 3.5, 1.4, 0.2]]}, timeout=10).text)\nexcept OSError as error:\n    print(type(error).__name__)`;
     expect((await run("Alice", invoke)).stdout).toContain('{"predictions": [0]}');
+    // The serving lesson's cells find it through MODEL_SERVER_URL, which follows the panel's port.
+    expect((await run("Alice", "import os; print(os.environ['MODEL_SERVER_URL'])")).stdout.trim()).toBe(`http://127.0.0.1:${port}`);
     expect((await run("Bob", invoke)).stdout).toContain("ConnectionError");
     const playground = await api("Alice", "POST", "/api/model-server/invocations", { body: JSON.stringify({ inputs: [[5.1, 3.5, 1.4, 0.2]] }) });
     expect(JSON.parse(playground.json.body)).toEqual({ predictions: [0] });
