@@ -5,6 +5,7 @@ import path from "node:path";
 import next from "next";
 import { ConfigError, loadConfig } from "../server/config/config";
 import { createSiteServer } from "../server/http/site-entry";
+import { loopbackFor } from "../server/supervisor/course-services";
 import { GATE_MOUNT, isUnderMount } from "../server/mlflow-proxy/mlflow-path";
 
 let config;
@@ -25,6 +26,15 @@ const handle = app.getRequestHandler();
 const server = createSiteServer(config, (request, response) => handle(request, response));
 server.listen(config.site.port, config.site.host, () => {
   console.log(`Course site listening on http://${config.site.host}:${config.site.port}${dev ? " (development)" : ""}`);
+  // Solo mode has exactly one learner: their kernel starts now, so their first cell does not wait
+  // for it. Asked of the site itself, so the kernel pool is the one its routes use.
+  if (config.mode === "solo") {
+    void fetch(`http://${loopbackFor(config.site.host)}:${config.site.port}/api/kernel`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ action: "warm" }),
+    }).catch(() => undefined);
+  }
 });
 // Sandboxed kernels reach the MLflow gate (/mlflow-gate/) through this socket, bridged into each sandbox.
 let gate: ReturnType<typeof createSiteServer> | undefined;

@@ -9,7 +9,7 @@ export type Learner = { id: string; displayName: string; workspace?: string };
 export type Viewer = { role: "learner"; learner: Learner; sessionId?: string } | { role: "instructor"; sessionId: string };
 
 /** Solo mode has exactly one learner, on this machine. */
-export const SOLO_LEARNER: Learner = { id: "local", displayName: "You" };
+const SOLO_LEARNER: Learner = { id: "local", displayName: "You" };
 let soloReady: Promise<void> | undefined;
 
 /**
