@@ -24,13 +24,24 @@ export type ProcessLauncher = (spec: ProcessSpec) => LaunchCommand;
 
 export const launchDirectly: ProcessLauncher = ({ command, args, env, cwd }) => ({ command, args, env, cwd });
 
-/** What a helper inherits from the grader's environment: the system basics, Java, Spark (`SPARK_*`) and MLflow client (`MLFLOW_*`) settings. */
+/** What a child process of the course inherits: the system basics, Java, Spark (`SPARK_*`) and MLflow (`MLFLOW_*`) settings. */
 const INHERITED = [
-  "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ",
+  "PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
   "JAVA_HOME", "HADOOP_CONF_DIR",
   "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
   "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE",
 ];
+
+/**
+ * The one allow-list for the environment of the course's child processes (MLflow, Jupyter and
+ * its unsandboxed kernels, model servers, the grader's helpers): never the course's own
+ * settings and secrets (`COURSE_*`, `DATABASE_URL`, the Jupyter token).
+ */
+export function allowListedEnv(base: Env): Env {
+  return Object.fromEntries(
+    Object.entries(base).filter(([name, value]) => value !== undefined && (INHERITED.includes(name) || name.startsWith("MLFLOW_") || name.startsWith("SPARK_"))),
+  );
+}
 
 /**
  * The one environment policy for the grader's helpers, before any sandbox: an
@@ -41,11 +52,8 @@ const INHERITED = [
 export function helperProcessEnv(request: { pythonBin: string; trackingUri: string; workspace?: string; baseEnv?: Env }): Env {
   const base = request.baseEnv ?? process.env;
   const bin = request.pythonBin.slice(0, request.pythonBin.lastIndexOf("/")) || ".";
-  const inherited = Object.fromEntries(
-    Object.entries(base).filter(([name, value]) => value !== undefined && (INHERITED.includes(name) || name.startsWith("MLFLOW_") || name.startsWith("SPARK_"))),
-  );
   const env: Env = {
-    ...inherited,
+    ...allowListedEnv(base),
     PATH: `${bin}:${base.PATH ?? ""}`,
     MLFLOW_TRACKING_URI: request.trackingUri,
     MLFLOW_DISABLE_TELEMETRY: "true",

@@ -1,3 +1,4 @@
+import { allowListedEnv } from "@/grader/process-launch";
 import path from "node:path";
 import { getConfig } from "../config/runtime-config";
 import { modelServerSocket, sandboxedCommand } from "../sandbox/sandboxed-process";
@@ -13,7 +14,7 @@ export function getModelServers(): ModelServerManager {
   const manager = new ModelServerManager({
     pythonBin: path.join(config.python.bin, "python"),
     mlflowUrl: config.mlflow.url,
-    baseEnv: process.env,
+    baseEnv: allowListedEnv(process.env),
     portRange: config.modelServers.portRange,
     idleTimeoutMs: config.modelServers.idleMinutes * 60_000,
     readyTimeoutMs: 120_000,

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { allowListedEnv } from "../../grader/process-launch";
 import type { CourseConfig, Env } from "../config/config";
 import { probeJupyter, probeMlflow } from "../health/probes";
 import { writeSandboxKernelSpec } from "../sandbox/kernel-spec";
@@ -76,7 +77,6 @@ export function jupyterServiceSpec(config: CourseConfig, token: string, baseEnv:
       JUPYTER_CONFIG_DIR: configDir,
       // The server imports course_jupyter from the project's python/ folder.
       PYTHONPATH: path.join(config.projectRoot, "python"),
-      COURSE_SANDBOX_DIR: config.sandbox.dir,
       JUPYTER_DATA_DIR: path.join(config.dataDir, "jupyter", "data"),
       JUPYTER_RUNTIME_DIR: path.join(config.dataDir, "jupyter", "runtime"),
       MPLBACKEND: "module://matplotlib_inline.backend_inline",
@@ -106,9 +106,10 @@ export function siteServiceSpec(config: CourseConfig, env: Env): ServiceSpec {
   };
 }
 
+/** The course's Python services' environment: the allow-list of `baseEnv`, with the virtualenv first. */
 export function pythonEnv(config: CourseConfig, baseEnv: Env): Env {
   return {
-    ...baseEnv,
+    ...allowListedEnv(baseEnv),
     PATH: `${config.python.bin}${path.delimiter}${baseEnv.PATH ?? ""}`,
     VIRTUAL_ENV: config.python.venvDir,
     PYTHONUNBUFFERED: "1",

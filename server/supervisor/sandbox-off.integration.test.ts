@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rawRequest, signInAsInstructor } from "../testing/raw-http";
+import { cookiesFrom, rawRequest, signInAsInstructor } from "../testing/raw-http";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 
 /**
@@ -32,5 +32,25 @@ describe("a class with the sandbox turned off", () => {
     const page = await rawRequest(site, { path: "/instructor", headers: { cookie: await signInAsInstructor(site, "off-teacher-secret") } });
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/role="alert"[^>]*>.*Learner code is not sandboxed/s);
+  });
+
+  it("still keeps the course's secrets out of a learner's unsandboxed kernel", async () => {
+    const instructor = await signInAsInstructor(site, "off-teacher-secret");
+    const classCode = (await rawRequest(site, { path: "/api/instructor/class", headers: { cookie: instructor } })).json.classCode;
+    const joined = await rawRequest(site, {
+      method: "POST",
+      path: "/api/session/join",
+      headers: { origin: site, "content-type": "application/json" },
+      body: JSON.stringify({ classCode, displayName: "Eve" }),
+    });
+    expect(joined.status).toBe(200);
+    const ran = await rawRequest(site, {
+      method: "POST",
+      path: "/api/cells/run",
+      headers: { origin: site, cookie: cookiesFrom(joined), "content-type": "application/json" },
+      body: JSON.stringify({ lesson: "tracking-example", cellId: "load-data", code: "import os\nprint(sorted(k for k, v in os.environ.items() if k.startswith('COURSE_') or k == 'DATABASE_URL' or 'off-teacher-secret' in v))" }),
+    });
+    const printed = ran.text.split("\n").filter(Boolean).map((line) => JSON.parse(line)).filter((event) => event.type === "stream").map((event) => event.text).join("");
+    expect(printed.trim(), ran.text).toBe("[]");
   });
 });
