@@ -32,19 +32,23 @@ export function getKernelPool(): KernelPool {
   return holder.pool;
 }
 
+/** The kernel pool, or null when this process has no Jupyter (e.g. `next dev` without `npm start`): for work that is only ever a bonus. */
+export function kernelPoolIfRunning(): KernelPool | null {
+  try {
+    return getKernelPool();
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Starts the learner's kernel (and runs its preamble) ahead of need, without waiting: called
  * when a learner joins and when they open a page, so that their first cell finds it running
  * instead of waiting a second for it. A failure here is not the page's: the first run reports it.
  */
 export function warmKernel(learnerId: string): void {
-  let pool: KernelPool;
-  try {
-    pool = getKernelPool();
-  } catch {
-    return; // no Jupyter configured for this process (e.g. `next dev` without `npm start`)
-  }
-  if (pool.peek(learnerId)) return;
+  const pool = kernelPoolIfRunning();
+  if (!pool || pool.peek(learnerId)) return;
   void pool
     .kernelFor(learnerId)
     .then((kernel) => pool.prepare(kernel))

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
 import type { Learner } from "../identity/current-learner";
-import { getKernelPool, modelServerEnv } from "../kernels/course-kernels";
+import { kernelPoolIfRunning, modelServerEnv } from "../kernels/course-kernels";
 import { getModelServers } from "./course-model-servers";
 import type { ModelServerStatus } from "./model-server-manager";
 
@@ -27,13 +27,7 @@ export async function startModelServer(learner: Learner, modelUri: string, port:
 }
 
 async function tellKernelWhereTheServerIs(learnerId: string): Promise<void> {
-  let pool: ReturnType<typeof getKernelPool>;
-  try {
-    pool = getKernelPool();
-  } catch {
-    return; // no Jupyter for this process
-  }
-  await pool.updateEnvironment(learnerId, modelServerEnv(learnerId)).catch(() => undefined);
+  await kernelPoolIfRunning()?.updateEnvironment(learnerId, modelServerEnv(learnerId)).catch(() => undefined);
 }
 
 export async function stopModelServer(learner: Learner): Promise<ServerView> {

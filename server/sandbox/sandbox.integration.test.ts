@@ -7,6 +7,28 @@ import { cookiesFrom, rawRequest, signInAsInstructor } from "../testing/raw-http
 import { STAGE_IRIS_MODEL_CELL } from "../testing/cell-snippets";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 
+/** Whether something on this machine's network answers on 127.0.0.1:port. */
+function reachableFromHost(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(false));
+  });
+}
+
+/** Processes of this machine whose command line passes `matches`. */
+function processesWhere(matches: (commandLine: string) => boolean): string[] {
+  return fs.readdirSync("/proc").filter((pid) => {
+    try {
+      return /^\d+$/.test(pid) && matches(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim());
+    } catch {
+      return false;
+    }
+  });
+}
+
 type CellResult = { stdout: string; stderr: string; error?: string; notice?: string; status: string };
 
 /**
@@ -140,13 +162,7 @@ describe("learner code runs in the sandbox", () => {
     const port = await findFreePort();
     const listen = await run("Bob", `import socket\ns = socket.socket(); s.bind(('127.0.0.1', ${port})); s.listen(); globals()['_listener'] = s; print('listening')`);
     expect(listen.stdout).toContain("listening");
-    const reached = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, "127.0.0.1", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on("error", () => resolve(false));
-    });
+    const reached = await reachableFromHost(port);
     expect(reached).toBe(false);
   });
 
@@ -178,14 +194,7 @@ describe("learner code runs in the sandbox", () => {
     const started = await run("Bob", `import subprocess, os\nsubprocess.Popen(['sh', '-c', 'setsid ${marker} &'], start_new_session=True)\nprint('started')`);
     expect(started.stdout).toContain("started");
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const running = () =>
-      fs.readdirSync("/proc").some((pid) => {
-        try {
-          return /^\d+$/.test(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim() === marker;
-        } catch {
-          return false;
-        }
-      });
+    const running = () => processesWhere((commandLine) => commandLine === marker).length > 0;
     expect(running()).toBe(true);
     const restart = await rawRequest(site, {
       method: "POST",
@@ -263,26 +272,13 @@ describe("learner code runs in the sandbox", () => {
     expect(held.stdout).toContain("held");
     expect((await api("Alice", "POST", "/api/model-server/invocations", { body: JSON.stringify({ inputs: [[5.1, 3.5, 1.4, 0.2]] }) })).json.status).toBe(200);
     // Nor can anything on the machine reach it on that port: it listens in Alice's network only.
-    const reachedFromHost = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, "127.0.0.1", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on("error", () => resolve(false));
-    });
+    const reachedFromHost = await reachableFromHost(port);
     expect(reachedFromHost).toBe(false);
     const serving = await check("Alice", "model-serving");
     expect(serving.status, JSON.stringify(serving)).toBe("passed");
     const stopped = await api("Alice", "DELETE", "/api/model-server");
     expect(stopped.status, stopped.text).toBe(200);
-    const servers = () =>
-      fs.readdirSync("/proc").filter((pid) => {
-        try {
-          return /^\d+$/.test(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(`${port}`) && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("models");
-        } catch {
-          return false;
-        }
-      });
+    const servers = () => processesWhere((commandLine) => commandLine.includes(`${port}`) && commandLine.includes("models"));
     const deadline = Date.now() + 10_000;
     while (servers().length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
     expect(servers()).toEqual([]);
