@@ -43,6 +43,9 @@ RUN_ENV_NAMES = ("TMPDIR", "SPARK_LOCAL_DIRS", "PYTHONDONTWRITEBYTECODE", "PYTHO
 INSIDE_KERNEL_DIR = "/run/course-kernel"
 INSIDE_SERVE_DIR = "/run/course-serve"
 INSIDE_GATE = "/run/course-gate.sock"
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The course's kernel (ipykernel with the course's settings) and the module it imports, bound read-only.
+KERNEL_FILES = [os.path.join(HERE, "course_kernel.py"), os.path.join(HERE, "requirements_table.py")]
 
 
 def read_launch(learner):
@@ -233,12 +236,12 @@ def launch_kernel(connection_file):
         launch, learner,
         workdir=workdir,
         writable={workdir: workdir, kernel_dir: INSIDE_KERNEL_DIR},
-        read_only_files=[],
+        read_only_files=KERNEL_FILES,
         env={},
         network="learner",
         mlflow_port=launch["mlflow_port"],
         course_bridge="",
-        command=[python, "-m", "ipykernel_launcher", "-f", f"{INSIDE_KERNEL_DIR}/connection.json"],
+        command=[python, KERNEL_FILES[0], f"--output-cap-bytes={launch.get('kernel_output_cap_bytes', 0)}", "-f", f"{INSIDE_KERNEL_DIR}/connection.json"],
     )
 
 

@@ -102,6 +102,25 @@ export function ensurePythonEnv() {
   fs.writeFileSync(stamp, wanted);
 }
 
+/**
+ * MLflow's requirement answers for the lessons' models, recorded once per Python environment
+ * (python/requirements_table.py): each learner's first `log_model` then skips a 3 s inference.
+ * Optional: without the table, MLflow infers as usual.
+ */
+export function ensureRequirementsTable() {
+  const script = path.join(projectRoot, "python", "requirements_table.py");
+  const stamp = path.join(venvDir, ".course-requirements-table-hash");
+  const wanted = hashFiles([script, path.join(projectRoot, "python", "requirements.txt"), path.join(projectRoot, "python", "constraints.txt")]);
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === wanted) return;
+  step("Recording MLflow's requirements for the lessons' models (once per install, about 20 s)...");
+  const result = run(venvPython, [script, "build"], { env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: "true", PYTHONWARNINGS: "ignore" } });
+  if (!result.ok) {
+    console.warn("  (could not record them; kernels will let MLflow infer requirements each time, which is slower)");
+    return;
+  }
+  fs.writeFileSync(stamp, wanted);
+}
+
 const BUILD_INPUTS = ["app", "components", "server", "grader"];
 const BUILD_FILES = ["next.config.js", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
 
@@ -163,6 +182,7 @@ export function bootstrap({ build = true, browser = false, sandboxRequired = fal
   ensureNodeVersion();
   ensureNodeModules();
   ensurePythonEnv();
+  ensureRequirementsTable();
   ensureSandboxTools({ required: sandboxRequired });
   if (browser) ensureChromium();
   if (build) ensureBuild();

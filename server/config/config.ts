@@ -282,3 +282,12 @@ export const PORT_VARIABLES = {
   mlflow: "MLFLOW_PORT",
   jupyter: "JUPYTER_PORT",
 } as const;
+
+/**
+ * The kernel's own cap on a cell's printed output (python/course_kernel.py): a little over what
+ * the app shows, so the app still says the output was cut, while a cell printing in a loop stops
+ * costing the Jupyter server every learner shares.
+ */
+export function kernelOutputCapBytes(config: CourseConfig): number {
+  return config.cells.outputCapBytes + 64 * 1024;
+}

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { KernelAPI, ServerConnection, type Kernel } from "@jupyterlab/services";
 import type { CourseConfig } from "../config/config";
-import { SANDBOXED_KERNEL } from "../sandbox/kernel-spec";
+import { SANDBOXED_KERNEL, UNSANDBOXED_KERNEL } from "./kernel-specs";
 import { giveFolderToSandbox, writeLaunchDescription } from "../sandbox/launch-description";
 
 export type KernelLaunch = {
@@ -21,7 +21,7 @@ export type KernelLaunch = {
  * only through the gate), in the learner's folder.
  */
 export async function launchKernel(launch: KernelLaunch): Promise<Kernel.IModel> {
-  if (!launch.sandbox) return KernelAPI.startNew({ name: "python3" }, launch.settings);
+  if (!launch.sandbox) return KernelAPI.startNew({ name: UNSANDBOXED_KERNEL }, launch.settings);
   const config = launch.sandbox;
   const folder = path.join(config.jupyter.rootDir, launch.workdir);
   fs.mkdirSync(folder, { recursive: true });

@@ -1,20 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
-import type { CellEvent } from "./cell-events";
 import { KernelPool } from "./kernel-pool";
-import { DEFAULT_LIMITS, runCell, type RunLimits } from "./run-cell";
-
-async function collect(pool: KernelPool, learner: string, code: string, limits: Partial<RunLimits> = {}) {
-  const events: CellEvent[] = [];
-  for await (const event of runCell(pool, learner, code, { ...DEFAULT_LIMITS, ...limits })) events.push(event);
-  const done = events.find((event): event is Extract<CellEvent, { type: "done" }> => event.type === "done");
-  const text = events
-    .filter((event): event is Extract<CellEvent, { type: "stream" }> => event.type === "stream")
-    .map((event) => event.text)
-    .join("");
-  const notices = events.filter((event): event is Extract<CellEvent, { type: "notice" }> => event.type === "notice").map((event) => event.text);
-  return { events, done, text, notices };
-}
+import { collectCell as collect } from "../testing/collect-cell";
 
 describe("running cells on a real Jupyter kernel", () => {
   let course: TempCourse;

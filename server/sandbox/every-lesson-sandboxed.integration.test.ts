@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXERCISE_IDS } from "@/grader/grade";
+import { kernelOutputCapBytes } from "../config/config";
 import { lessonProgram, listLessons } from "../lessons/lesson-catalog";
 import { rawRequest } from "../testing/raw-http";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
@@ -14,7 +15,7 @@ import { startTempCourse, type TempCourse } from "../testing/temp-course";
  */
 const lessons = listLessons(process.cwd());
 
-type Outcome = { status: string; problems: string[] };
+type Outcome = { status: string; problems: string[]; text: string };
 
 describe("the whole course runs in the sandbox", () => {
   let course: TempCourse;
@@ -26,10 +27,11 @@ describe("the whole course runs in the sandbox", () => {
 
   async function runCell(lesson: string, cellId: string, code: string): Promise<Outcome> {
     const response = await post("/api/cells/run", { lesson, cellId, code });
-    const outcome: Outcome = { status: `http ${response.status}`, problems: [] };
+    const outcome: Outcome = { status: `http ${response.status}`, problems: [], text: "" };
     for (const line of response.text.split("\n").filter(Boolean)) {
       const event = JSON.parse(line);
       if (event.type === "error" || (event.type === "notice" && event.level === "error")) outcome.problems.push(JSON.stringify(event).replace(/\\u001b\[[\d;]*m/g, ""));
+      if (event.type === "stream") outcome.text += event.text;
       if (event.type === "done") outcome.status = event.status;
     }
     return outcome;
@@ -57,10 +59,20 @@ describe("the whole course runs in the sandbox", () => {
         expect(state).toBe("ready");
       }
       for (const cell of lessonProgram(process.cwd(), slug)) {
-        expect({ cell: cell.id, ...(await runCell(slug, cell.id, cell.code)) }).toEqual({ cell: cell.id, status: "ok", problems: [] });
+        const { text: _printed, ...outcome } = await runCell(slug, cell.id, cell.code);
+        expect({ cell: cell.id, ...outcome }).toEqual({ cell: cell.id, status: "ok", problems: [] });
       }
     });
   }
+
+  it("ran the lessons on the course's kernel: requirements answered from the course's table, output capped in the kernel", async () => {
+    const ran = await runCell(
+      "tracking-exercise",
+      "load-data",
+      "import sys\nfrom mlflow.utils import requirements_utils\nprint(requirements_utils._capture_imported_modules.answered > 0, type(sys.stdout).__name__, sys.stdout.cap)",
+    );
+    expect(ran.text.trim(), JSON.stringify(ran)).toBe(`True CappedOutStream ${kernelOutputCapBytes(course.config)}`);
+  });
 
   it("answers the playground from the learner's sandboxed model server", async () => {
     const answer = await post("/api/model-server/invocations", { body: JSON.stringify({ inputs: [[5.1, 3.5, 1.4, 0.2]] }), contentType: "application/json" });

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { CourseConfig } from "../config/config";
+import { kernelOutputCapBytes, type CourseConfig } from "../config/config";
 import { learnerToken } from "./learner-token";
 
 /** Environment variables a learner's sandboxed process may have: nothing of the course's own. */
@@ -62,6 +62,7 @@ export function writeLaunchDescription(config: CourseConfig, learnerId: string):
     learner_folder: path.join(config.jupyter.rootDir, learnerId),
     disk_mb: config.sandbox.diskMb,
     mlflow_port: config.sandbox.mlflowPortInside,
+    kernel_output_cap_bytes: kernelOutputCapBytes(config),
     env: {
       LANG: "C.UTF-8",
       ...inherited,

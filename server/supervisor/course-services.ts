@@ -3,7 +3,7 @@ import path from "node:path";
 import { allowListedEnv } from "../../grader/process-launch";
 import type { CourseConfig, Env } from "../config/config";
 import { probeJupyter, probeMlflow } from "../health/probes";
-import { writeSandboxKernelSpec } from "../sandbox/kernel-spec";
+import { writeKernelSpecs } from "../kernels/kernel-specs";
 import type { ServiceSpec } from "./service-supervisor";
 
 /**
@@ -47,7 +47,7 @@ export function jupyterServiceSpec(config: CourseConfig, token: string, baseEnv:
   fs.mkdirSync(configDir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(path.join(configDir, "jupyter_server_config.json"), JSON.stringify({ IdentityProvider: { token } }), { mode: 0o600 });
   fs.chmodSync(path.join(configDir, "jupyter_server_config.json"), 0o600);
-  if (config.sandbox.enabled) writeSandboxKernelSpec(config);
+  writeKernelSpecs(config);
   const runningAsRoot = typeof process.getuid === "function" && process.getuid() === 0;
   return {
     name: "jupyter",

@@ -1,0 +1,97 @@
+"""The course's Python kernel: ipykernel, started by both of the course's kernelspecs, with three
+changes that keep a class fast and fair without changing what a learner's code does:
+
+- **The course's imports start ahead of need.** Once the kernel is up, a background thread
+  imports what the lessons import (pandas, scikit-learn, MLflow and what `log_model` loads on
+  first use) in the lessons' order. A learner's `import mlflow` then finds it done, or waits for
+  the part still loading; nothing is added to the learner's namespace.
+- **MLflow's requirement inference is answered from the course's table** when the model is one
+  of the lessons' (python/requirements_table.py): the same requirements, without the Python
+  process MLflow would start to load the model again.
+- **A cell's printed output stops in the kernel** past --output-cap-bytes (a little more than
+  the app shows), so a cell printing in a loop spends its own CPU share, not the shared Jupyter
+  server's.
+
+    python course_kernel.py [--output-cap-bytes=N] -f CONNECTION_FILE
+"""
+
+import os
+import sys
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The lessons' imports, then what the first `mlflow.sklearn.log_model` imports (measured).
+PRELOAD = (
+    "pandas",
+    "sklearn.datasets",
+    "sklearn.model_selection",
+    "sklearn.ensemble",
+    "sklearn.metrics",
+    "mlflow",
+    "mlflow.sklearn",
+    "mlflow.pyfunc",
+    "mlflow.tracking.request_header.registry",
+    "mlflow.models.display_utils",
+    "skops.io",
+    "git",
+)
+
+sys.path.insert(0, HERE)
+import requirements_table  # noqa: E402
+
+# Learner code sees the path a plain kernel has: not this folder.
+sys.path[:] = [entry for entry in sys.path if entry != HERE]
+
+from ipykernel.iostream import OutStream  # noqa: E402
+
+
+class CappedOutStream(OutStream):
+    """stdout and stderr that drop a cell's text past the cap (counted over both, per cell)."""
+
+    cap = 0  # set from the command line; 0: no cap
+    _written = {}
+
+    def write(self, string):
+        if self.cap and isinstance(string, str):
+            cell = self.parent_header.get("msg_id") if isinstance(self.parent_header, dict) else None
+            written = CappedOutStream._written.get(cell, 0)
+            if written >= self.cap:
+                return len(string)
+            if cell not in CappedOutStream._written and len(CappedOutStream._written) > 16:
+                CappedOutStream._written.clear()
+            CappedOutStream._written[cell] = written + len(string)
+        return super().write(string)
+
+
+def preload():
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # a missing optional package must not stop the kernel
+            print(f"course kernel: could not preload {name}: {error}", file=sys.__stderr__)
+        if name == "mlflow":
+            try:
+                requirements_table.install()
+            except Exception as error:
+                print(f"course kernel: requirements table not used: {error}", file=sys.__stderr__)
+
+
+def main():
+    from ipykernel.kernelapp import IPKernelApp
+
+    argv = sys.argv[1:]
+    for argument in list(argv):
+        if argument.startswith("--output-cap-bytes="):
+            CappedOutStream.cap = int(argument.split("=", 1)[1])
+            argv.remove(argument)
+    app = IPKernelApp.instance(outstream_class=f"{__name__}.CappedOutStream")
+    app.initialize(argv)
+    # After ipykernel's own imports, so the two threads rarely import the same module at once.
+    threading.Thread(target=preload, name="course-preload", daemon=True).start()
+    app.start()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+import { KernelAPI, KernelConnection, type KernelMessage } from "@jupyterlab/services";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kernelOutputCapBytes } from "../config/config";
+import { jupyterSettings } from "../jupyter/connection-settings";
+import { collectCell } from "../testing/collect-cell";
+import { startTempCourse, type TempCourse } from "../testing/temp-course";
+import { UNSANDBOXED_KERNEL } from "./kernel-specs";
+import { KernelPool } from "./kernel-pool";
+
+const FOREST = [
+  "import mlflow, mlflow.sklearn",
+  "from sklearn.datasets import load_iris",
+  "from sklearn.ensemble import RandomForestClassifier",
+  "iris = load_iris(as_frame=True)",
+  "model = RandomForestClassifier(n_estimators=40, max_depth=4, random_state=7).fit(iris.data, iris.target)",
+  'TRUSTED = ["sklearn.tree._tree.Tree"]',
+  "from mlflow.utils import requirements_utils",
+].join("\n");
+
+/**
+ * python/course_kernel.py on a real Jupyter server and a real MLflow: the course's imports
+ * start ahead of need, MLflow's requirement inference is answered from the course's table with
+ * MLflow's own answer, and a flood of output stops in the kernel. (The sandboxed kernel runs the
+ * same file: every-lesson-sandboxed.integration.test.ts checks the table is used there.)
+ */
+describe("the course's kernel", () => {
+  let course: TempCourse;
+  let pool: KernelPool;
+  const run = (code: string) => collectCell(pool, "ada", code, { timeLimitMs: 170_000 });
+
+  beforeAll(async () => {
+    course = await startTempCourse(["mlflow", "jupyter"]);
+    pool = new KernelPool({
+      jupyterUrl: course.config.jupyter.url,
+      token: course.config.jupyter.token!,
+      runDir: course.config.runDir,
+      learnersRoot: course.config.jupyter.rootDir,
+      kernelEnv: () => ({ MLFLOW_TRACKING_URI: course.config.mlflow.url }),
+    });
+  });
+  afterAll(async () => {
+    await pool?.shutdownAll();
+    await course?.stop();
+  });
+
+  it("imports the lessons' modules ahead of need, without adding names to the learner's namespace", async () => {
+    const ran = await run(
+      [
+        "import sys, time",
+        "wanted = ('pandas', 'sklearn.ensemble', 'mlflow.sklearn', 'skops.io')",
+        "deadline = time.time() + 120",
+        "while not all(name in sys.modules for name in wanted) and time.time() < deadline:",
+        "    time.sleep(0.2)",
+        "print(all(name in sys.modules for name in wanted), [name for name in ('pd', 'pandas', 'mlflow', 'sklearn', 'requirements_table') if name in globals()])",
+      ].join("\n"),
+    );
+    expect(ran.text, ran.errors.join("\n")).toBe("True []\n");
+  });
+
+  it("writes the requirements MLflow's own inference writes, without inferring again", async () => {
+    const ran = await run(
+      [
+        FOREST,
+        "tabled = requirements_utils._capture_imported_modules",
+        "before = tabled.answered",
+        "mlflow.set_experiment('course-kernel')",
+        "with mlflow.start_run():",
+        "    info = mlflow.sklearn.log_model(model, name='model', skops_trusted_types=TRUSTED)",
+        "logged = open(mlflow.pyfunc.get_model_dependencies(info.model_uri)).read()",
+        "requirements_utils._capture_imported_modules = tabled.original",
+        "try:",
+        "    mlflow.sklearn.save_model(model, 'inferred-by-mlflow', skops_trusted_types=TRUSTED)",
+        "finally:",
+        "    requirements_utils._capture_imported_modules = tabled",
+        "inferred = open('inferred-by-mlflow/requirements.txt').read()",
+        "print(tabled.answered - before, logged == inferred, 'scikit-learn==' in logged)",
+      ].join("\n"),
+    );
+    // (MLflow logs its own lines first.)
+    expect(ran.text.trim().split("\n").at(-1), ran.text + ran.errors.join("\n")).toBe("1 True True");
+  });
+
+  it("lets MLflow infer as usual when a module in the learner's folder could change the answer", async () => {
+    const ran = await run(
+      [
+        FOREST,
+        "import json, os, sys",
+        "table = json.load(open(os.path.join(sys.prefix, 'course-requirements-table.json')))",
+        // A module MLflow's capture tries to import and that is not installed: a learner's file of that name would be imported.
+        "absent = sorted(set.intersection(*({name for name, origin in entry['origins'].items() if origin is None} for entry in table['entries'].values())))[0]",
+        "open(absent + '.py', 'w').write('')",
+        "tabled = requirements_utils._capture_imported_modules",
+        "before = tabled.answered",
+        "try:",
+        "    mlflow.sklearn.save_model(model, 'shadowed', skops_trusted_types=TRUSTED)",
+        "finally:",
+        "    os.remove(absent + '.py')",
+        "mlflow.sklearn.save_model(model, 'not-shadowed', skops_trusted_types=TRUSTED)",
+        "print(tabled.answered - before)",
+      ].join("\n"),
+    );
+    // The shadowed save is inferred by MLflow (not answered); the next one is answered again.
+    expect(ran.text.trim().split("\n").at(-1), ran.text + ran.errors.join("\n")).toBe("1");
+  });
+
+  it("stops a cell's flood of output in the kernel, before it reaches Jupyter", async () => {
+    const settings = jupyterSettings(course.config.jupyter.url, course.config.jupyter.token!);
+    const model = await KernelAPI.startNew({ name: UNSANDBOXED_KERNEL }, settings);
+    const kernel = new KernelConnection({ model, serverSettings: settings, handleComms: false });
+    try {
+      let received = 0;
+      const future = kernel.requestExecute({ code: "for i in range(400_000):\n    print('flood line', i)" });
+      future.onIOPub = (message: KernelMessage.IIOPubMessage) => {
+        if (message.header.msg_type === "stream") received += (message.content as { text: string }).text.length;
+      };
+      await future.done;
+      // The loop prints about 7 MB; Jupyter receives the kernel's cap and no more.
+      const cap = kernelOutputCapBytes(course.config);
+      expect(received).toBeGreaterThan(course.config.cells.outputCapBytes);
+      expect(received).toBeLessThanOrEqual(cap + 64);
+      const after = kernel.requestExecute({ code: "print('next cell')" });
+      let text = "";
+      after.onIOPub = (message: KernelMessage.IIOPubMessage) => {
+        if (message.header.msg_type === "stream") text += (message.content as { text: string }).text;
+      };
+      await after.done;
+      expect(text).toBe("next cell\n");
+    } finally {
+      await kernel.shutdown();
+    }
+  });
+});
