@@ -73,7 +73,13 @@ def preload():
             print(f"course kernel: could not preload {name}: {error}", file=sys.__stderr__)
         if name == "mlflow":
             try:
-                requirements_table.install()
+                table = requirements_table.install()
+                # What the first `log_model` would otherwise do itself: read the table, and
+                # MLflow's map of modules to packages (it reads every installed package's metadata).
+                table.load()
+                from mlflow.utils import requirements_utils
+
+                requirements_utils._init_modules_to_packages_map()
             except Exception as error:
                 print(f"course kernel: requirements table not used: {error}", file=sys.__stderr__)
 

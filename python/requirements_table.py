@@ -18,7 +18,6 @@ The table lives in the virtualenv, which learner code only ever sees read-only.
 
 import hashlib
 import importlib.machinery
-import importlib.metadata
 import json
 import os
 import pickletools
@@ -37,9 +36,15 @@ def default_table_path():
 
 
 def environment_fingerprint():
-    """The interpreter and every installed distribution: a new package or version means new answers."""
+    """The interpreter and every installed distribution (their metadata folders' names hold name
+    and version): a new package or version means new answers."""
+    prefixes = tuple({sys.prefix, sys.base_prefix})
     distributions = sorted(
-        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions() if dist.metadata["Name"]
+        f"{folder}:{entry}"
+        for folder in sys.path
+        if folder and folder.startswith(prefixes) and os.path.isdir(folder)
+        for entry in os.listdir(folder)
+        if entry.endswith((".dist-info", ".egg-info"))
     )
     return _digest({"python": sys.version, "prefix": sys.prefix, "distributions": distributions})
 
@@ -134,6 +139,10 @@ class Table:
         self.path = path
         self._entries = None
 
+    def load(self):
+        """Reads the table now (a kernel does it ahead of the first `log_model`)."""
+        return bool(self._load())
+
     def _load(self):
         if self._entries is None:
             self._entries = {}
@@ -159,12 +168,12 @@ class Table:
 
 
 def install(table_path=None):
-    """Answers MLflow's requirement capture from the table when it knows the model."""
+    """Answers MLflow's requirement capture from the table when it knows the model; returns the table."""
     from mlflow.utils import requirements_utils
 
     original = requirements_utils._capture_imported_modules
     if getattr(original, "course_table", None):
-        return
+        return original.course_table
     table = Table(table_path or default_table_path())
 
     def capture_imported_modules(model_uri, flavor, record_full_module=False, extra_env_vars=None):
@@ -179,6 +188,7 @@ def install(table_path=None):
     capture_imported_modules.original = original
     capture_imported_modules.answered = 0
     requirements_utils._capture_imported_modules = capture_imported_modules
+    return table
 
 
 def _reference_models():

@@ -53,9 +53,17 @@ def read_launch(learner):
         return json.load(handle)
 
 
+# The CPU weight of all learners together (every course's, in `mlflow-training`), against the default (1024 shares; v2:
+# 100) of the course's own services: MLflow, the site (gate, grader) and Jupyter serve everyone,
+# so under contention they run first, and learner code takes what they leave. Idle, they leave all.
+LEARNERS_CPU_SHARES = 256
+LEARNERS_CPU_WEIGHT = 25
+
+
 def join_cgroups(launch, learner, suffix=""):
     """Puts this process (and so everything it starts) in the learner's cgroups: a memory cap,
-    a process cap and an equal CPU share. Needs root; cgroup v1 controllers or cgroup v2."""
+    a process cap and an equal CPU share among learners, all learners together below the course's
+    services. Needs root; cgroup v1 controllers or cgroup v2."""
     limits = launch.get("limits")
     if not limits or os.geteuid() != 0:
         return
@@ -73,6 +81,7 @@ def join_cgroups(launch, learner, suffix=""):
                 parent = os.path.join("/sys/fs/cgroup", *parts[:depth])
                 os.makedirs(os.path.join(parent, parts[depth]), exist_ok=True)
                 write(os.path.join(parent, "cgroup.subtree_control"), "+memory +pids +cpu")
+            write(os.path.join("/sys/fs/cgroup", parts[0], "cpu.weight"), LEARNERS_CPU_WEIGHT)
             group = os.path.join("/sys/fs/cgroup", name)
             write(os.path.join(group, "memory.max"), limits["memory_bytes"])
             write(os.path.join(group, "memory.swap.max"), 0)
@@ -88,6 +97,9 @@ def join_cgroups(launch, learner, suffix=""):
         for controller, values in settings.items():
             group = os.path.join("/sys/fs/cgroup", controller, name)
             os.makedirs(group, exist_ok=True)
+            if controller == "cpu":
+                # Shares count among siblings: the services' peer is the top group, `mlflow-training`.
+                write(os.path.join("/sys/fs/cgroup", controller, "mlflow-training", "cpu.shares"), LEARNERS_CPU_SHARES)
             for key, value in values.items():
                 write(os.path.join(group, key), value)
             write(os.path.join(group, "cgroup.procs"), pid)

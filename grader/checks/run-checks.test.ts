@@ -31,6 +31,19 @@ describe("runChecks", () => {
     expect(results[2].message).toBe('Not checked because "Title a" did not pass.');
   });
 
+  it("starts independent checks together, a dependent one only after what it requires, and reports in order", async () => {
+    const events: string[] = [];
+    const step = (id: string, ms: number) => async () => {
+      events.push(`start ${id}`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      events.push(`end ${id}`);
+      return passed(id);
+    };
+    const results = await runChecks([spec("a", step("a", 40)), spec("b", step("b", 10)), spec("c", step("c", 5), { requires: ["a"] })], null, { attempt: 1 });
+    expect(results.map((r) => r.id)).toEqual(["a", "b", "c"]);
+    expect(events).toEqual(["start a", "start b", "end b", "end a", "start c", "end c"]);
+  });
+
   it("turns a platform failure into `error` that says it is not the learner's fault, and skips its dependants", async () => {
     const down = new MlflowUnavailableError({ kind: "unreachable", baseUrl: "http://x", endpoint: "/e", upstreamMessage: "connection refused" });
     const results = await runChecks(

@@ -7,20 +7,29 @@ export const NOT_YOUR_FAULT =
   "This is a problem with the course platform, not with your work, and it does not count as an attempt. Check again in a moment.";
 
 /**
- * Runs checks in order. A check whose prerequisite did not pass is `skipped`
- * with the reason; a check that throws is `error` (PlatformError: MLflow or a
- * helper failed; anything else: a bug in the grader), never `failed`.
+ * Runs checks, reported in order. A check starts as soon as the checks it requires are done, so
+ * independent ones wait on MLflow at the same time (the state's reads are shared and made once);
+ * a Check then takes its longest chain of requests, not their sum. A check whose prerequisite
+ * did not pass is `skipped` with the reason; a check that throws is `error` (PlatformError:
+ * MLflow or a helper failed; anything else: a bug in the grader), never `failed`.
  */
 export async function runChecks<State>(specs: readonly CheckSpec<State>[], state: State, options: { attempt: number }): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
-  const byId = new Map<string, CheckResult>();
+  const started = new Map<string, Promise<CheckResult>>();
   for (const spec of specs) {
-    const result = await runOne(spec, state, byId, options.attempt);
-    if (spec.optional) result.optional = true;
-    results.push(result);
-    byId.set(spec.id, result);
+    const required = (spec.requires ?? []).flatMap((id) => {
+      const result = started.get(id);
+      return result ? [result.then((done) => [id, done] as const)] : [];
+    });
+    started.set(
+      spec.id,
+      Promise.all(required).then(async (earlier) => {
+        const result = await runOne(spec, state, new Map(earlier), options.attempt);
+        if (spec.optional) result.optional = true;
+        return result;
+      }),
+    );
   }
-  return results;
+  return Promise.all(specs.map((spec) => started.get(spec.id)!));
 }
 
 async function runOne<State>(spec: CheckSpec<State>, state: State, earlier: Map<string, CheckResult>, attempt: number): Promise<CheckResult> {

@@ -219,6 +219,16 @@ describe("learner code runs in the sandbox", () => {
     expect(failure).toBe("BlockingIOError");
   });
 
+  it("ranks all learners' code together below the course's own services for CPU", async () => {
+    expect((await run("Alice", "print(6 * 7)")).stdout.trim()).toBe("42");
+    const v2 = fs.existsSync("/sys/fs/cgroup/cgroup.controllers");
+    const weight = Number(fs.readFileSync(v2 ? "/sys/fs/cgroup/mlflow-training/cpu.weight" : "/sys/fs/cgroup/cpu/mlflow-training/cpu.shares", "utf8"));
+    // The default is 100 (v2) or 1024 (v1 shares) for MLflow, the site and Jupyter.
+    expect(weight).toBe(v2 ? 25 : 256);
+    const learnerGroups = fs.readdirSync(v2 ? "/sys/fs/cgroup/mlflow-training" : "/sys/fs/cgroup/cpu/mlflow-training", { recursive: true }).map(String);
+    expect(learnerGroups.some((entry) => entry.endsWith(learners.Alice.id))).toBe(true);
+  });
+
   it("ends a kernel that allocates beyond its memory limit, and the next run works", async () => {
     const result = await run("Alice", "block = bytearray(1500 * 1024 * 1024)\nblock[::4096] = b'x' * len(block[::4096])\nprint('allocated')");
     expect(result.stdout).not.toContain("allocated");

@@ -29,7 +29,8 @@ export async function startTempCourse(services: ServiceName[] = ["mlflow", "jupy
     PORT: String(await findFreePort()),
     MLFLOW_PORT: String(await findFreePort()),
     JUPYTER_PORT: String(await findFreePort()),
-    MLFLOW_WORKERS: "1",
+    // One worker unless asked (a capacity bench runs what `npm start` runs).
+    MLFLOW_WORKERS: extraEnv.MLFLOW_WORKERS ?? "1",
   };
   const config = loadConfig(env);
   const supervisor = new CourseSupervisor(config, { services, env, log });
