@@ -28,6 +28,7 @@ import { createWorkspace } from "../server/identity/workspaces";
 import { lessonProgram } from "../server/lessons/lesson-catalog";
 import { loopbackFor } from "../server/supervisor/course-services";
 import { startTempCourse, type TempCourse } from "../server/testing/temp-course";
+import { waitUntilIdle } from "./idle";
 import { summarize } from "./stats";
 
 const LESSON = "tracking-exercise";
@@ -101,17 +102,6 @@ function cpuSeconds(root: number | null): number {
     }
   }
   return ticks / ticksPerSecond;
-}
-
-/** Waits until a process tree uses under a tenth of a core over 3 s (at most 10 minutes); returns the ms waited. */
-async function waitUntilSettled(root: number | null): Promise<number> {
-  const began = performance.now();
-  while (performance.now() - began < 600_000) {
-    const before = cpuSeconds(root);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    if (cpuSeconds(root) - before < 0.3) break;
-  }
-  return performance.now() - began;
 }
 
 type GroupMemory = { processes: number; rssKb: number; pssKb: number; leaderRssKb: number };
@@ -367,7 +357,7 @@ async function baseline(course: TempCourse, program: Array<{ id: string; code: s
     if (preamble.content.status !== "ok") throw new Error("baseline preamble failed");
     const startMs = performance.now() - began;
     // As for the learners: the kernel's start-up imports are done before the first cell.
-    await waitUntilSettled(jupyterPid);
+    await waitUntilIdle(() => cpuSeconds(jupyterPid));
     const cells: CellTiming[] = [];
     for (const cell of program) {
       const started = performance.now();
@@ -446,7 +436,7 @@ async function round(n: number, program: Array<{ id: string; code: string }>): P
     let kernelsReadyMs = 0;
     const settled = opened.opened.then(async () => {
       kernelsReadyMs = performance.now() - joinStarted;
-      kernelsReadyMs += await waitUntilSettled(groups.jupyter);
+      kernelsReadyMs += await waitUntilIdle(() => cpuSeconds(groups.jupyter));
     });
     const kernelsReady = { arrive: () => opened.arrive().then(() => settled) };
     const training = new Barrier(joined.filter(Boolean).length);

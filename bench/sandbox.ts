@@ -32,6 +32,7 @@ import { isPortFree } from "../server/net/free-port";
 import { STAGE_IRIS_MODEL_CELL } from "../server/testing/cell-snippets";
 import { cookiesFrom, rawRequest, type RawResponse } from "../server/testing/raw-http";
 import { startTempCourse, type TempCourse } from "../server/testing/temp-course";
+import { waitUntilIdle } from "./idle";
 import { summarize } from "./stats";
 
 const runs = Number(process.argv[2] ?? 50);
@@ -298,13 +299,13 @@ function sandboxedProcesses(learnerId: string): number[] {
   );
 }
 
-/** OFF: the learner's ipykernel (working in their folder) and its descendants. */
+/** OFF: the learner's kernel (python/course_kernel.py) (working in their folder) and its descendants. */
 function plainKernelProcesses(rootDir: string, learnerId: string): number[] {
   const folder = path.join(rootDir, learnerId);
   const wanted = new Set([folder, fs.existsSync(folder) ? fs.realpathSync(folder) : folder]);
   const all = pids();
   const kernels = all.filter((pid) => {
-    if (!(read(`/proc/${pid}/cmdline`) ?? "").includes("ipykernel_launcher")) return false;
+    if (!(read(`/proc/${pid}/cmdline`) ?? "").includes("course_kernel.py")) return false;
     try {
       return wanted.has(fs.readlinkSync(`/proc/${pid}/cwd`));
     } catch {
@@ -334,7 +335,7 @@ function learnerMemory(learner: Learner): LearnerMemory {
     const rss = rssKb(pid);
     totalKb += rss;
     if (SANDBOX_TOOLS.has(comm)) toolsKb += rss;
-    if ((read(`/proc/${pid}/cmdline`) ?? "").includes("ipykernel_launcher")) kernels++;
+    if ((read(`/proc/${pid}/cmdline`) ?? "").includes("course_kernel.py")) kernels++;
     processes.push(`${comm} ${fmtMb(rss)}`);
   }
   if (kernels === 0) throw new Error(`${learner.side.label}: found no ipykernel process for ${learner.name} (${learner.id}); processes found: ${processes.join(", ") || "none"}`);
@@ -431,7 +432,8 @@ try {
     for (const side of order(i)) cold.get(side)!.push((await runOk(of(side, i), "print(1)", "1", "first print(1)")).ms);
   }
 
-  // 2. cell round trip on learner 1's warm kernel.
+  // 2. cell round trip on learner 1's warm kernel, once every kernel has done its start-up imports.
+  await waitUntilIdle();
   for (let i = 0; i < WARMUPS; i++) for (const side of order(i)) await runOk(of(side, 0), "print(1)", "1", "warm-up print(1)");
   const trips = new Map<Side, number[]>([
     [ON, []],
@@ -445,6 +447,7 @@ try {
   for (const side of [ON, OFF]) memory.set(side, Array.from({ length: MEMORY_LEARNERS }, (_, i) => learnerMemory(of(side, i))));
 
   // 3. model-server start, for learner 4 in each course, on the same port number.
+  await waitUntilIdle();
   const serving = (side: Side) => of(side, 3);
   const range = OFF.course.config.modelServers.portRange;
   let port = Math.max(5050, range.min);
@@ -543,6 +546,8 @@ try {
   const processCount = (learner: Learner) => read(path.join(pidsDir.get(learner) ?? "/nonexistent", "pids.current"))?.trim() ?? "?";
   const victimCpu = cgroupSetting(cgroupDir(victim.id, "cpu"), "cpu.shares", "cpu.weight");
   const bomberPids = cgroupSetting(pidsDir.get(bomber) ?? null, "pids.max");
+  // The four kernels' start-up imports are done before the idle figure.
+  await waitUntilIdle();
   const fairLoad = loadAverage();
   const idle = await measureVictim(victim);
 

@@ -3,8 +3,9 @@ changes that keep a class fast and fair without changing what a learner's code d
 
 - **The course's imports start ahead of need.** Once the kernel is up, a background thread
   imports what the lessons import (pandas, scikit-learn, MLflow and what `log_model` loads on
-  first use) in the lessons' order. A learner's `import mlflow` then finds it done, or waits for
-  the part still loading; nothing is added to the learner's namespace.
+  first use) in the lessons' order, a package at a time, and pauses while a cell runs, so a
+  learner's first `print` does not queue behind them. A learner's `import mlflow` then finds it
+  done, or does the rest itself; nothing is added to the learner's namespace.
 - **MLflow's requirement inference is answered from the course's table** when the model is one
   of the lessons' (python/requirements_table.py): the same requirements, without the Python
   process MLflow would start to load the model again.
@@ -18,11 +19,19 @@ changes that keep a class fast and fair without changing what a learner's code d
 import os
 import sys
 import threading
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The lessons' imports, then what the first `mlflow.sklearn.log_model` imports (measured).
 PRELOAD = (
+    "numpy",
+    "pyarrow",
     "pandas",
+    "scipy.sparse",
+    "scipy.special",
+    "scipy.optimize",
+    "scipy.stats",
+    "sklearn",
     "sklearn.datasets",
     "sklearn.model_selection",
     "sklearn.ensemble",
@@ -63,25 +72,62 @@ class CappedOutStream(OutStream):
         return super().write(string)
 
 
+# Set while no cell runs: the preload thread imports only then (between packages), and only
+# once the kernel has been quiet a moment (a learner's first cells come in a burst).
+KERNEL_IDLE = threading.Event()
+KERNEL_IDLE.set()
+QUIET_SECONDS = 1.0
+last_activity = [time.monotonic()]
+
+
+def cell_started():
+    KERNEL_IDLE.clear()
+    last_activity[0] = time.monotonic()
+
+
+def cell_ended():
+    last_activity[0] = time.monotonic()
+    KERNEL_IDLE.set()
+
+
+def wait_for_quiet():
+    while True:
+        KERNEL_IDLE.wait()
+        remaining = last_activity[0] + QUIET_SECONDS - time.monotonic()
+        if remaining <= 0 and KERNEL_IDLE.is_set():
+            return
+        time.sleep(max(remaining, 0.05))
+
+
 def preload():
     import importlib
 
+    # A cell that arrives mid-import gets the interpreter back sooner (default 5 ms).
+    default_interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)
+    try:
+        import_all(importlib)
+    finally:
+        sys.setswitchinterval(default_interval)
+
+
+def import_all(importlib):
     for name in PRELOAD:
+        wait_for_quiet()
         try:
             importlib.import_module(name)
         except Exception as error:  # a missing optional package must not stop the kernel
             print(f"course kernel: could not preload {name}: {error}", file=sys.__stderr__)
         if name == "mlflow":
             try:
-                table = requirements_table.install()
                 # What the first `log_model` would otherwise do itself: read the table, and
                 # MLflow's map of modules to packages (it reads every installed package's metadata).
-                table.load()
                 from mlflow.utils import requirements_utils
 
+                requirements_table.install(requirements_utils=requirements_utils).load()
                 requirements_utils._init_modules_to_packages_map()
             except Exception as error:
-                print(f"course kernel: requirements table not used: {error}", file=sys.__stderr__)
+                print(f"course kernel: requirements table not warmed: {error}", file=sys.__stderr__)
 
 
 def main():
@@ -94,7 +140,13 @@ def main():
             argv.remove(argument)
     app = IPKernelApp.instance(outstream_class=f"{__name__}.CappedOutStream")
     app.initialize(argv)
-    # After ipykernel's own imports, so the two threads rarely import the same module at once.
+    # The table answers from the first `log_model` on, whether or not the imports above got there first.
+    requirements_table.install_on_import()
+    app.shell.events.register("pre_execute", cell_started)
+    app.shell.events.register("post_execute", cell_ended)
+    # After ipykernel's own imports, so the two threads rarely import the same module at once;
+    # counted from now, so the course's first message (its preamble) comes before the imports.
+    last_activity[0] = time.monotonic()
     threading.Thread(target=preload, name="course-preload", daemon=True).start()
     app.start()
 

@@ -167,9 +167,10 @@ class Table:
         return list(entry["modules"])
 
 
-def install(table_path=None):
+def install(table_path=None, requirements_utils=None):
     """Answers MLflow's requirement capture from the table when it knows the model; returns the table."""
-    from mlflow.utils import requirements_utils
+    if requirements_utils is None:
+        from mlflow.utils import requirements_utils
 
     original = requirements_utils._capture_imported_modules
     if getattr(original, "course_table", None):
@@ -189,6 +190,42 @@ def install(table_path=None):
     capture_imported_modules.answered = 0
     requirements_utils._capture_imported_modules = capture_imported_modules
     return table
+
+
+class InstallOnImport:
+    """A finder on `sys.meta_path` that installs the table the moment MLflow's
+    `requirements_utils` is imported, by whoever imports it first."""
+
+    MODULE = "mlflow.utils.requirements_utils"
+
+    def __init__(self, table_path=None):
+        self.table_path = table_path
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != self.MODULE:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        run_module = spec.loader.exec_module
+        table_path = self.table_path
+
+        def exec_module(module):
+            run_module(module)
+            try:
+                install(table_path, module)
+            except Exception as error:
+                print(f"course kernel: requirements table not used: {error}", file=sys.__stderr__)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def install_on_import(table_path=None):
+    if "mlflow.utils.requirements_utils" in sys.modules:
+        return install(table_path)
+    sys.meta_path.insert(0, InstallOnImport(table_path))
+    return None
 
 
 def _reference_models():

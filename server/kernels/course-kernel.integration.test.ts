@@ -43,18 +43,30 @@ describe("the course's kernel", () => {
     await course?.stop();
   });
 
-  it("imports the lessons' modules ahead of need, without adding names to the learner's namespace", async () => {
-    const ran = await run(
-      [
-        "import sys, time",
-        "wanted = ('pandas', 'sklearn.ensemble', 'mlflow.sklearn', 'skops.io')",
-        "deadline = time.time() + 120",
-        "while not all(name in sys.modules for name in wanted) and time.time() < deadline:",
-        "    time.sleep(0.2)",
-        "print(all(name in sys.modules for name in wanted), [name for name in ('pd', 'pandas', 'mlflow', 'sklearn', 'requirements_table') if name in globals()])",
-      ].join("\n"),
-    );
+  it("imports the lessons' modules ahead of need, between cells, without adding names to the learner's namespace", async () => {
+    const probe = [
+      "import sys",
+      "print(all(name in sys.modules for name in ('pandas', 'sklearn.ensemble', 'mlflow.sklearn', 'skops.io')), [name for name in ('pd', 'pandas', 'mlflow', 'sklearn', 'requirements_table') if name in globals()])",
+    ].join("\n");
+    // The imports wait for a second without cells: ask again, 2 s apart, until they are done.
+    let ran = await run(probe);
+    for (let tries = 0; tries < 60 && ran.text === "False []\n"; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      ran = await run(probe);
+    }
     expect(ran.text, ran.errors.join("\n")).toBe("True []\n");
+  });
+
+  it("does not import ahead while a cell runs: the learner's cell goes first", async () => {
+    const preloaded = ["numpy", "pyarrow", "pandas", "scipy.sparse", "scipy.special", "scipy.optimize", "scipy.stats", "sklearn", "sklearn.ensemble", "mlflow", "mlflow.sklearn", "skops.io", "git"];
+    const ran = await collectCell(
+      pool,
+      "grace",
+      `import sys, time\nwanted = ${JSON.stringify(preloaded)}\nbefore = [name for name in wanted if name in sys.modules]\ntime.sleep(3)\nprint(len([name for name in wanted if name in sys.modules and name not in before]))`,
+      { timeLimitMs: 60_000 },
+    );
+    // At most the one package being imported when the cell began finishes; nothing new starts.
+    expect(Number(ran.text.trim()), ran.text + ran.errors.join("\n")).toBeLessThanOrEqual(1);
   });
 
   it("writes the requirements MLflow's own inference writes, without inferring again", async () => {
@@ -78,6 +90,16 @@ describe("the course's kernel", () => {
     );
     // (MLflow logs its own lines first.)
     expect(ran.text.trim().split("\n").at(-1), ran.text + ran.errors.join("\n")).toBe("1 True True");
+  });
+
+  it("answers from the table when the learner's very first cell imports MLflow and logs a model", async () => {
+    const ran = await collectCell(
+      pool,
+      "hopper",
+      [FOREST, "mlflow.sklearn.save_model(model, 'first-cell-model', skops_trusted_types=TRUSTED)", "print(requirements_utils._capture_imported_modules.answered)"].join("\n"),
+      { timeLimitMs: 170_000 },
+    );
+    expect(ran.text.trim().split("\n").at(-1), ran.text + ran.errors.join("\n")).toBe("1");
   });
 
   it("lets MLflow infer as usual when a module in the learner's folder could change the answer", async () => {
