@@ -76,7 +76,7 @@ class CappedOutStream(OutStream):
 # once the kernel has been quiet a moment (a learner's first cells come in a burst).
 KERNEL_IDLE = threading.Event()
 KERNEL_IDLE.set()
-QUIET_SECONDS = 1.0
+QUIET_SECONDS = 0.3
 last_activity = [time.monotonic()]
 
 
