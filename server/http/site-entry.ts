@@ -90,9 +90,10 @@ function refuseTooLarge(response: ServerResponse, limit: number, declared: numbe
     response,
     413,
     { error: { code: "payload_too_large", message: `The request body is too large (${size} the ${describeLimit(limit)} limit of this address).` } },
-    // The rest of the body is never read. The connection closes shortly after the answer
-    // is out (at once would reset it, and a client still sending could lose the answer).
-    () => setTimeout(() => response.socket?.destroy(), 1000).unref(),
+    // The rest of the body is never read. The connection closes a while after the answer is out
+    // (at once would reset it, and a client still sending could lose the answer; 1 s was too
+    // short for a client on a machine busy with a class's kernels).
+    () => setTimeout(() => response.socket?.destroy(), 5000).unref(),
   );
 }
 
