@@ -16,6 +16,7 @@ changes that keep a class fast and fair without changing what a learner's code d
     python course_kernel.py [--output-cap-bytes=N] -f CONNECTION_FILE
 """
 
+import importlib
 import os
 import sys
 import threading
@@ -100,18 +101,16 @@ def wait_for_quiet():
 
 
 def preload():
-    import importlib
-
     # A cell that arrives mid-import gets the interpreter back sooner (default 5 ms).
     default_interval = sys.getswitchinterval()
     sys.setswitchinterval(0.001)
     try:
-        import_all(importlib)
+        import_all()
     finally:
         sys.setswitchinterval(default_interval)
 
 
-def import_all(importlib):
+def import_all():
     for name in PRELOAD:
         wait_for_quiet()
         try:
@@ -124,7 +123,7 @@ def import_all(importlib):
                 # MLflow's map of modules to packages (it reads every installed package's metadata).
                 from mlflow.utils import requirements_utils
 
-                requirements_table.install(requirements_utils=requirements_utils).load()
+                requirements_table.install().load()
                 requirements_utils._init_modules_to_packages_map()
             except Exception as error:
                 print(f"course kernel: requirements table not warmed: {error}", file=sys.__stderr__)

@@ -204,6 +204,9 @@ class InstallOnImport:
     def find_spec(self, fullname, path, target=None):
         if fullname != self.MODULE:
             return None
+        # Needed once: the module is then in sys.modules.
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec

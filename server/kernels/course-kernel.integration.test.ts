@@ -17,6 +17,9 @@ const FOREST = [
   "from mlflow.utils import requirements_utils",
 ].join("\n");
 
+/** The last line a cell printed (MLflow prints its own log lines first). */
+const lastLine = (ran: { text: string }) => ran.text.trim().split("\n").at(-1);
+
 /**
  * python/course_kernel.py on a real Jupyter server and a real MLflow: the course's imports
  * start ahead of need, MLflow's requirement inference is answered from the course's table with
@@ -88,8 +91,7 @@ describe("the course's kernel", () => {
         "print(tabled.answered - before, logged == inferred, 'scikit-learn==' in logged)",
       ].join("\n"),
     );
-    // (MLflow logs its own lines first.)
-    expect(ran.text.trim().split("\n").at(-1), ran.text + ran.errors.join("\n")).toBe("1 True True");
+    expect(lastLine(ran), ran.text + ran.errors.join("\n")).toBe("1 True True");
   });
 
   it("answers from the table when the learner's very first cell imports MLflow and logs a model", async () => {
@@ -99,7 +101,7 @@ describe("the course's kernel", () => {
       [FOREST, "mlflow.sklearn.save_model(model, 'first-cell-model', skops_trusted_types=TRUSTED)", "print(requirements_utils._capture_imported_modules.answered)"].join("\n"),
       { timeLimitMs: 170_000 },
     );
-    expect(ran.text.trim().split("\n").at(-1), ran.text + ran.errors.join("\n")).toBe("1");
+    expect(lastLine(ran), ran.text + ran.errors.join("\n")).toBe("1");
   });
 
   it("lets MLflow infer as usual when a module in the learner's folder could change the answer", async () => {
@@ -122,7 +124,7 @@ describe("the course's kernel", () => {
       ].join("\n"),
     );
     // The shadowed save is inferred by MLflow (not answered); the next one is answered again.
-    expect(ran.text.trim().split("\n").at(-1), ran.text + ran.errors.join("\n")).toBe("1");
+    expect(lastLine(ran), ran.text + ran.errors.join("\n")).toBe("1");
   });
 
   it("stops a cell's flood of output in the kernel, before it reaches Jupyter", async () => {
