@@ -15,3 +15,56 @@ class NoDelayWebsocketConnection(ZMQChannelsWebsocketConnection):
     def connect(self):
         self.websocket_handler.set_nodelay(True)
         return super().connect()
+
+
+# ---------- the kernel forker (python/kernel_forker.py), as a server extension ----------
+# Jupyter loads this module as an extension (jupyter_server_config.json). With
+# COURSE_KERNEL_FORKER_SOCKET set (sandbox on, course run as root), it starts the kernel forker and
+# starts it again if it ends; the forker ends with the server. Without a forker, sandboxed kernels
+# start inside bubblewrap the usual way.
+
+FORKER_ENV = ("PATH", "VIRTUAL_ENV", "LANG", "LC_ALL", "TZ", "PYTHONUNBUFFERED", "MLFLOW_DISABLE_TELEMETRY", "DO_NOT_TRACK", "MPLBACKEND")
+
+
+def _jupyter_server_extension_points():
+    return [{"module": "course_jupyter"}]
+
+
+def _load_jupyter_server_extension(serverapp):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tornado.ioloop import PeriodicCallback
+
+    socket_path = os.environ.get("COURSE_KERNEL_FORKER_SOCKET")
+    if not socket_path:
+        return
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kernel_forker.py")
+    # What the forker imports sees a kernel's environment (less the learner's own: the fork sets that).
+    env = {name: os.environ[name] for name in FORKER_ENV if name in os.environ}
+    env.update(COURSE_SANDBOX_DIR=os.path.dirname(socket_path), HOME="/nonexistent", MPLCONFIGDIR="/tmp/matplotlib")
+    forker = {"process": None, "started_at": 0.0, "quick_ends": 0}
+
+    def start():
+        forker["started_at"] = time.monotonic()
+        forker["process"] = subprocess.Popen([sys.executable, script, socket_path], env=env, cwd="/", stdin=subprocess.DEVNULL)
+
+    def watch():
+        process = forker["process"]
+        if process is None or process.poll() is None:
+            return
+        # A forker that cannot start (it ends within seconds, three times running) is left off:
+        # kernels then start inside bubblewrap, only slower.
+        forker["quick_ends"] = forker["quick_ends"] + 1 if time.monotonic() - forker["started_at"] < 30 else 0
+        if forker["quick_ends"] >= 3:
+            serverapp.log.error("course kernel forker keeps ending (exit %s); kernels start without it", process.returncode)
+            forker["process"] = None
+            return
+        serverapp.log.warning("course kernel forker ended (exit %s); starting it again", process.returncode)
+        start()
+
+    start()
+    serverapp.log.info("course kernel forker started on %s", socket_path)
+    PeriodicCallback(watch, 5000).start()

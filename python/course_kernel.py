@@ -129,10 +129,10 @@ def import_all():
                 print(f"course kernel: requirements table not warmed: {error}", file=sys.__stderr__)
 
 
-def main():
+def main(argv):
     from ipykernel.kernelapp import IPKernelApp
 
-    argv = sys.argv[1:]
+    argv = list(argv)
     for argument in list(argv):
         if argument.startswith("--output-cap-bytes="):
             CappedOutStream.cap = int(argument.split("=", 1)[1])
@@ -146,9 +146,11 @@ def main():
     # After ipykernel's own imports, so the two threads rarely import the same module at once;
     # counted from now, so the course's first message (its preamble) comes before the imports.
     last_activity[0] = time.monotonic()
-    threading.Thread(target=preload, name="course-preload", daemon=True).start()
+    # A fork of the kernel forker (python/kernel_forker.py) has it all imported and read already.
+    if not all(name in sys.modules for name in PRELOAD):
+        threading.Thread(target=preload, name="course-preload", daemon=True).start()
     app.start()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -173,7 +173,13 @@ def owned_by_sandbox(launch, *paths):
         os.chown(path, launch["uid"], launch["gid"])
 
 
-def build_argv(launch, learner, *, workdir, writable, read_only_files, env, network, mlflow_port, course_bridge, command):
+def sandbox_env(launch, env, workdir, mlflow_port):
+    """The whole environment of a sandboxed process: the launch description's, what `run` added, and MLflow through the bridge."""
+    gate_url = f"http://127.0.0.1:{mlflow_port}{launch['gate_path']}"
+    return {**launch["env"], **env, "MLFLOW_TRACKING_URI": gate_url, "HOME": workdir, "TMPDIR": env.get("TMPDIR", "/tmp")}
+
+
+def build_argv(launch, learner, *, workdir, writable, read_only_files, env, network, mlflow_port, course_bridge, command, info_fd=None):
     """bubblewrap's command line for `command` (a list) run by `sh -c` after the bridges start.
     `course_bridge` (a shell command or "") starts before the user is dropped: it runs as the
     course's user inside the sandbox, so what it creates cannot be changed by learner code."""
@@ -185,6 +191,8 @@ def build_argv(launch, learner, *, workdir, writable, read_only_files, env, netw
     elif as_root:
         namespaces.append("--unshare-net")
     args = [*prefix, "bwrap", *namespaces, "--die-with-parent", "--new-session", "--clearenv"]
+    if info_fd is not None:
+        args += ["--info-fd", str(info_fd)]
     args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp", "--tmpfs", "/run"]
     # Folders bubblewrap makes on the way to a mount are root-only: make them traversable.
     made = set()
@@ -206,8 +214,7 @@ def build_argv(launch, learner, *, workdir, writable, read_only_files, env, netw
         args += ["--bind", host, inside]
     args += ["--chdir", workdir]
     args += ["--ro-bind", launch["gate_socket"], INSIDE_GATE]
-    gate_url = f"http://127.0.0.1:{mlflow_port}{launch['gate_path']}"
-    for key, value in {**launch["env"], **env, "MLFLOW_TRACKING_URI": gate_url, "HOME": workdir, "TMPDIR": env.get("TMPDIR", "/tmp")}.items():
+    for key, value in sandbox_env(launch, env, workdir, mlflow_port).items():
         args += ["--setenv", key, value]
     bridge = f"socat TCP-LISTEN:{mlflow_port},bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:{INSIDE_GATE}"
     script = f'umask 077; {bridge} & exec "$@"'
@@ -243,18 +250,119 @@ def launch_kernel(connection_file):
     owned_by_sandbox(launch, kernel_dir, os.path.join(kernel_dir, "connection.json"))
     mount_learner_folder(launch, learner, workdir)
     join_cgroups(launch, learner)
-    python = launch["python"]
-    return build_argv(
-        launch, learner,
-        workdir=workdir,
-        writable={workdir: workdir, kernel_dir: INSIDE_KERNEL_DIR},
-        read_only_files=KERNEL_FILES,
-        env={},
-        network="learner",
-        mlflow_port=launch["mlflow_port"],
-        course_bridge="",
-        command=[python, KERNEL_FILES[0], f"--output-cap-bytes={launch.get('kernel_output_cap_bytes', 0)}", "-f", f"{INSIDE_KERNEL_DIR}/connection.json"],
+
+    def kernel_sandbox(command, info_fd=None):
+        return build_argv(
+            launch, learner,
+            workdir=workdir,
+            writable={workdir: workdir, kernel_dir: INSIDE_KERNEL_DIR},
+            read_only_files=KERNEL_FILES,
+            env={},
+            network="learner",
+            mlflow_port=launch["mlflow_port"],
+            course_bridge="",
+            command=command,
+            info_fd=info_fd,
+        )
+
+    forked = fork_kernel(learner, workdir, kernel_sandbox)
+    if forked is not None:
+        raise SystemExit(forked)
+    return kernel_sandbox([launch["python"], KERNEL_FILES[0], f"--output-cap-bytes={launch.get('kernel_output_cap_bytes', 0)}", "-f", f"{INSIDE_KERNEL_DIR}/connection.json"])
+
+
+def forker_socket():
+    """Where python/kernel_forker.py listens (server/kernels/kernel-specs.ts names the same place)."""
+    return os.path.join(os.environ["COURSE_SANDBOX_DIR"], "kernel-forker.sock")
+
+
+def fork_kernel(learner, workdir, kernel_sandbox):
+    """The kernel as a fork of the course's kernel forker (python/kernel_forker.py), which holds
+    the course's imports once for every kernel: bubblewrap builds the sandbox around a holder,
+    the forker's fork enters it. Returns the kernel's exit code once it ended, or None when there
+    is no forker to ask (then the kernel starts inside bubblewrap the usual way).
+
+    This process stays while the kernel runs, as Jupyter's handle on it: when it ends, the sandbox
+    (and so the kernel) goes with it; when the kernel ends, it ends."""
+    import select
+    import signal
+    import socket
+    import time
+
+    if os.geteuid() != 0 or not os.path.exists(forker_socket()):
+        return None
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(forker_socket())
+    except OSError as error:
+        sys.stderr.write(f"course sandbox: kernel forker not reachable ({error}); starting the kernel inside bubblewrap\n")
+        return None
+    info_read, info_write = os.pipe()
+    # The holder says "ready" on its stdout once bubblewrap has built everything (this process
+    # keeps the reading end open for the holder's life).
+    holder = subprocess.Popen(
+        kernel_sandbox(["sh", "-c", "echo ready; exec sleep infinity"], info_fd=info_write),
+        pass_fds=(info_write,),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
     )
+    os.close(info_write)
+    ready_read = holder.stdout.fileno()
+
+    def give_up(reason):
+        sys.stderr.write(f"course sandbox: kernel forker not used ({reason}); starting the kernel inside bubblewrap\n")
+        holder.kill()
+        holder.wait()
+        return None
+
+    def read_until(fd, done, seconds):
+        data = b""
+        deadline = time.monotonic() + seconds
+        while not done(data):
+            if not select.select([fd], [], [], max(0, deadline - time.monotonic()))[0]:
+                return None
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                return None
+            data += chunk
+        return data
+
+    info = read_until(info_read, lambda data: data.rstrip().endswith(b"}"), 30)
+    ready = info and read_until(ready_read, lambda data: data.endswith(b"\n"), 30)
+    os.close(info_read)
+    if not ready:
+        return give_up("the sandbox did not start")
+    try:
+        request = {"learner": learner, "holder_pid": json.loads(info)["child-pid"], "workdir": workdir}
+        socket.send_fds(connection, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
+        replies = connection.makefile("r")
+        started = json.loads(replies.readline() or "{}")
+    except (OSError, ValueError) as error:
+        return give_up(str(error))
+    if "started" not in started:
+        return give_up(started.get("error", "no answer"))
+    # Jupyter's SIGTERM ends the sandbox (and so the kernel) too.
+    signal.signal(signal.SIGTERM, lambda *_: (holder.kill(), os._exit(143)))
+    try:
+        kernel = [os.pidfd_open(started["started"])]
+    except ProcessLookupError:
+        kernel = []  # already gone: the forker's answer says how
+    # The kernel's end: the forker says how it ended; if the forker itself went, the kernel's pidfd says when.
+    if select.select([connection, *kernel], [], [])[0] == kernel:
+        select.select([connection], [], [], 2)
+    try:
+        ended = json.loads(replies.readline() or "{}")
+    except (OSError, ValueError):
+        ended = {}
+    if "exit" not in ended and kernel:
+        select.select(kernel, [], [])
+    holder.kill()
+    holder.wait()
+    code = ended.get("exit", 1)
+    if code < 0:
+        signal.signal(-code, signal.SIG_DFL)
+        os.kill(os.getpid(), -code)
+    return code
 
 
 def launch_run(argv):

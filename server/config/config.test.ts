@@ -73,6 +73,12 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", ...env })).toThrow(message);
   });
 
+  it("reads whether sandboxed kernels are forks of the kernel forker (on unless turned off)", () => {
+    expect(loadConfig({}).sandbox.kernelForker).toBe(true);
+    expect(loadConfig({ COURSE_KERNEL_FORKER: " OFF " }).sandbox.kernelForker).toBe(false);
+    expect(() => loadConfig({ COURSE_KERNEL_FORKER: "sometimes" })).toThrow(/COURSE_KERNEL_FORKER must be "on" or "off" \(got "sometimes"\)/);
+  });
+
   it("reports every problem at once", () => {
     try {
       loadConfig({ PORT: "x", MLFLOW_PORT: "y" });

@@ -158,6 +158,17 @@ const envSchema = z.object({
       }
       return value as "auto" | "on" | "off";
     }),
+  COURSE_KERNEL_FORKER: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = (raw ?? "").trim().toLowerCase() || "on";
+      if (value !== "on" && value !== "off") {
+        ctx.addIssue({ code: "custom", message: `COURSE_KERNEL_FORKER must be "on" or "off" (got "${raw}")` });
+        return z.NEVER;
+      }
+      return value === "on";
+    }),
   COURSE_SANDBOX_MEMORY_MB: numberVar("COURSE_SANDBOX_MEMORY_MB", 3072, { min: 128, max: 1_048_576, whole: true, accepts: "a whole number of megabytes from 128" }),
   COURSE_LEARNER_DISK_MB: numberVar("COURSE_LEARNER_DISK_MB", 1024, { min: 16, max: 1_048_576, whole: true, accepts: "a whole number of megabytes from 16" }),
   COURSE_SANDBOX_MAX_PROCESSES: numberVar("COURSE_SANDBOX_MAX_PROCESSES", 1024, { min: 16, max: 100_000, whole: true, accepts: "a whole number from 16" }),
@@ -209,8 +220,10 @@ export type CourseConfig = {
    * through the gate (`/mlflow-gate/`, per-learner tokens) over `gateSocket`. `requested` is
    * COURSE_SANDBOX; `enabled` is what the course runs with: the supervisor probes the machine
    * for "auto" (server/supervisor/sandbox-choice.ts) and hands its services "on" or "off".
+   * `kernelForker` (COURSE_KERNEL_FORKER): sandboxed kernels are forks of one process that holds
+   * the course's imports (python/kernel_forker.py; as root only).
    */
-  sandbox: { requested: "auto" | "on" | "off"; enabled: boolean; dir: string; gateSocket: string; uid: number; gid: number; mlflowPortInside: number; memoryMb: number; maxProcesses: number; diskMb: number };
+  sandbox: { requested: "auto" | "on" | "off"; enabled: boolean; dir: string; gateSocket: string; uid: number; gid: number; mlflowPortInside: number; memoryMb: number; maxProcesses: number; diskMb: number; kernelForker: boolean };
   /** PostgreSQL URL of the progress store (`DATABASE_URL`); unset: SQLite under the data folder. */
   databaseUrl?: string;
 };
@@ -271,6 +284,7 @@ export function loadConfig(env: Env = process.env): CourseConfig {
       memoryMb: e.COURSE_SANDBOX_MEMORY_MB,
       maxProcesses: e.COURSE_SANDBOX_MAX_PROCESSES,
       diskMb: e.COURSE_LEARNER_DISK_MB,
+      kernelForker: e.COURSE_KERNEL_FORKER,
     },
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
   };

@@ -33,6 +33,11 @@ export function writeKernelSpecs(config: CourseConfig): void {
   });
 }
 
+/** Where python/kernel_forker.py listens; python/sandbox_launch.py finds it next to the launch descriptions. */
+export function kernelForkerSocket(config: CourseConfig): string {
+  return path.join(config.sandbox.dir, "kernel-forker.sock");
+}
+
 function writeSpec(config: CourseConfig, name: string, spec: Record<string, unknown>): void {
   const folder = path.join(config.dataDir, "jupyter", "data", "kernels", name);
   fs.mkdirSync(folder, { recursive: true });

@@ -1,3 +1,5 @@
+import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -6,6 +8,7 @@ import { findFreePort, isPortFree } from "../net/free-port";
 import { cookiesFrom, rawRequest, signInAsInstructor } from "../testing/raw-http";
 import { STAGE_IRIS_MODEL_CELL } from "../testing/cell-snippets";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
+import { learnerToken } from "./learner-token";
 
 /** Whether something on this machine's network answers on 127.0.0.1:port. */
 function reachableFromHost(port: number): Promise<boolean> {
@@ -411,5 +414,110 @@ describe("learner code runs in the sandbox", () => {
     expect(interrupt.status, interrupt.text).toBe(200);
     const result = await looping;
     expect(result.error).toMatch(/KeyboardInterrupt/);
+  });
+
+  describe("kernels forked from the course's kernel forker (python/kernel_forker.py)", () => {
+    const forkerPids = () => processesWhere((commandLine) => commandLine.includes("kernel_forker.py") && commandLine.includes(course.dataDir));
+    const parentOf = (pid: string) => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[1];
+    /** What the files open in `pid` are, for those numbered from 3 (0 to 2 are Jupyter's, passed on by the launcher). */
+    const openFiles = (pid: string) =>
+      fs.readdirSync(`/proc/${pid}/fd`).filter((fd) => Number(fd) > 2).flatMap((fd) => {
+        try {
+          return [fs.readlinkSync(`/proc/${pid}/fd/${fd}`)];
+        } catch {
+          return [];
+        }
+      });
+    const python = () => path.join(course.config.python.bin, "python");
+    /** Asks the forker for a kernel as the launcher does, from this machine's root; its answers. */
+    function askForker(request: string, asUser?: string): string {
+      const socketPath = path.join(course.config.sandbox.dir, "kernel-forker.sock");
+      const script = [
+        "import socket, sys",
+        "s = socket.socket(socket.AF_UNIX)",
+        "try:\n    s.connect(sys.argv[1])\nexcept OSError as error:\n    print(type(error).__name__); raise SystemExit",
+        "socket.send_fds(s, [sys.argv[2].encode() + b'\\n'], [0, 1, 2])",
+        "s.settimeout(60)",
+        "print(s.makefile().read().strip())",
+      ].join("\n");
+      const command = asUser ? ["setpriv", `--reuid=${asUser}`, `--regid=${asUser}`, "--clear-groups", python()] : [python()];
+      return spawnSync(command[0], [...command.slice(1), "-c", script, socketPath, request], { encoding: "utf8", timeout: 90_000 }).stdout.trim();
+    }
+
+    it("starts each learner's kernel as a fork, with no capabilities and nothing of the forker's open", async () => {
+      const [forker] = forkerPids();
+      expect(forker, "the course runs one kernel forker").toBeDefined();
+      const result = await run(
+        "Bob",
+        "import os, json\nstatus = dict(line.split(':', 1) for line in open('/proc/self/status').read().splitlines())\n" +
+          "print(json.dumps({'parent': os.getppid(), 'ids': [status['Uid'].split(), status['Gid'].split(), status['Groups'].strip()], 'caps': [int(status[k], 16) for k in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb')], 'no_new_privs': status['NoNewPrivs'].strip()}))",
+      );
+      // Its parent is the forker, outside the sandbox's PID namespace: 0 from inside (a kernel started by bubblewrap has 1).
+      expect(JSON.parse(result.stdout), JSON.stringify(result)).toEqual({
+        parent: 0,
+        ids: [Array(4).fill(String(course.config.sandbox.uid)), Array(4).fill(String(course.config.sandbox.gid)), ""],
+        caps: [0, 0, 0, 0, 0],
+        no_new_privs: "1",
+      });
+      const kernels = fs.readdirSync("/proc").filter((pid) => /^\d+$/.test(pid) && fs.existsSync(`/proc/${pid}/stat`) && parentOf(pid) === forker);
+      expect(kernels.length).toBeGreaterThanOrEqual(2); // Alice's and Bob's
+      const forkersFiles = new Set(openFiles(forker).filter((link) => /^(socket|pipe):/.test(link)));
+      for (const kernel of kernels) {
+        const files = openFiles(kernel);
+        expect(files.filter((link) => forkersFiles.has(link) || /^(pid|mnt|net):|\[pidfd\]|kernel-forker/.test(link)), kernel).toEqual([]);
+      }
+    });
+
+    it("holds no other learner's secret: Alice's MLflow token is nowhere in the memory of Bob's kernel", { timeout: 120_000 }, async () => {
+      const digest = (token: string) => crypto.createHash("sha256").update(token).digest("hex");
+      // Tokens found in the kernel's own memory, by digest, so the cell itself holds neither token.
+      const scan = (learner: string) =>
+        "import hashlib, re\nfound = set()\nwith open('/proc/self/mem', 'rb', 0) as memory:\n" +
+        "    for line in open('/proc/self/maps').read().splitlines():\n" +
+        "        span, perms = line.split()[:2]\n" +
+        "        if perms[0] != 'r' or line.endswith(('[vvar]', '[vsyscall]', '[vvar_vclock]')):\n            continue\n" +
+        "        start, end = (int(part, 16) for part in span.split('-'))\n" +
+        "        try:\n            memory.seek(start); data = memory.read(end - start)\n        except (OSError, ValueError, OverflowError):\n            continue\n" +
+        `        for match in re.finditer(rb'${learner}\\.[A-Za-z0-9_=-]{16,}', data):\n` +
+        "            found.add(hashlib.sha256(match.group()).hexdigest())\n" +
+        "print(sorted(found))";
+      const own = await run("Bob", scan(learners.Bob.id));
+      expect(own.stdout, "the scan finds Bob's own token").toContain(digest(learnerToken(course.dataDir, learners.Bob.id)));
+      const other = await run("Bob", scan(learners.Alice.id));
+      expect(other.error).toBeUndefined();
+      expect(other.stdout).not.toContain(digest(learnerToken(course.dataDir, learners.Alice.id)));
+    });
+
+    it("refuses to start a kernel anywhere but in a sandbox, and answers only the course's user", () => {
+      const plain = spawn("sleep", ["60"]);
+      try {
+        // A process of the machine's own namespaces as the "sandbox": the fork stops before any kernel runs.
+        const answers = askForker(JSON.stringify({ learner: learners.Bob.id, holder_pid: plain.pid, workdir: path.join(course.config.jupyter.rootDir, learners.Bob.id) }));
+        expect(answers).toMatch(/^\{"started": \d+\}\n\{"exit": 70\}$/);
+      } finally {
+        plain.kill("SIGKILL");
+      }
+      expect(askForker("not json")).toBe('{"error": "not a JSON object"}');
+      expect(askForker(JSON.stringify({ learner: "../escape", holder_pid: 2, workdir: "/" }))).toBe('{"error": "not a learner id"}');
+      // The sandbox's user (or anyone but the course's) does not even reach the socket.
+      expect(askForker("{}", String(course.config.sandbox.uid))).toBe("PermissionError");
+    });
+
+    it("keeps running kernels when the forker ends, and starts the next ones from a new forker", { timeout: 60_000 }, async () => {
+      const [first] = forkerPids();
+      process.kill(Number(first), "SIGKILL");
+      expect((await run("Bob", "print(6 * 7)")).stdout.trim()).toBe("42");
+      const deadline = Date.now() + 20_000;
+      while (!forkerPids().some((pid) => pid !== first) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      const [second] = forkerPids();
+      expect(second).toBeDefined();
+      expect(second).not.toBe(first);
+      // Listening (a kernel asked for before that starts inside bubblewrap, as without a forker).
+      const listening = () => new Promise<boolean>((resolve) => net.connect(path.join(course.config.sandbox.dir, "kernel-forker.sock")).on("connect", function (this: net.Socket) { this.destroy(); resolve(true); }).on("error", () => resolve(false)));
+      while (!(await listening()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      const restart = await api("Bob", "POST", "/api/kernel", { action: "restart" });
+      expect(restart.status, restart.text).toBe(200);
+      expect((await run("Bob", "import os; print(os.getppid(), 6 * 7)")).stdout.trim()).toBe("0 42");
+    });
   });
 });

@@ -3,7 +3,7 @@ import path from "node:path";
 import { allowListedEnv } from "../../grader/process-launch";
 import type { CourseConfig, Env } from "../config/config";
 import { probeJupyter, probeMlflow } from "../health/probes";
-import { writeKernelSpecs } from "../kernels/kernel-specs";
+import { kernelForkerSocket, writeKernelSpecs } from "../kernels/kernel-specs";
 import type { ServiceSpec } from "./service-supervisor";
 
 /**
@@ -45,7 +45,9 @@ export function jupyterServiceSpec(config: CourseConfig, token: string, baseEnv:
   // The token goes in a file only the course's user reads, never on a command line.
   const configDir = path.join(config.dataDir, "jupyter", "config");
   fs.mkdirSync(configDir, { recursive: true, mode: 0o700 });
-  fs.writeFileSync(path.join(configDir, "jupyter_server_config.json"), JSON.stringify({ IdentityProvider: { token } }), { mode: 0o600 });
+  // course_jupyter (python/course_jupyter.py) is also a server extension: it runs the kernel forker.
+  const settings = { IdentityProvider: { token }, ServerApp: { jpserver_extensions: { course_jupyter: true } } };
+  fs.writeFileSync(path.join(configDir, "jupyter_server_config.json"), JSON.stringify(settings), { mode: 0o600 });
   fs.chmodSync(path.join(configDir, "jupyter_server_config.json"), 0o600);
   writeKernelSpecs(config);
   const runningAsRoot = typeof process.getuid === "function" && process.getuid() === 0;
@@ -83,6 +85,8 @@ export function jupyterServiceSpec(config: CourseConfig, token: string, baseEnv:
       // Spark's Python workers must use the course's Python (pandas, MLflow), not the system one.
       PYSPARK_PYTHON: path.join(config.python.bin, "python"),
       PYSPARK_DRIVER_PYTHON: path.join(config.python.bin, "python"),
+      // Sandboxed kernels as forks of one process holding the course's imports (python/kernel_forker.py, as root).
+      ...(config.sandbox.enabled && config.sandbox.kernelForker && runningAsRoot ? { COURSE_KERNEL_FORKER_SOCKET: kernelForkerSocket(config) } : {}),
     },
     probe: async () => (await probeJupyter(`http://127.0.0.1:${config.jupyter.port}`, token)).ok,
     readyTimeoutMs: 60_000,

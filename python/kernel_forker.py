@@ -1,0 +1,305 @@
+"""The course's kernel forker: sandboxed kernels that share one copy of the course's imports.
+
+    kernel_forker.py SOCKET
+        Started by the course's Jupyter server (python/course_jupyter.py) when the sandbox is on
+        and the course runs as root; serves until Jupyter ends.
+
+A kernel that imports pandas, scikit-learn and MLflow holds about 200 MB of Python objects of its
+own. This process imports them once (python/course_kernel.py's list), then forks a kernel per
+request; the forks share those pages until they write to them, so a class of many learners holds
+one copy of the imports, not one each.
+
+A fork becomes a sandboxed kernel by entering the namespaces of a sandbox that bubblewrap has
+already built for that learner (`sandbox_launch.py kernel` starts it, with nothing in it but a
+holder and the MLflow bridge, and asks here): its PID, network, IPC, UTS, cgroup and mount
+namespaces and its root, the learner's cgroups, then the same user and limits as a kernel
+started inside bubblewrap (the sandbox's user, no capabilities, `no_new_privs`, no file
+descriptor of this process, the launch description's environment). Only then does it run
+learner code. The learner's launch description (with their MLflow token) is read by the fork
+itself, so this process never holds one learner's secret where another's fork could find it.
+
+Protocol, on a unix socket only the course's user reaches: the launcher sends one JSON line
+{"learner", "holder_pid", "workdir"} with its stdin, stdout and stderr attached (SCM_RIGHTS), and
+gets {"started": pid} (or {"error": text}) and, when the kernel ends, {"exit": code}.
+"""
+
+import atexit
+import ctypes
+import gc
+import json
+import os
+import re
+import selectors
+import signal
+import socket
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import sandbox_launch  # noqa: E402
+import course_kernel  # noqa: E402  (it takes HERE off sys.path again: learner code never sees this folder)
+
+CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x2000000, 0x4000000, 0x8000000, 0x20000000, 0x40000000
+# Entered in this order: the mount namespace last, as it changes what /proc/<holder> means.
+NAMESPACES = (("net", CLONE_NEWNET), ("ipc", CLONE_NEWIPC), ("uts", CLONE_NEWUTS), ("cgroup", CLONE_NEWCGROUP), ("mnt", CLONE_NEWNS))
+PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 24, 38, 47, 4, 1, 4
+LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def check(result, what):
+    if result != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"{what}: {os.strerror(error)}")
+
+
+def setns(fd, kind):
+    check(libc.setns(fd, kind), f"setns {kind:#x}")
+
+
+class CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def drop_privileges(uid, gid, last_cap):
+    """What `setpriv --reuid --regid --clear-groups --inh-caps=-all --bounding-set=-all
+    --no-new-privs` does for a kernel started inside bubblewrap."""
+    for cap in range(last_cap + 1):
+        check(libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), "dropping the capability bounding set")
+    check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    check(libc.capset(ctypes.byref(CapHeader(0x20080522, 0)), (CapData * 2)()), "clearing capabilities")
+    check(libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clearing ambient capabilities")
+    # Changing user made the process undumpable (its /proc files root's); an exec would have undone
+    # that. As in a kernel started by bubblewrap, learner code may read its own /proc/self.
+    check(libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), "dumpable")
+
+
+def verify_sandboxed(uid, gid):
+    """The kernel's own view of itself, read back before any learner code runs."""
+    status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines() if ":" in line)
+    problems = []
+    if status["Uid"].split() != [str(uid)] * 4 or status["Gid"].split() != [str(gid)] * 4:
+        problems.append(f"user {status['Uid'].split()} / {status['Gid'].split()}")
+    for key in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+        if int(status[key].strip(), 16) != 0:
+            problems.append(f"{key} {status[key].strip()}")
+    if status["NoNewPrivs"].strip() != "1" or status["Groups"].strip():
+        problems.append("no_new_privs or groups")
+    if problems:
+        raise RuntimeError("the kernel is not sandboxed as it should be: " + ", ".join(problems))
+
+
+# The machine's namespaces, as this process has them (a fork is already in the sandbox's PID namespace when it checks).
+OWN_NAMESPACES = {kind: os.readlink(f"/proc/self/ns/{kind}") for kind in ("mnt", "net", "pid")}
+
+
+def in_own_namespace(proc, kind):
+    return os.readlink(f"ns/{kind}", dir_fd=proc) == OWN_NAMESPACES[kind]
+
+
+def enter_sandbox(request, stdio, holder, owned):
+    """In the fork, already in the holder's PID namespace: the rest of the sandbox, as the learner's
+    kernel. `holder` is the holder's /proc folder, opened once by the forker (so a process that
+    took its number after it ended is never mistaken for it). Returns the kernel's output cap."""
+    for target, fd in enumerate(stdio):
+        os.dup2(fd, target)
+    learner, workdir = request["learner"], request["workdir"]
+    launch = sandbox_launch.read_launch(learner)
+    if workdir != launch.get("learner_folder", workdir):
+        raise RuntimeError(f"{workdir} is not the learner's folder")
+    # The holder is bubblewrap's first process in a sandbox, never a process of the machine's own
+    # namespaces; and this fork is no longer in the machine's PID namespace.
+    if os.path.basename(os.readlink("exe", dir_fd=holder)) != "bwrap" or any(in_own_namespace(holder, kind) for kind in OWN_NAMESPACES):
+        raise RuntimeError(f"process {request['holder_pid']} is not a sandbox's first process")
+    if os.readlink("/proc/self/ns/pid") == OWN_NAMESPACES["pid"]:
+        raise RuntimeError("the fork is in the machine's PID namespace")
+    sandbox_launch.join_cgroups(launch, learner)
+    namespace_fds = [(os.open(f"ns/{name}", os.O_RDONLY, dir_fd=holder), kind) for name, kind in NAMESPACES]
+    root = os.open("root", os.O_RDONLY | os.O_DIRECTORY, dir_fd=holder)
+    last_cap = int(open("/proc/sys/kernel/cap_last_cap").read())
+    for fd, kind in namespace_fds:
+        setns(fd, kind)
+    os.fchdir(root)
+    os.chroot(".")
+    os.chdir(workdir)
+    # Nothing of this process stays open in the kernel: the sockets it owns first (their objects
+    # would otherwise close a reused descriptor later), then every other descriptor.
+    for item in owned:
+        item.close()
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+    drop_privileges(launch["uid"], launch["gid"], last_cap)
+    verify_sandboxed(launch["uid"], launch["gid"])
+    os.umask(0o077)
+    os.environ.clear()
+    os.environ.update(sandbox_launch.sandbox_env(launch, {}, workdir, launch["mlflow_port"]))
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
+        signal.signal(number, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed()  # NumPy's global generator was seeded once, here: each kernel its own
+    return launch.get("kernel_output_cap_bytes", 0)
+
+
+def run_fork(request, stdio, holder, owned):
+    """The fork's whole life: into the sandbox, then the kernel; never back to the forker's loop."""
+    try:
+        output_cap_bytes = enter_sandbox(request, stdio, holder, owned)
+    except BaseException as error:  # noqa: BLE001 - whatever went wrong, no kernel runs outside its sandbox
+        try:
+            os.write(2, f"course kernel forker: the kernel could not enter its sandbox: {error}\n".encode())
+        finally:
+            os._exit(70)
+    code = 0
+    try:
+        sys.argv = [os.path.join(HERE, "course_kernel.py")]
+        course_kernel.main([f"--output-cap-bytes={output_cap_bytes}", "-f", f"{sandbox_launch.INSIDE_KERNEL_DIR}/connection.json"])
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except BaseException:  # noqa: BLE001
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    # What a kernel's own interpreter does at its end (ipykernel cleans up there).
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001
+            pass
+    os._exit(code)
+
+
+def valid_request(request):
+    if not isinstance(request, dict):
+        return "not a JSON object"
+    learner, holder, workdir = request.get("learner"), request.get("holder_pid"), request.get("workdir")
+    if not isinstance(learner, str) or not LEARNER_ID.match(learner):
+        return "not a learner id"
+    if not isinstance(holder, int) or isinstance(holder, bool) or holder <= 1:
+        return "not a process id"
+    if not isinstance(workdir, str) or not workdir.startswith("/"):
+        return "not a folder"
+    return None
+
+
+class Forker:
+    def __init__(self, path):
+        self.selector = selectors.DefaultSelector()
+        self.own_pid_namespace = os.open("/proc/self/ns/pid", os.O_RDONLY)
+        if os.path.exists(path):
+            os.remove(path)
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old_umask = os.umask(0o177)
+        try:
+            self.listener.bind(path)
+        finally:
+            os.umask(old_umask)
+        self.listener.listen(64)
+        self.selector.register(self.listener, selectors.EVENT_READ, self.accept)
+        self.kernels = {}  # pidfd -> (pid, connection)
+
+    def serve(self):
+        while True:
+            for key, _ in self.selector.select():
+                key.data(key.fileobj)
+
+    def accept(self, listener):
+        connection, _ = listener.accept()
+        stdio = []
+        try:
+            peer_uid = int.from_bytes(connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)[4:8], sys.byteorder)
+            if peer_uid != os.geteuid():
+                raise ValueError("only the course's own user may ask for a kernel")
+            connection.settimeout(5)
+            message, stdio, _, _ = socket.recv_fds(connection, 4096, 3)
+            try:
+                request = json.loads(message)
+            except ValueError:
+                request = None
+            problem = valid_request(request) or (None if len(stdio) == 3 else "stdin, stdout and stderr must come with the request")
+            if problem:
+                raise ValueError(problem)
+            pid = self.fork(request, stdio, connection)
+        except (OSError, ValueError) as error:
+            self.reply(connection, {"error": str(error)})
+            connection.close()
+            return
+        finally:
+            for fd in stdio:
+                os.close(fd)
+        pidfd = os.pidfd_open(pid)
+        self.kernels[pidfd] = (pid, connection)
+        self.selector.register(pidfd, selectors.EVENT_READ, self.reap)
+        self.reply(connection, {"started": pid})
+
+    def fork(self, request, stdio, connection):
+        holder = os.open(f"/proc/{request['holder_pid']}", os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            pid_namespace = os.open("ns/pid", os.O_RDONLY, dir_fd=holder)
+            try:
+                setns(pid_namespace, CLONE_NEWPID)  # for the fork only: this process stays where it is
+                sys.stdout.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+                if pid == 0:
+                    run_fork(request, stdio, holder, [self.listener, connection, self.selector, *[c for _, c in self.kernels.values()]])
+            finally:
+                setns(self.own_pid_namespace, CLONE_NEWPID)
+                os.close(pid_namespace)
+        finally:
+            os.close(holder)
+        return pid
+
+    def reap(self, pidfd):
+        pid, connection = self.kernels.pop(pidfd)
+        self.selector.unregister(pidfd)
+        os.close(pidfd)
+        _, status = os.waitpid(pid, 0)
+        self.reply(connection, {"exit": os.waitstatus_to_exitcode(status)})
+        connection.close()
+
+    @staticmethod
+    def reply(connection, message):
+        try:
+            connection.sendall((json.dumps(message) + "\n").encode())
+        except OSError:
+            pass  # the launcher is gone: its sandbox, and so the kernel, went with it
+
+
+def main(argv):
+    if len(argv) != 2:
+        raise SystemExit(__doc__)
+    if os.geteuid() != 0:
+        raise SystemExit("course kernel forker: needs root (it enters sandboxes' namespaces)")
+    # Ends with the Jupyter server that started it.
+    check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "parent-death signal")
+    os.chdir("/")
+    # Listening at once: a kernel asked for during the imports waits for them, not for a slower start.
+    forker = Forker(argv[1])
+    course_kernel.import_all()
+    # What course_kernel.main imports, and what ipykernel's start imports (its debugger, about 0.1 s).
+    import ipykernel.debugger  # noqa: F401
+    import ipykernel.ipkernel  # noqa: F401
+    import ipykernel.kernelapp  # noqa: F401
+    import pdb  # noqa: F401
+    import sqlite3  # noqa: F401
+
+    # Imports done: what is left is shared with every fork, and the collector no longer touches
+    # it (a collection would write to every object's header, and so copy every page).
+    gc.collect()
+    gc.freeze()
+    print(f"course kernel forker: ready on {argv[1]} ({len(sys.modules)} modules imported)", flush=True)
+    forker.serve()
+
+
+if __name__ == "__main__":
+    main(sys.argv)
