@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { FairQueue } from "./fair-queue";
 import { forwardToMlflow } from "./forward-to-mlflow";
 
 type Seen = { url: string; init: RequestInit & { headers: Headers } };
@@ -91,6 +92,41 @@ describe("forwardToMlflow", () => {
     expect(page.status).toBe(502);
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain("MLflow is not reachable");
+  });
+
+  it("reaches MLflow only in its turn, and ends the turn when MLflow answers or fails", async () => {
+    const queue = new FairQueue(1);
+    const held = await queue.acquire("someone");
+    const { seen, fetchFn } = recordingFetch();
+    const waitTurn = (signal: AbortSignal) => queue.acquire("ada", signal);
+    const answer = forwardToMlflow(new Request("http://localhost:3000/mlflow-gate/api/2.0/mlflow/runs/get"), "/api/2.0/mlflow/runs/get", { mlflowUrl, fetchFn, waitTurn });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(seen).toHaveLength(0); // still waiting for its turn
+    held();
+    expect((await answer).status).toBe(200);
+    expect(queue.size).toEqual({ active: 0, waiting: 0 });
+
+    const refused = (async () => {
+      throw new TypeError("fetch failed");
+    }) as typeof fetch;
+    expect((await forwardToMlflow(new Request("http://localhost:3000/mlflow-gate/api/2.0/mlflow/runs/get"), "/api/2.0/mlflow/runs/get", { mlflowUrl, fetchFn: refused, waitTurn })).status).toBe(502);
+    expect(queue.size).toEqual({ active: 0, waiting: 0 });
+  });
+
+  it("answers 499 to a request whose client went away while it waited for its turn", async () => {
+    const queue = new FairQueue(1);
+    await queue.acquire("someone");
+    const { seen, fetchFn } = recordingFetch();
+    const controller = new AbortController();
+    const answer = forwardToMlflow(new Request("http://localhost:3000/mlflow-gate/api/2.0/mlflow/runs/get", { signal: controller.signal }), "/api/2.0/mlflow/runs/get", {
+      mlflowUrl,
+      fetchFn,
+      waitTurn: (signal) => queue.acquire("ada", signal),
+    });
+    controller.abort();
+    expect((await answer).status).toBe(499);
+    expect(seen).toHaveLength(0);
+    expect(queue.size).toEqual({ active: 1, waiting: 0 });
   });
 
   it("rewrites upstream redirects under the mount path and passes statuses through", async () => {

@@ -49,6 +49,8 @@ export type ForwardOptions = {
   jsonObjectBody?: boolean;
   /** Classroom mode: a state-changing request must prove it comes from the course's pages (Origin or Sec-Fetch-Site). */
   strictOrigin?: boolean;
+  /** Waits for this request's turn to reach MLflow (the gate's queue); the turn ends when MLflow's answer begins. */
+  waitTurn?: (signal: AbortSignal) => Promise<() => void>;
   fetchFn?: typeof fetch;
 };
 
@@ -85,7 +87,9 @@ export async function forwardToMlflow(request: Request, upstreamPath: string, op
     return problem(request, 400, "Bad request body", "MLflow's API takes a JSON object as the request body, such as {\"name\": \"my-experiment\"}.");
   }
   let upstream: Response;
+  let endTurn = () => {};
   try {
+    if (options.waitTurn) endTurn = await options.waitTurn(request.signal);
     upstream = await fetchFn(target, {
       method: request.method,
       headers,
@@ -101,6 +105,8 @@ export async function forwardToMlflow(request: Request, upstreamPath: string, op
       "MLflow is not reachable",
       `The course could not reach its MLflow server (${describeError(error)}). If it just stopped, the course restarts it within a few seconds; try again shortly.`,
     );
+  } finally {
+    endTurn();
   }
 
   const responseHeaders = new Headers();

@@ -3,10 +3,22 @@ import { getStore } from "../store/database";
 import { findActiveLearner } from "../store/learners";
 import { learnerFromToken } from "../sandbox/learner-token";
 import { artifactQuotaProblem } from "./artifact-quota";
+import { FairQueue } from "./fair-queue";
 import { forwardToMlflow, problem } from "./forward-to-mlflow";
 import { GATE_MOUNT, WORKSPACE_API, isAllowedMlflowPath, isJsonApiPath, parseMlflowPath, rawPathname } from "./mlflow-path";
 
 export { GATE_MOUNT };
+
+/**
+ * Learner code's requests reach MLflow a few at a time (twice its workers), in turn by learner:
+ * the rest wait here, so MLflow's own queue stays short for the course's requests (Checks, the
+ * dashboard), and a learner's burst does not hold back the others. One queue per site process.
+ */
+let learnerTraffic: FairQueue | undefined;
+function learnerTrafficQueue(workers: number): FairQueue {
+  learnerTraffic ??= new FairQueue(Math.max(2, workers * 2));
+  return learnerTraffic;
+}
 
 /**
  * The MLflow gate: how learner code (a sandboxed kernel) reaches MLflow. The
@@ -46,5 +58,6 @@ export async function gateToMlflow(request: Request): Promise<Response> {
     mountPath: GATE_MOUNT,
     jsonObjectBody: isJsonApiPath(path),
     extraHeaders: workspace ? { "X-MLFLOW-WORKSPACE": workspace } : {},
+    waitTurn: (signal) => learnerTrafficQueue(config.mlflow.workers).acquire(learnerId, signal),
   });
 }
