@@ -121,6 +121,7 @@ def enter_sandbox(request, stdio, holder, owned):
     if os.readlink("/proc/self/ns/pid") == OWN_NAMESPACES["pid"]:
         raise RuntimeError("the fork is in the machine's PID namespace")
     sandbox_launch.join_cgroups(launch, learner)
+    sandbox_launch.ask_short_slice()
     namespace_fds = [(os.open(f"ns/{name}", os.O_RDONLY, dir_fd=holder), kind) for name, kind in NAMESPACES]
     root = os.open("root", os.O_RDONLY | os.O_DIRECTORY, dir_fd=holder)
     last_cap = int(open("/proc/sys/kernel/cap_last_cap").read())
@@ -283,8 +284,11 @@ def main(argv):
     # Ends with the Jupyter server that started it.
     check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "parent-death signal")
     os.chdir("/")
-    # Listening at once: a kernel asked for during the imports waits for them, not for a slower start.
-    forker = Forker(argv[1])
+    # Listening only once the imports are done (about 8 s): until then a kernel starts inside
+    # bubblewrap the usual way, sooner than it would by waiting here. A socket left by an earlier
+    # forker goes first, so nobody waits on it.
+    if os.path.exists(argv[1]):
+        os.remove(argv[1])
     course_kernel.import_all()
     # What course_kernel.main imports, and what ipykernel's start imports (its debugger, about 0.1 s).
     import ipykernel.debugger  # noqa: F401
@@ -293,6 +297,7 @@ def main(argv):
     import pdb  # noqa: F401
     import sqlite3  # noqa: F401
 
+    forker = Forker(argv[1])
     # Imports done: what is left is shared with every fork, and the collector no longer touches
     # it (a collection would write to every object's header, and so copy every page).
     gc.collect()

@@ -60,6 +60,29 @@ LEARNERS_CPU_SHARES = 256
 LEARNERS_CPU_WEIGHT = 25
 
 
+# The time slice learner processes ask the scheduler for (EEVDF, Linux 6.12 and later): 0.1 ms
+# instead of the default (about 1.4 ms here). A learner's kernel waking for a cell then preempts
+# another learner's busy loop at once instead of waiting out its slice; a busy loop itself loses
+# little (it is preempted more often, and only when something else wants the CPU).
+LEARNER_SLICE_NS = 100_000
+
+
+def ask_short_slice():
+    """Asks for LEARNER_SLICE_NS for this process and what it starts (inherited); on kernels
+    without custom slices the request is refused and nothing changes."""
+    import ctypes
+
+    class SchedAttr(ctypes.Structure):
+        _fields_ = [("size", ctypes.c_uint32), ("policy", ctypes.c_uint32), ("flags", ctypes.c_uint64), ("nice", ctypes.c_int32), ("priority", ctypes.c_uint32),
+                    ("runtime", ctypes.c_uint64), ("deadline", ctypes.c_uint64), ("period", ctypes.c_uint64), ("util_min", ctypes.c_uint32), ("util_max", ctypes.c_uint32)]
+
+    if sys.platform != "linux" or os.uname().machine != "x86_64":
+        return
+    attr = SchedAttr(size=ctypes.sizeof(SchedAttr), policy=os.SCHED_OTHER, nice=os.getpriority(os.PRIO_PROCESS, 0), runtime=LEARNER_SLICE_NS)
+    sched_setattr = 314  # x86_64
+    ctypes.CDLL(None, use_errno=True).syscall(sched_setattr, 0, ctypes.byref(attr), 0)
+
+
 def join_cgroups(launch, learner, suffix=""):
     """Puts this process (and so everything it starts) in the learner's cgroups: a memory cap,
     a process cap and an equal CPU share among learners, all learners together below the course's
@@ -250,6 +273,7 @@ def launch_kernel(connection_file):
     owned_by_sandbox(launch, kernel_dir, os.path.join(kernel_dir, "connection.json"))
     mount_learner_folder(launch, learner, workdir)
     join_cgroups(launch, learner)
+    ask_short_slice()
 
     def kernel_sandbox(command, info_fd=None):
         return build_argv(
@@ -406,6 +430,7 @@ def launch_run(argv):
         writable[serve_dir] = INSIDE_SERVE_DIR
         course_bridge = f"socat UNIX-LISTEN:{INSIDE_SERVE_DIR}/model.sock,fork,unlink-early TCP:127.0.0.1:{options.serve_socket}"
     join_cgroups(launch, options.learner, "" if options.cgroup == "learner" else ".check")
+    ask_short_slice()
     # In the learner's shared network namespace the kernel's bridge holds the usual port.
     mlflow_port = launch["mlflow_port"] + (1 if options.network == "learner" else 0)
     return build_argv(

@@ -82,7 +82,9 @@ async function runHandler(handle: RequestHandler, request: IncomingMessage, resp
 
 function refuseTooLarge(response: ServerResponse, limit: number, declared: number | null): void {
   if (response.headersSent || response.writableEnded) {
-    response.socket?.destroy();
+    // An answer is (being) sent already: it must reach the client before the connection goes.
+    const socket = response.socket;
+    setTimeout(() => socket?.destroy(), 5000).unref();
     return;
   }
   const size = declared === null ? "over" : `${describeLimit(declared)}, over`;

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadConfig, type CourseConfig, type Env } from "../config/config";
+import { kernelForkerSocket } from "../kernels/kernel-specs";
 import { findFreePort } from "../net/free-port";
 import { CourseSupervisor, type ServiceName } from "../supervisor/course-supervisor";
 
@@ -41,8 +42,10 @@ export async function startTempCourse(services: ServiceName[] = ["mlflow", "jupy
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
+  const started = loadConfig(supervisor.serviceEnv());
+  await kernelForkerListening(started, services);
   return {
-    config: loadConfig(supervisor.serviceEnv()),
+    config: started,
     supervisor,
     dataDir,
     async stop() {
@@ -50,4 +53,20 @@ export async function startTempCourse(services: ServiceName[] = ["mlflow", "jupy
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * With the sandbox as root, sandboxed kernels are forks of the kernel forker once it has done its
+ * imports (a few seconds after Jupyter); kernels asked for before then start the plain way. Tests
+ * wait for it, so the kernels they try are the ones a class gets.
+ */
+async function kernelForkerListening(config: CourseConfig, services: ServiceName[]): Promise<void> {
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!services.includes("jupyter") || !config.sandbox.enabled || !config.sandbox.kernelForker || !root) return;
+  const socket = kernelForkerSocket(config);
+  const deadline = Date.now() + 120_000;
+  while (!fs.existsSync(socket)) {
+    if (Date.now() > deadline) throw new Error(`the kernel forker did not start listening on ${socket} within 2 minutes; see ${path.join(config.runDir, "logs", "jupyter.log")}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
