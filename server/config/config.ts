@@ -29,6 +29,21 @@ const numberVar = (name: string, fallback: number, rule: { min: number; max: num
       return value;
     });
 
+/** One of a few words (case and surrounding spaces ignored): `fallback` when unset or empty, else an error that names the variable and the words. */
+const choiceVar = <const T extends string>(name: string, choices: readonly T[], fallback: T) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = (raw ?? "").trim().toLowerCase() || fallback;
+      if (!(choices as readonly string[]).includes(value)) {
+        const listed = choices.map((choice) => `"${choice}"`);
+        ctx.addIssue({ code: "custom", message: `${name} must be ${listed.slice(0, -1).join(", ")} or ${listed.at(-1)} (got "${raw}")` });
+        return z.NEVER;
+      }
+      return value as T;
+    });
+
 const port = (name: string, fallback: number) => numberVar(name, fallback, { min: 1, max: 65535, whole: true, accepts: "a whole number between 1 and 65535" });
 
 const httpUrl = (name: string) =>
@@ -100,17 +115,7 @@ const envSchema = z.object({
       return { min, max };
     }),
   MODEL_SERVER_IDLE_MINUTES: numberVar("MODEL_SERVER_IDLE_MINUTES", 30, { min: 0.1, max: 24 * 60, accepts: "a number of minutes from 0.1 to 1440" }),
-  COURSE_MODE: z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      const value = (raw ?? "").trim().toLowerCase() || "solo";
-      if (value !== "solo" && value !== "classroom") {
-        ctx.addIssue({ code: "custom", message: `COURSE_MODE must be "solo" or "classroom" (got "${raw}")` });
-        return z.NEVER;
-      }
-      return value as "solo" | "classroom";
-    }),
+  COURSE_MODE: choiceVar("COURSE_MODE", ["solo", "classroom"], "solo"),
   COURSE_INSTRUCTOR_PASSWORD: z.string().optional(),
   COURSE_TRUST_PROXY: z
     .string()
@@ -147,28 +152,8 @@ const envSchema = z.object({
       }
       return url.origin;
     }),
-  COURSE_SANDBOX: z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      const value = (raw ?? "").trim().toLowerCase() || "auto";
-      if (value !== "on" && value !== "off" && value !== "auto") {
-        ctx.addIssue({ code: "custom", message: `COURSE_SANDBOX must be "auto", "on" or "off" (got "${raw}")` });
-        return z.NEVER;
-      }
-      return value as "auto" | "on" | "off";
-    }),
-  COURSE_KERNEL_FORKER: z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      const value = (raw ?? "").trim().toLowerCase() || "on";
-      if (value !== "on" && value !== "off") {
-        ctx.addIssue({ code: "custom", message: `COURSE_KERNEL_FORKER must be "on" or "off" (got "${raw}")` });
-        return z.NEVER;
-      }
-      return value === "on";
-    }),
+  COURSE_SANDBOX: choiceVar("COURSE_SANDBOX", ["auto", "on", "off"], "auto"),
+  COURSE_KERNEL_FORKER: choiceVar("COURSE_KERNEL_FORKER", ["on", "off"], "on").transform((value) => value === "on"),
   COURSE_SANDBOX_MEMORY_MB: numberVar("COURSE_SANDBOX_MEMORY_MB", 3072, { min: 128, max: 1_048_576, whole: true, accepts: "a whole number of megabytes from 128" }),
   COURSE_LEARNER_DISK_MB: numberVar("COURSE_LEARNER_DISK_MB", 1024, { min: 16, max: 1_048_576, whole: true, accepts: "a whole number of megabytes from 16" }),
   COURSE_SANDBOX_MAX_PROCESSES: numberVar("COURSE_SANDBOX_MAX_PROCESSES", 1024, { min: 16, max: 100_000, whole: true, accepts: "a whole number from 16" }),
