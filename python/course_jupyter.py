@@ -4,8 +4,13 @@ The server is started with
 `--ServerApp.kernel_websocket_connection_class=course_jupyter.NoDelayWebsocketConnection`.
 """
 
+import os
+import subprocess
+import sys
+import time
+
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
-from tornado.ioloop import IOLoop
+from tornado.ioloop import IOLoop, PeriodicCallback
 
 
 class NoDelayWebsocketConnection(ZMQChannelsWebsocketConnection):
@@ -53,13 +58,6 @@ def _jupyter_server_extension_points():
 
 
 def _load_jupyter_server_extension(serverapp):
-    import os
-    import subprocess
-    import sys
-    import time
-
-    from tornado.ioloop import PeriodicCallback
-
     socket_path = os.environ.get("COURSE_KERNEL_FORKER_SOCKET")
     if not socket_path:
         return

@@ -196,8 +196,6 @@ class Forker:
     def __init__(self, path):
         self.selector = selectors.DefaultSelector()
         self.own_pid_namespace = os.open("/proc/self/ns/pid", os.O_RDONLY)
-        if os.path.exists(path):
-            os.remove(path)
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         old_umask = os.umask(0o177)
         try:

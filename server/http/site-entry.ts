@@ -81,21 +81,20 @@ async function runHandler(handle: RequestHandler, request: IncomingMessage, resp
 }
 
 function refuseTooLarge(response: ServerResponse, limit: number, declared: number | null): void {
-  if (response.headersSent || response.writableEnded) {
-    // An answer is (being) sent already: it must reach the client before the connection goes.
+  // The rest of the body is never read. The connection closes a while after the answer is out
+  // (at once would reset it, and a client still sending could lose the answer; 1 s was too short
+  // for a client on a machine busy with a class's kernels).
+  const closeSoon = () => {
     const socket = response.socket;
     setTimeout(() => socket?.destroy(), 5000).unref();
-    return;
-  }
+  };
+  if (response.headersSent || response.writableEnded) return closeSoon(); // an answer is (being) sent already
   const size = declared === null ? "over" : `${describeLimit(declared)}, over`;
   sendJson(
     response,
     413,
     { error: { code: "payload_too_large", message: `The request body is too large (${size} the ${describeLimit(limit)} limit of this address).` } },
-    // The rest of the body is never read. The connection closes a while after the answer is out
-    // (at once would reset it, and a client still sending could lose the answer; 1 s was too
-    // short for a client on a machine busy with a class's kernels).
-    () => setTimeout(() => response.socket?.destroy(), 5000).unref(),
+    closeSoon,
   );
 }
 

@@ -33,6 +33,12 @@ export function writeKernelSpecs(config: CourseConfig): void {
   });
 }
 
+/** Whether sandboxed kernels are forks of python/kernel_forker.py: the sandbox on, the forker not turned off, the course run as root. */
+export function usesKernelForker(config: CourseConfig): boolean {
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  return config.sandbox.enabled && config.sandbox.kernelForker && root;
+}
+
 /** Where python/kernel_forker.py listens; python/sandbox_launch.py finds it next to the launch descriptions. */
 export function kernelForkerSocket(config: CourseConfig): string {
   return path.join(config.sandbox.dir, "kernel-forker.sock");

@@ -3,7 +3,7 @@ import path from "node:path";
 import { allowListedEnv } from "../../grader/process-launch";
 import type { CourseConfig, Env } from "../config/config";
 import { probeJupyter, probeMlflow } from "../health/probes";
-import { kernelForkerSocket, writeKernelSpecs } from "../kernels/kernel-specs";
+import { kernelForkerSocket, usesKernelForker, writeKernelSpecs } from "../kernels/kernel-specs";
 import type { ServiceSpec } from "./service-supervisor";
 
 /**
@@ -86,7 +86,7 @@ export function jupyterServiceSpec(config: CourseConfig, token: string, baseEnv:
       PYSPARK_PYTHON: path.join(config.python.bin, "python"),
       PYSPARK_DRIVER_PYTHON: path.join(config.python.bin, "python"),
       // Sandboxed kernels as forks of one process holding the course's imports (python/kernel_forker.py, as root).
-      ...(config.sandbox.enabled && config.sandbox.kernelForker && runningAsRoot ? { COURSE_KERNEL_FORKER_SOCKET: kernelForkerSocket(config) } : {}),
+      ...(usesKernelForker(config) ? { COURSE_KERNEL_FORKER_SOCKET: kernelForkerSocket(config) } : {}),
     },
     probe: async () => (await probeJupyter(`http://127.0.0.1:${config.jupyter.port}`, token)).ok,
     readyTimeoutMs: 60_000,

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadConfig, type CourseConfig, type Env } from "../config/config";
-import { kernelForkerSocket } from "../kernels/kernel-specs";
+import { kernelForkerSocket, usesKernelForker } from "../kernels/kernel-specs";
 import { findFreePort } from "../net/free-port";
 import { CourseSupervisor, type ServiceName } from "../supervisor/course-supervisor";
 
@@ -35,15 +35,16 @@ export async function startTempCourse(services: ServiceName[] = ["mlflow", "jupy
   };
   const config = loadConfig(env);
   const supervisor = new CourseSupervisor(config, { services, env, log });
+  let started: CourseConfig;
   try {
     await supervisor.start();
+    started = loadConfig(supervisor.serviceEnv());
+    await kernelForkerListening(started, services);
   } catch (error) {
     await supervisor.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
-  const started = loadConfig(supervisor.serviceEnv());
-  await kernelForkerListening(started, services);
   return {
     config: started,
     supervisor,
@@ -61,8 +62,7 @@ export async function startTempCourse(services: ServiceName[] = ["mlflow", "jupy
  * wait for it, so the kernels they try are the ones a class gets.
  */
 async function kernelForkerListening(config: CourseConfig, services: ServiceName[]): Promise<void> {
-  const root = typeof process.getuid === "function" && process.getuid() === 0;
-  if (!services.includes("jupyter") || !config.sandbox.enabled || !config.sandbox.kernelForker || !root) return;
+  if (!services.includes("jupyter") || !usesKernelForker(config)) return;
   const socket = kernelForkerSocket(config);
   const deadline = Date.now() + 120_000;
   while (!fs.existsSync(socket)) {
