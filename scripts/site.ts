@@ -1,11 +1,13 @@
 // The course site: Next.js behind the course's own HTTP entry point
 // (server/http/site-entry.ts). The supervisor runs this as the "site" service.
 import fs from "node:fs";
+import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import next from "next";
 import { ConfigError, loadConfig } from "../server/config/config";
 import { createSiteServer } from "../server/http/site-entry";
 import { loopbackFor } from "../server/supervisor/course-services";
+import { GateDoor, isGateRequest } from "../server/mlflow-proxy/gate-door";
 import { GATE_MOUNT, isUnderMount } from "../server/mlflow-proxy/mlflow-path";
 
 let config;
@@ -23,7 +25,10 @@ const dev = process.argv.includes("--dev");
 const app = next({ dev, dir: config.projectRoot, hostname: config.site.host, port: config.site.port });
 await app.prepare();
 const handle = app.getRequestHandler();
-const server = createSiteServer(config, (request, response) => handle(request, response));
+// One door for the gate, whichever way a request comes (the sandboxes' socket or the public port).
+const gateDoor = new GateDoor(config.dataDir);
+const door = (request: IncomingMessage) => (isGateRequest(request.url ?? "/") ? gateDoor.admit(request) : null);
+const server = createSiteServer(config, (request, response) => handle(request, response), { door });
 server.listen(config.site.port, config.site.host, () => {
   console.log(`Course site listening on http://${config.site.host}:${config.site.port}${dev ? " (development)" : ""}`);
   // Solo mode has exactly one learner: their kernel starts now, so their first cell does not wait
@@ -45,8 +50,8 @@ if (config.sandbox.enabled) {
   fs.rmSync(socket, { force: true });
   // The socket is for the gate only: learner code must not reach the course's other routes through it.
   gate = createSiteServer(config, (request, response) => handle(request, response), {
-    answers: (url) => isUnderMount(url, GATE_MOUNT),
-    message: `This socket answers only the MLflow gate (${GATE_MOUNT}/).`,
+    only: { answers: (url) => isUnderMount(url, GATE_MOUNT), message: `This socket answers only the MLflow gate (${GATE_MOUNT}/).` },
+    door,
   });
   gate.listen(socket, () => fs.chmodSync(socket, 0o666));
 }

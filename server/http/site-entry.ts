@@ -5,6 +5,18 @@ import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from "./client-address";
 
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
 
+/** A door's answer: let the request in (and say when it has left), or refuse it before its body is read. */
+export type DoorAnswer =
+  | { admitted: true; release: () => void }
+  | { admitted: false; status: number; body: Record<string, unknown>; headers?: Record<string, string> };
+
+export type SiteServerOptions = {
+  /** Only these addresses are answered (all by default); others get 404 with `message` before anything else runs. */
+  only?: { answers(url: string): boolean; message: string };
+  /** Asked once a request's headers are in: `null` for requests it does not keep, else whether it may come in. */
+  door?: (request: IncomingMessage) => DoorAnswer | null;
+};
+
 /**
  * The course's own HTTP entry point, in front of Next.js. It does what a route
  * handler cannot: it sees the TCP peer (so per-client limits count the real
@@ -15,8 +27,7 @@ export type RequestHandler = (request: IncomingMessage, response: ServerResponse
 export function createSiteServer(
   config: Pick<CourseConfig, "limits" | "classroom">,
   handle: RequestHandler,
-  /** Only these addresses are answered (all by default); others get 404 with `message` before anything else runs. */
-  only?: { answers(url: string): boolean; message: string },
+  { only, door }: SiteServerOptions = {},
 ): http.Server {
   const admit = (request: IncomingMessage, response: ServerResponse): boolean => {
     if (!decodablePath(request.url ?? "/")) {
@@ -38,6 +49,15 @@ export function createSiteServer(
       return false;
     }
     capStreamingBody(request, limit, () => refuseTooLarge(response, limit, null));
+
+    const answer = door?.(request);
+    if (answer && !answer.admitted) {
+      // The body is read and dropped (still under the cap), so the connection stays usable.
+      request.resume();
+      sendJson(response, answer.status, answer.body, undefined, { keepAlive: true, headers: answer.headers });
+      return false;
+    }
+    if (answer) response.once("close", answer.release);
     return true;
   };
 
@@ -98,8 +118,14 @@ function refuseTooLarge(response: ServerResponse, limit: number, declared: numbe
   );
 }
 
-function sendJson(response: ServerResponse, status: number, payload: unknown, after?: () => void): void {
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  payload: unknown,
+  after?: () => void,
+  { keepAlive = false, headers = {} }: { keepAlive?: boolean; headers?: Record<string, string> } = {},
+): void {
   const body = JSON.stringify(payload);
-  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), connection: "close" });
+  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(keepAlive ? {} : { connection: "close" }), ...headers });
   response.end(body, after);
 }

@@ -1,9 +1,10 @@
 import { getConfig } from "../config/runtime-config";
 import { getStore } from "../store/database";
 import { findActiveLearner } from "../store/learners";
-import { learnerFromToken } from "../sandbox/learner-token";
+import { learnerFromAuthorization } from "../sandbox/learner-token";
 import { artifactQuotaProblem } from "./artifact-quota";
 import { FairQueue } from "./fair-queue";
+import { NO_GATE_TOKEN } from "./gate-door";
 import { forwardToMlflow, problem } from "./forward-to-mlflow";
 import { GATE_MOUNT, WORKSPACE_API, isAllowedMlflowPath, isJsonApiPath, parseMlflowPath, rawPathname } from "./mlflow-path";
 
@@ -31,9 +32,8 @@ function learnerTrafficQueue(workers: number): FairQueue {
  */
 export async function gateToMlflow(request: Request): Promise<Response> {
   const config = getConfig();
-  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
-  const learnerId = token ? learnerFromToken(config.dataDir, token) : null;
-  if (!learnerId) return problem(request, 401, "Not signed in", "The MLflow gate needs the learner's token (MLFLOW_TRACKING_TOKEN), which the course gives each kernel.");
+  const learnerId = learnerFromAuthorization(config.dataDir, request.headers.get("authorization"));
+  if (!learnerId) return problem(request, 401, "Not signed in", NO_GATE_TOKEN);
   const learner = await findActiveLearner(await getStore(config.dataDir), learnerId);
   if (!learner) return problem(request, 401, "Not signed in", "This learner is no longer in the class.");
   const workspace = config.mode === "classroom" ? learner.workspace : null;

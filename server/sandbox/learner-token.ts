@@ -18,3 +18,9 @@ export function learnerFromToken(dataDir: string, token: string): string | null 
   const value = unsign(sessionSecret(dataDir), `gate:${learnerId}.${token.slice(dot + 1)}`);
   return value === `gate:${learnerId}` ? learnerId : null;
 }
+
+/** The learner of an `Authorization: Bearer <token>` header, or null when it carries no token the course issued. */
+export function learnerFromAuthorization(dataDir: string, authorization: string | null | undefined): string | null {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
+  return token ? learnerFromToken(dataDir, token) : null;
+}

@@ -402,6 +402,39 @@ describe("learner code runs in the sandbox", () => {
     expect(result.stdout.trim().split("\n").at(-1), JSON.stringify(result)).toBe("['ok', 'ok', 'refused']");
   });
 
+  it("cannot fill the site's memory with parallel uploads through the gate: past 16 at once, 429 before a body is read", { timeout: 120_000 }, async () => {
+    // 40 uploads of a declared 1 MB each (16 of them within Alice's artifact quota), headers and
+    // 1 KB of body sent, the rest held back; then one without a token.
+    const result = await run(
+      "Alice",
+      [
+        "import os, socket, time, mlflow",
+        "token = os.environ['MLFLOW_TRACKING_TOKEN']",
+        "def begin(authorization):",
+        "    s = socket.create_connection(('127.0.0.1', 5000), timeout=20)",
+        "    head = 'PUT /mlflow-gate/api/2.0/mlflow-artifacts/artifacts/0/flood.bin HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: 1000000\\r\\n' + authorization + '\\r\\n'",
+        "    s.sendall(head.encode() + b'x' * 1024)",
+        "    return s",
+        "def status(s, wait):",
+        "    s.settimeout(wait)",
+        "    try: return int(s.recv(200).split(b' ')[1])",
+        "    except socket.timeout: return 'waiting'",
+        "uploads = [begin(f'Authorization: Bearer {token}\\r\\n') for _ in range(40)]",
+        "time.sleep(2)",
+        "answers = [status(s, 0.5) for s in uploads]",
+        "stranger = status(begin(''), 10)",
+        "print(answers.count('waiting'), answers.count(429), stranger)",
+        "for s in uploads: s.close()",
+        "time.sleep(1)",
+        "mlflow.search_experiments()",
+        "print('answered')",
+      ].join("\n"),
+    );
+    const [counts, afterwards] = result.stdout.trim().split("\n").slice(-2);
+    expect(counts, JSON.stringify(result)).toBe("16 24 401");
+    expect(afterwards, "the door lets the learner in again once the uploads are gone").toBe("answered");
+  });
+
   it("can still be interrupted (interrupts go to the kernel as messages)", async () => {
     const looping = run("Bob", "import time\nwhile True:\n    time.sleep(0.05)");
     await new Promise((resolve) => setTimeout(resolve, 1500));
