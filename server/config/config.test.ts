@@ -79,6 +79,20 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ COURSE_KERNEL_FORKER: "sometimes" })).toThrow(/COURSE_KERNEL_FORKER must be "on" or "off" \(got "sometimes"\)/);
   });
 
+  it("reads an external Jupyter or kernel gateway, where its kernels reach the gate, and the shared signing key", () => {
+    const own = loadConfig({ COURSE_JUPYTER_TOKEN: "own", JUPYTER_TOKEN: "ignored", PORT: "4000" }).jupyter;
+    expect(own).toMatchObject({ url: "http://127.0.0.1:8888", token: "own", external: false, kernelName: "python3", gateUrl: "http://127.0.0.1:4000/mlflow-gate" });
+
+    const gateway = loadConfig({ JUPYTER_URL: "http://gateway.internal:8888/", JUPYTER_TOKEN: "t", JUPYTER_KERNEL_NAME: "python_kubernetes", COURSE_PUBLIC_URL: "https://course.example.edu" }).jupyter;
+    expect(gateway).toMatchObject({ url: "http://gateway.internal:8888", token: "t", external: true, kernelName: "python_kubernetes", gateUrl: "https://course.example.edu/mlflow-gate" });
+    expect(loadConfig({ JUPYTER_URL: "http://g:1", COURSE_GATE_URL: "http://course-gate.internal:3000/mlflow-gate/" }).jupyter.gateUrl).toBe("http://course-gate.internal:3000/mlflow-gate");
+
+    expect(() => loadConfig({ JUPYTER_URL: "ws://gateway" })).toThrow(/JUPYTER_URL must be an http\(s\) URL of a Jupyter server or kernel gateway \(got "ws:\/\/gateway"\)$/m);
+    expect(() => loadConfig({ JUPYTER_KERNEL_NAME: "python 3; rm" })).toThrow(/JUPYTER_KERNEL_NAME must be a kernel spec's name/);
+    expect(() => loadConfig({ COURSE_SESSION_SECRET: "short" })).toThrow(/COURSE_SESSION_SECRET must be 64 hexadecimal digits/);
+    expect(() => loadConfig({ COURSE_SESSION_SECRET: "ab".repeat(32) })).not.toThrow();
+  });
+
   it("reports every problem at once", () => {
     try {
       loadConfig({ PORT: "x", MLFLOW_PORT: "y" });

@@ -1,6 +1,7 @@
 import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { SESSION_SECRET_PATTERN } from "../identity/secrets";
 
 /**
  * The one place configuration is read. Every process of the course (the
@@ -46,7 +47,7 @@ const choiceVar = <const T extends string>(name: string, choices: readonly T[], 
 
 const port = (name: string, fallback: number) => numberVar(name, fallback, { min: 1, max: 65535, whole: true, accepts: "a whole number between 1 and 65535" });
 
-const httpUrl = (name: string) =>
+const httpUrl = (name: string, what = "an MLflow server", hint = "; file stores and databricks URIs are not supported here") =>
   z
     .string()
     .optional()
@@ -62,7 +63,7 @@ const httpUrl = (name: string) =>
       if (url.protocol !== "http:" && url.protocol !== "https:") {
         ctx.addIssue({
           code: "custom",
-          message: `${name} must be an http(s) URL of an MLflow server (got "${raw}"); file stores and databricks URIs are not supported here`,
+          message: `${name} must be an http(s) URL of ${what} (got "${raw}")${hint}`,
         });
         return z.NEVER;
       }
@@ -160,6 +161,26 @@ const envSchema = z.object({
   COURSE_MLFLOW_UPLOAD_MAX_MB: numberVar("COURSE_MLFLOW_UPLOAD_MAX_MB", 100, { min: 1, max: 10_240, whole: true, accepts: "a whole number of megabytes from 1 to 10240" }),
   COURSE_SESSION_HOURS: numberVar("COURSE_SESSION_HOURS", 12, { min: 0.1, max: 24 * 30, accepts: "a number of hours from 0.1 to 720" }),
   COURSE_JUPYTER_TOKEN: z.string().optional(),
+  JUPYTER_URL: httpUrl("JUPYTER_URL", "a Jupyter server or kernel gateway", ""),
+  JUPYTER_TOKEN: z.string().optional(),
+  JUPYTER_KERNEL_NAME: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = (raw ?? "").trim() || "python3";
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
+        ctx.addIssue({ code: "custom", message: `JUPYTER_KERNEL_NAME must be a kernel spec's name such as python3 (letters, digits, ".", "_" and "-"; got "${raw}")` });
+        return z.NEVER;
+      }
+      return value;
+    }),
+  COURSE_SESSION_SECRET: z
+    .string()
+    .optional()
+    .refine((raw) => raw === undefined || raw.trim() === "" || SESSION_SECRET_PATTERN.test(raw.trim()), {
+      message: "COURSE_SESSION_SECRET must be 64 hexadecimal digits (32 random bytes, e.g. from `openssl rand -hex 32`), the same on every course instance",
+    }),
+  COURSE_GATE_URL: httpUrl("COURSE_GATE_URL", "the course's MLflow gate as kernels reach it, such as http://course.internal:3000/mlflow-gate", ""),
   COURSE_PROJECT_ROOT: z.string().optional(),
   DATABASE_URL: postgresUrl("DATABASE_URL"),
 });
@@ -194,7 +215,14 @@ export type CourseConfig = {
     backendStoreUri: string;
     artifactsDir: string;
   };
-  jupyter: { port: number; url: string; token: string | undefined; rootDir: string };
+  /**
+   * Where learners' kernels run: the course's own Jupyter server (the default), or, with
+   * `JUPYTER_URL`, an external one the course does not start: a Jupyter server or a kernel
+   * gateway such as Jupyter Enterprise Gateway, whose kernels run elsewhere (`external`). Those
+   * kernels are started by `kernelName` and reach MLflow through the gate at `gateUrl` with
+   * their learner's token; `rootDir` is then only the course's own Jupyter's folder.
+   */
+  jupyter: { port: number; url: string; token: string | undefined; rootDir: string; external: boolean; kernelName: string; gateUrl: string };
   python: { venvDir: string; bin: string };
   cells: { timeLimitSeconds: number; outputCapBytes: number };
   modelServers: { portRange: { min: number; max: number }; idleMinutes: number; defaultPort: number };
@@ -249,8 +277,11 @@ export function loadConfig(env: Env = process.env): CourseConfig {
     },
     jupyter: {
       port: e.JUPYTER_PORT,
-      url: `http://127.0.0.1:${e.JUPYTER_PORT}`,
-      token: e.COURSE_JUPYTER_TOKEN,
+      url: e.JUPYTER_URL ?? `http://127.0.0.1:${e.JUPYTER_PORT}`,
+      token: e.JUPYTER_URL ? e.JUPYTER_TOKEN : e.COURSE_JUPYTER_TOKEN,
+      external: e.JUPYTER_URL !== undefined,
+      kernelName: e.JUPYTER_KERNEL_NAME,
+      gateUrl: `${e.COURSE_GATE_URL ?? e.COURSE_PUBLIC_URL ?? `http://${browserHost}:${e.PORT}`}`.replace(/\/+$/, "") + (e.COURSE_GATE_URL ? "" : "/mlflow-gate"),
       rootDir: path.join(/* turbopackIgnore: true */ dataDir, "learners"),
     },
     python: { venvDir, bin: path.join(/* turbopackIgnore: true */ venvDir, "bin") },

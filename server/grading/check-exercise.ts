@@ -8,13 +8,13 @@ import { recordAttempt, countedAttempts } from "../store/attempts";
 import { getModelServers } from "../model-servers/course-model-servers";
 import { inWorkspace } from "../mlflow-proxy/ui-links";
 import { readSavedCode } from "../store/cells";
+import { storeActionLedger } from "../store/action-ledger";
 import { getStore } from "../store/database";
 import { sandboxLauncherFor } from "../sandbox/sandboxed-process";
 import { RateLimiter } from "./rate-limit";
 
-type Holder = { limiter?: RateLimiter };
-const holder = ((globalThis as { __courseChecks?: Holder }).__courseChecks ??= {});
-const limiter = (holder.limiter ??= new RateLimiter("check", 6, 60_000));
+/** Checks a learner may run in a minute (one at a time), counted in the store across course instances. */
+const CHECKS_PER_MINUTE = 6;
 
 export type CheckResponse = { report: ExerciseReport; attempt: number };
 
@@ -25,6 +25,7 @@ export async function checkExercise(learner: Learner, exerciseId: string): Promi
   }
   const config = getConfig();
   const db = await getStore(config.dataDir);
+  const limiter = new RateLimiter("check", CHECKS_PER_MINUTE, 60_000, Date.now, storeActionLedger(db));
   return limiter.run(learner.id, async () => {
     const attempt = (await countedAttempts(db, learner.id, exerciseId)) + 1;
     // Only the learner's own server: the Serve panel's. Solo without a sandbox, the whole machine

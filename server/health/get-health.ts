@@ -16,14 +16,15 @@ export type HealthReport = {
   ok: boolean;
   checkedAt: string;
   mlflow: ServiceHealth & { external: boolean; uiPath: string };
-  jupyter: ServiceHealth;
+  /** `external`: a Jupyter server or kernel gateway the course did not start (JUPYTER_URL). */
+  jupyter: ServiceHealth & { external: boolean };
   dataDir: ServiceHealth & { path: string };
 };
 
 export async function getHealth(config: CourseConfig, fetchFn: typeof fetch = fetch): Promise<HealthReport> {
   const [mlflow, jupyter] = await Promise.all([
     probeMlflow(config.mlflow.url, fetchFn),
-    probeJupyter(config.jupyter.url, config.jupyter.token, fetchFn),
+    probeJupyter(config.jupyter.url, config.jupyter.token, fetchFn, config.jupyter.external ? { kernelName: config.jupyter.kernelName } : undefined),
   ]);
   const dataDir = probeDataDir(config.dataDir);
   const supervised = readSupervisorState(config.runDir)?.services ?? [];
@@ -45,7 +46,7 @@ export async function getHealth(config: CourseConfig, fetchFn: typeof fetch = fe
     ok: mlflow.ok && jupyter.ok && dataDir.ok,
     checkedAt: new Date().toISOString(),
     mlflow: { ...explain(mlflow, "mlflow"), external: config.mlflow.external, uiPath: "/mlflow/" },
-    jupyter: explain(jupyter, "jupyter"),
+    jupyter: { ...explain(jupyter, "jupyter"), external: config.jupyter.external },
     dataDir: { ...(dataDir.ok ? { ok: true } : { ok: false, problem: dataDir.problem }), path: config.dataDir },
   };
   return report;

@@ -29,17 +29,34 @@ export async function probeMlflow(baseUrl: string, fetchFn: FetchFn = fetch): Pr
   }
 }
 
-export async function probeJupyter(baseUrl: string, token: string | undefined, fetchFn: FetchFn = fetch): Promise<ProbeResult> {
-  if (!token) return { ok: false, problem: "The Jupyter token is not configured: start the course with `npm start`." };
+/**
+ * Asks Jupyter for its kernel specs: a Jupyter server and a kernel gateway (Enterprise Gateway)
+ * both answer it. `external`: a server the course did not start (JUPYTER_URL), which must offer
+ * the kernel spec `kernelName` and may need no token.
+ */
+export async function probeJupyter(
+  baseUrl: string,
+  token: string | undefined,
+  fetchFn: FetchFn = fetch,
+  external?: { kernelName: string },
+): Promise<ProbeResult> {
+  if (!token && !external) return { ok: false, problem: "The Jupyter token is not configured: start the course with `npm start`." };
+  const what = external ? "The Jupyter server or kernel gateway (JUPYTER_URL)" : "Jupyter";
   try {
-    const status = await getText(`${baseUrl}/api/status`, { headers: { Authorization: `token ${token}` } }, fetchFn);
-    if (status.status === 403 || status.status === 401) return { ok: false, problem: `Jupyter at ${baseUrl} refused the course's token.` };
-    if (status.status !== 200) return { ok: false, problem: `Jupyter at ${baseUrl} answered ${status.status}.` };
+    const specs = await getText(`${baseUrl}/api/kernelspecs`, { headers: token ? { Authorization: `token ${token}` } : {} }, fetchFn);
+    if (specs.status === 403 || specs.status === 401) return { ok: false, problem: `${what} at ${baseUrl} refused the course's token${external ? " (JUPYTER_TOKEN)" : ""}.` };
+    if (specs.status !== 200) return { ok: false, problem: `${what} at ${baseUrl} answered ${specs.status}.` };
+    if (external) {
+      const offered = Object.keys((JSON.parse(specs.body) as { kernelspecs?: Record<string, unknown> }).kernelspecs ?? {});
+      if (!offered.includes(external.kernelName)) {
+        return { ok: false, problem: `${what} at ${baseUrl} has no kernel spec "${external.kernelName}" (JUPYTER_KERNEL_NAME); it offers: ${offered.join(", ") || "none"}.` };
+      }
+    }
     const api = await getText(`${baseUrl}/api`, {}, fetchFn).catch(() => null);
     const version = api?.status === 200 ? (JSON.parse(api.body) as { version?: string }).version : undefined;
     return { ok: true, version };
   } catch (error) {
-    return { ok: false, problem: describeFailure("Jupyter", baseUrl, error) };
+    return { ok: false, problem: describeFailure(what, baseUrl, error) };
   }
 }
 

@@ -2,12 +2,20 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
+/** 32 bytes as 64 hexadecimal digits: the form of `COURSE_SESSION_SECRET` (checked in the configuration). */
+export const SESSION_SECRET_PATTERN = /^[0-9a-fA-F]{64}$/;
+
 /**
- * The key that signs session cookies and re-join links. Kept in the data
- * folder (readable by its owner only) so sessions survive a restart, and
- * created on first use.
+ * The key that signs session cookies, re-join links and gate tokens. Several
+ * course instances must share it: `COURSE_SESSION_SECRET` gives it (e.g. from a
+ * Kubernetes Secret). Otherwise it is kept in the data folder (readable by its
+ * owner only) so sessions survive a restart, and created on first use. Read
+ * from the environment here, not the configuration, because every caller holds
+ * only a data folder; the configuration refuses a malformed value at start.
  */
 export function sessionSecret(dataDir: string): Buffer {
+  const given = process.env.COURSE_SESSION_SECRET?.trim();
+  if (given && SESSION_SECRET_PATTERN.test(given)) return Buffer.from(given, "hex");
   const file = path.join(/* turbopackIgnore: true */ dataDir, "session-secret.key");
   try {
     return Buffer.from(fs.readFileSync(file, "utf8").trim(), "hex");

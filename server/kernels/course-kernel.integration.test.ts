@@ -36,7 +36,6 @@ describe("the course's kernel", () => {
     pool = new KernelPool({
       jupyterUrl: course.config.jupyter.url,
       token: course.config.jupyter.token!,
-      runDir: course.config.runDir,
       learnersRoot: course.config.jupyter.rootDir,
       kernelEnv: () => ({ MLFLOW_TRACKING_URI: course.config.mlflow.url }),
     });

@@ -1,5 +1,8 @@
 import { getConfig } from "../config/runtime-config";
+import type { CourseConfig } from "../config/config";
+import { learnerToken } from "../sandbox/learner-token";
 import { getStore } from "../store/database";
+import { storeKernelDirectory } from "../store/learner-kernels";
 import { learnerWorkspace } from "../store/learners";
 import { AppError } from "../errors/app-error";
 import { getModelServers } from "../model-servers/course-model-servers";
@@ -13,23 +16,34 @@ const holder = ((globalThis as { __courseKernels?: Holder }).__courseKernels ??=
 export function getKernelPool(): KernelPool {
   if (holder.pool) return holder.pool;
   const config = getConfig();
-  if (!config.jupyter.token) {
+  if (!config.jupyter.token && !config.jupyter.external) {
     throw new AppError("service_unavailable", "The Jupyter server is not configured for this process: start the course with `npm start`.");
   }
+  const { external } = config.jupyter;
   holder.pool = new KernelPool({
     jupyterUrl: config.jupyter.url,
-    token: config.jupyter.token,
-    runDir: config.runDir,
+    token: config.jupyter.token ?? "",
+    directory: storeKernelDirectory(() => getStore(config.dataDir)),
     learnersRoot: config.jupyter.rootDir,
-    // Sandboxed kernels reach MLflow through the gate, set in their launch environment.
     kernelEnv: async (learnerId) => ({
-      ...(config.sandbox.enabled ? {} : { MLFLOW_TRACKING_URI: config.mlflow.url }),
+      ...mlflowEnv(config, learnerId),
       ...modelServerEnv(learnerId),
       ...(await learnerWorkspaceEnv(learnerId)),
     }),
-    ...(config.sandbox.enabled ? { sandbox: config } : {}),
+    // Kernels elsewhere (JUPYTER_URL) are sandboxed by whoever runs them (e.g. Enterprise Gateway's pods).
+    ...(external ? { remote: { kernelName: config.jupyter.kernelName } } : config.sandbox.enabled ? { sandbox: config } : {}),
   });
   return holder.pool;
+}
+
+/**
+ * How a kernel reaches MLflow. Sandboxed kernels of the course's own Jupyter: through the gate,
+ * set in their launch environment. Kernels elsewhere (JUPYTER_URL): through the gate over the
+ * network, with their learner's token. Otherwise: MLflow itself.
+ */
+function mlflowEnv(config: CourseConfig, learnerId: string): Record<string, string> {
+  if (config.jupyter.external) return { MLFLOW_TRACKING_URI: config.jupyter.gateUrl, MLFLOW_TRACKING_TOKEN: learnerToken(config.dataDir, learnerId) };
+  return config.sandbox.enabled ? {} : { MLFLOW_TRACKING_URI: config.mlflow.url };
 }
 
 /** The kernel pool, or null when this process has no Jupyter (e.g. `next dev` without `npm start`): for work that is only ever a bonus. */

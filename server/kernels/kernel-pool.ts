@@ -6,13 +6,31 @@ import { jupyterSettings } from "../jupyter/connection-settings";
 import type { CourseConfig } from "../config/config";
 import { launchKernel } from "./launch-kernel";
 
+/**
+ * Where learner -> kernel id is remembered: the store, so that every instance and a restarted
+ * one find the same kernels. `put` compares and sets: it writes only if the learner's kernel is
+ * still `replacing` (undefined: none), so two instances starting one at once agree on one.
+ */
+export type KernelDirectory = {
+  get(learnerId: string): Promise<string | undefined>;
+  put(learnerId: string, kernelId: string, replacing: string | undefined): Promise<boolean>;
+  /** Forgets the learner's kernel if it is still `kernelId`. */
+  drop(learnerId: string, kernelId: string): Promise<void>;
+};
+
 export type KernelPoolOptions = {
   jupyterUrl: string;
   token: string;
-  /** Folder where learner -> kernel id is remembered, so a restarted app finds its kernels. */
-  runDir: string;
+  /** Learner -> kernel id; unset: remembered in this pool only. */
+  directory?: KernelDirectory;
   /** The Jupyter server's root; each learner works in <root>/<learner id>. */
   learnersRoot: string;
+  /**
+   * Kernels run on another machine (`JUPYTER_URL`, e.g. a kernel gateway), started from the
+   * kernel spec `kernelName`: each learner works in learners/<learner id> below where their
+   * kernel starts, made there, not here.
+   */
+  remote?: { kernelName: string };
   /** Environment every learner's kernel gets (e.g. MLFLOW_TRACKING_URI). */
   kernelEnv: (learnerId: string) => Record<string, string> | Promise<Record<string, string>>;
   /** Start kernels in the course's sandbox (COURSE_SANDBOX=on): the course's configuration. */
@@ -37,8 +55,11 @@ export class KernelPool {
   private readonly starting = new Map<string, Promise<LearnerKernel>>();
   readonly settings: ServerConnection.ISettings;
 
+  private readonly directory: KernelDirectory;
+
   constructor(private readonly options: KernelPoolOptions) {
     this.settings = jupyterSettings(options.jupyterUrl, options.token);
+    this.directory = options.directory ?? inMemoryDirectory();
   }
 
   /** The learner's kernel, connected and ready to run code. */
@@ -68,7 +89,7 @@ export class KernelPool {
   async restart(learnerId: string): Promise<LearnerKernel> {
     const kernel = this.peek(learnerId);
     if (!kernel || kernel.connection.status === "dead") {
-      if (kernel) this.forget(learnerId);
+      if (kernel) await this.forget(learnerId);
       return this.kernelFor(learnerId);
     }
     kernel.needsPreamble = true;
@@ -80,7 +101,7 @@ export class KernelPool {
   /** Shuts the learner's kernel down (used by resets and tests). */
   async shutdown(learnerId: string): Promise<void> {
     const kernel = this.peek(learnerId);
-    this.forget(learnerId);
+    await this.forget(learnerId);
     if (kernel) await kernel.connection.shutdown().catch(() => undefined);
   }
 
@@ -110,20 +131,18 @@ export class KernelPool {
     kernel.needsPreamble = false;
   }
 
-  private forget(learnerId: string) {
+  private async forget(learnerId: string) {
     const kernel = this.kernels.get(learnerId);
     this.kernels.delete(learnerId);
-    this.writeRemembered({ ...this.readRemembered(), [learnerId]: undefined });
     kernel?.connection.dispose();
+    // Only the kernel this pool knew is forgotten: another instance may have remembered a newer one since.
+    if (kernel) await this.directory.drop(learnerId, kernel.connection.id).catch(() => undefined);
   }
 
   private async connectOrStart(learnerId: string): Promise<LearnerKernel> {
-    const stale = this.kernels.get(learnerId);
-    if (stale) this.forget(learnerId);
+    if (this.kernels.has(learnerId)) await this.forget(learnerId);
     try {
-      const rememberedId = this.readRemembered()[learnerId];
-      const existing = rememberedId ? await KernelAPI.getKernelModel(rememberedId, this.settings).catch(() => undefined) : undefined;
-      const model = existing ?? (await launchKernel({ learnerId, workdir: learnerId, settings: this.settings, sandbox: this.options.sandbox }));
+      const model = await this.findOrLaunch(learnerId);
       const connection = new KernelConnection({ model, serverSettings: this.settings, handleComms: false });
       const kernel: LearnerKernel = { learnerId, connection, needsPreamble: true, queue: Promise.resolve() };
       connection.statusChanged.connect((_, status) => {
@@ -131,7 +150,6 @@ export class KernelPool {
         if (status === "restarting" || status === "autorestarting" || status === "starting") kernel.needsPreamble = true;
       });
       this.kernels.set(learnerId, kernel);
-      this.writeRemembered({ ...this.readRemembered(), [learnerId]: model.id });
       await this.prepare(kernel);
       return kernel;
     } catch (error) {
@@ -140,34 +158,59 @@ export class KernelPool {
     }
   }
 
+  /** The learner's remembered kernel if Jupyter still has it; else a new one, unless another instance started one meanwhile. */
+  private async findOrLaunch(learnerId: string): Promise<Kernel.IModel> {
+    const alive = async (id: string | undefined) => (id ? await KernelAPI.getKernelModel(id, this.settings).catch(() => undefined) : undefined);
+    const rememberedId = await this.directory.get(learnerId);
+    const existing = await alive(rememberedId);
+    if (existing) return existing;
+    const launched = await launchKernel({ learnerId, workdir: learnerId, settings: this.settings, sandbox: this.options.sandbox, kernelName: this.options.remote?.kernelName });
+    if (await this.directory.put(learnerId, launched.id, rememberedId)) return launched;
+    // Another instance remembered a kernel for this learner first: use that one, and end ours.
+    const theirs = await alive(await this.directory.get(learnerId));
+    if (theirs) {
+      await KernelAPI.shutdownKernel(launched.id, this.settings).catch(() => undefined);
+      return theirs;
+    }
+    const current = await this.directory.get(learnerId);
+    await this.directory.put(learnerId, launched.id, current);
+    return launched;
+  }
+
   private async preamble(learnerId: string): Promise<string> {
-    const workdir = path.join(this.options.learnersRoot, learnerId);
-    fs.mkdirSync(workdir, { recursive: true });
     const env = await this.options.kernelEnv(learnerId);
+    // A kernel elsewhere makes its folder below where it started; the first preamble fixes the
+    // absolute path in the kernel's environment, so a later one (another instance) finds the same.
+    const workdir = this.options.remote
+      ? `_course_os.environ.setdefault("COURSE_WORKDIR", _course_os.path.abspath(${JSON.stringify(`learners/${learnerId}`)}))`
+      : JSON.stringify(this.localWorkdir(learnerId));
     return [
       "import os as _course_os",
-      `_course_os.makedirs(${JSON.stringify(workdir)}, exist_ok=True)`,
-      `_course_os.chdir(${JSON.stringify(workdir)})`,
+      `_course_workdir = ${workdir}`,
+      "_course_os.makedirs(_course_workdir, exist_ok=True)",
+      "_course_os.chdir(_course_workdir)",
       `_course_os.environ.update(${JSON.stringify(env)})`,
-      "del _course_os",
+      "del _course_os, _course_workdir",
       "%matplotlib inline",
     ].join("\n");
   }
 
-  private rememberedFile() {
-    return path.join(this.options.runDir, "kernels.json");
+  private localWorkdir(learnerId: string): string {
+    const workdir = path.join(this.options.learnersRoot, learnerId);
+    fs.mkdirSync(workdir, { recursive: true });
+    return workdir;
   }
+}
 
-  private readRemembered(): Record<string, string | undefined> {
-    try {
-      return JSON.parse(fs.readFileSync(this.rememberedFile(), "utf8")) as Record<string, string>;
-    } catch {
-      return {};
-    }
-  }
-
-  private writeRemembered(map: Record<string, string | undefined>) {
-    fs.mkdirSync(this.options.runDir, { recursive: true });
-    fs.writeFileSync(this.rememberedFile(), JSON.stringify(Object.fromEntries(Object.entries(map).filter(([, id]) => id)), null, 2));
-  }
+function inMemoryDirectory(): KernelDirectory {
+  const ids = new Map<string, string>();
+  return {
+    get: async (learnerId) => ids.get(learnerId),
+    put: async (learnerId, kernelId, replacing) => {
+      if (ids.get(learnerId) !== replacing) return false;
+      ids.set(learnerId, kernelId);
+      return true;
+    },
+    drop: async (learnerId, kernelId) => void (ids.get(learnerId) === kernelId && ids.delete(learnerId)),
+  };
 }

@@ -12,6 +12,8 @@ export type KernelLaunch = {
   settings: ServerConnection.ISettings;
   /** The course's configuration when kernels run in its sandbox. */
   sandbox?: CourseConfig;
+  /** The kernel spec of a kernel without the course's sandbox (default: the course's own). */
+  kernelName?: string;
 };
 
 /**
@@ -21,7 +23,7 @@ export type KernelLaunch = {
  * only through the gate), in the learner's folder.
  */
 export async function launchKernel(launch: KernelLaunch): Promise<Kernel.IModel> {
-  if (!launch.sandbox) return KernelAPI.startNew({ name: UNSANDBOXED_KERNEL }, launch.settings);
+  if (!launch.sandbox) return KernelAPI.startNew({ name: launch.kernelName ?? UNSANDBOXED_KERNEL }, launch.settings);
   const config = launch.sandbox;
   const folder = path.join(config.jupyter.rootDir, launch.workdir);
   fs.mkdirSync(folder, { recursive: true });

@@ -1,4 +1,7 @@
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSqliteStore, type Store } from "../store/database";
+import { storeKernelDirectory } from "../store/learner-kernels";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 import { KernelPool } from "./kernel-pool";
 import { collectCell as collect } from "../testing/collect-cell";
@@ -6,21 +9,25 @@ import { collectCell as collect } from "../testing/collect-cell";
 describe("running cells on a real Jupyter kernel", () => {
   let course: TempCourse;
   let pool: KernelPool;
+  let store: Promise<Store>;
   const poolFor = () =>
     new KernelPool({
       jupyterUrl: course.config.jupyter.url,
       token: course.config.jupyter.token!,
-      runDir: course.config.runDir,
       learnersRoot: course.config.jupyter.rootDir,
+      // Where the app remembers its learners' kernels: its progress store.
+      directory: storeKernelDirectory(() => store),
       kernelEnv: () => ({ MLFLOW_TRACKING_URI: "http://127.0.0.1:1", COURSE_TEST_MARKER: "set-by-the-pool" }),
     });
 
   beforeAll(async () => {
     course = await startTempCourse(["jupyter"]);
+    store = openSqliteStore(path.join(course.dataDir, "course.db"));
     pool = poolFor();
   });
   afterAll(async () => {
     await pool?.shutdownAll();
+    await (await store)?.destroy();
     await course?.stop();
   });
 

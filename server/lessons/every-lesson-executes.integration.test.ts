@@ -37,7 +37,6 @@ describe("every lesson executes against the pinned MLflow", () => {
     pool = new KernelPool({
       jupyterUrl: course.config.jupyter.url,
       token: course.config.jupyter.token!,
-      runDir: course.config.runDir,
       learnersRoot: course.config.jupyter.rootDir,
       kernelEnv: () => ({ MLFLOW_TRACKING_URI: course.config.mlflow.url, MODEL_SERVER_URL: `http://127.0.0.1:${modelServerPort}` }),
     });

@@ -147,6 +147,33 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0005-shared-state": {
+    // What several course instances must share: which kernel is each learner's, and the
+    // per-learner limits on costly actions (one in flight, a few per window).
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("learner_kernels")
+        .addColumn("learner_id", "text", (c) => c.primaryKey())
+        .addColumn("kernel_id", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("action_log")
+        .addColumn("id", ...autoIncrementKey(db))
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("at_ms", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("action_log_actor").on("action_log").columns(["action", "actor", "at_ms"]).execute();
+      await db.schema
+        .createTable("actions_in_flight")
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("until_ms", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("actions_in_flight_pk", ["action", "actor"])
+        .execute();
+    },
+  },
 };
 
 /**

@@ -18,6 +18,25 @@ export type Database = {
      */
     name_key?: string | null;
   };
+  /** Each learner's kernel on the Jupyter server or gateway, shared by every course instance. */
+  learner_kernels: {
+    learner_id: string;
+    kernel_id: string;
+    updated_at: string;
+  };
+  /** When each learner last did a limited action (a Check), for the per-window limit. */
+  action_log: {
+    id: Generated<number>;
+    action: string;
+    actor: string;
+    at_ms: number;
+  };
+  /** A limited action running now for a learner, on any instance; `until_ms` frees it if that instance died. */
+  actions_in_flight: {
+    action: string;
+    actor: string;
+    until_ms: number;
+  };
   rejoin_tokens: {
     /** SHA-256 (hex) of the token in the link; the token itself is never stored. */
     id: string;

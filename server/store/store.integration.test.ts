@@ -1,10 +1,12 @@
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Migrator, sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, NO_TEST_POSTGRES, type TestDatabase } from "../testing/test-postgres";
+import { storeActionLedger } from "./action-ledger";
+import { forgetKernelId, rememberKernelId, rememberedKernelId } from "./learner-kernels";
 import type { CheckResult, ExerciseReport, ReportStatus } from "@/grader/report";
 import { completedExercises, countedAttempts, recordAttempt } from "./attempts";
 import { forgetCode, readSavedCode, readSavedOutputs, recordCellRun, saveCode, saveOutputs } from "./cells";
@@ -25,12 +27,21 @@ import { readSetting, replaceSetting, writeSetting, writeSettingOnce } from "./s
  */
 
 const ALL_MIGRATIONS = Object.keys(migrations);
-const TABLES = ["learners", "settings", "sessions", "cell_code", "cell_outputs", "cell_runs", "attempts", "check_results", "exercise_completions", "rejoin_tokens"] as const;
-
-const NO_POSTGRES =
-  "TEST_DATABASE_URL is not set, so the progress store cannot be tested on PostgreSQL. Run these tests through `npm test` " +
-  "(or `npm test -- integration`), which installs PostgreSQL if needed, starts a throwaway cluster and sets it; " +
-  "if it did and this still fails, see the PostgreSQL error printed before the integration stage.";
+const TABLES = [
+  "learners",
+  "settings",
+  "sessions",
+  "cell_code",
+  "cell_outputs",
+  "cell_runs",
+  "attempts",
+  "check_results",
+  "exercise_completions",
+  "rejoin_tokens",
+  "learner_kernels",
+  "action_log",
+  "actions_in_flight",
+] as const;
 
 /** A place for one fresh store: `create()` makes an empty database, `dispose()` deletes it. */
 type Backend = { name: string; create(): Promise<StoreTarget>; dispose(): Promise<void> };
@@ -50,30 +61,17 @@ function sqliteBackend(): Backend {
 }
 
 function postgresBackend(): Backend {
-  const databases: string[] = [];
-  let admin: pg.Client | undefined;
-  let baseUrl: string | undefined;
+  const databases: TestDatabase[] = [];
   return {
     name: "PostgreSQL",
     async create() {
-      baseUrl = process.env.TEST_DATABASE_URL;
-      if (!baseUrl) throw new Error(NO_POSTGRES);
-      if (!admin) {
-        admin = new pg.Client({ connectionString: baseUrl });
-        await admin.connect();
-      }
       // A database of its own for each run: the migrations start from nothing, and nothing is left behind.
-      const name = `store_test_${randomBytes(6).toString("hex")}`;
-      await admin.query(`create database ${name}`);
-      databases.push(name);
-      const url = new URL(baseUrl);
-      url.pathname = `/${name}`;
-      return { dialect: "postgres", url: url.toString() };
+      const database = await createTestDatabase("store_test");
+      databases.push(database);
+      return { dialect: "postgres", url: database.url };
     },
     async dispose() {
-      for (const name of databases.splice(0)) await admin?.query(`drop database if exists ${name}`);
-      await admin?.end();
-      admin = undefined;
+      for (const database of databases.splice(0)) await database.drop();
     },
   };
 }
@@ -473,6 +471,41 @@ function storeSuite(backend: Backend) {
       expect(await db.selectFrom("learners").selectAll().where("id", "=", "busy").execute()).toHaveLength(1);
     });
 
+    it("remembers each learner's kernel, compare-and-set, so instances racing to start one agree", async () => {
+      expect(await rememberedKernelId(db, "ada")).toBeUndefined();
+      const race = await Promise.all(["k1", "k2", "k3", "k4"].map((id) => rememberKernelId(db, "ada", id, undefined)));
+      expect(race.filter(Boolean)).toHaveLength(1);
+      const winner = ["k1", "k2", "k3", "k4"][race.indexOf(true)];
+      expect(await rememberedKernelId(db, "ada")).toBe(winner);
+      expect(await rememberKernelId(db, "ada", "k5", "not-the-current-one")).toBe(false);
+      expect(await rememberKernelId(db, "ada", "k5", winner)).toBe(true);
+      expect(await rememberKernelId(db, "bob", "k6", undefined)).toBe(true);
+      await forgetKernelId(db, "ada", winner);
+      expect(await rememberedKernelId(db, "ada"), "forgetting an older kernel keeps the newer one").toBe("k5");
+      await forgetKernelId(db, "ada", "k5");
+      expect(await rememberedKernelId(db, "ada")).toBeUndefined();
+      expect(await rememberedKernelId(db, "bob")).toBe("k6");
+    });
+
+    it("keeps a per-learner action ledger: one claim at a time (also under a race), expired claims freed, old records forgotten", async () => {
+      const ledger = storeActionLedger(db);
+      const claims = await Promise.all(Array.from({ length: 8 }, () => ledger.claim("check", "ada", 5_000, 1_000)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await ledger.claim("check", "bob", 5_000, 1_000), "another learner claims apart").toBe(true);
+      expect(await ledger.claim("check", "ada", 9_000, 6_000), "a claim past its time is taken over").toBe(true);
+      await ledger.release("check", "ada");
+      expect(await ledger.claim("check", "ada", 9_000, 6_000)).toBe(true);
+
+      await ledger.record("check", "ada", 1_000, 0);
+      await ledger.record("check", "ada", 2_000, 0);
+      await ledger.record("check", "bob", 2_500, 0);
+      expect(await ledger.since("check", "ada", 0)).toStrictEqual([1_000, 2_000]);
+      expect(await ledger.since("check", "ada", 1_500)).toStrictEqual([2_000]);
+      await ledger.record("check", "ada", 70_000, 10_000);
+      expect(await ledger.since("check", "ada", 0), "records before the window are gone").toStrictEqual([70_000]);
+      expect(await ledger.since("check", "bob", 0)).toStrictEqual([2_500]);
+    });
+
     it("is what getStore opens for the same settings, once per process", async () => {
       const holder = (globalThis as { __courseStore?: { store?: Promise<Store>; file?: string } }).__courseStore;
       // SQLite: the data folder (an empty DATABASE_URL is no URL); PostgreSQL: the URL.
@@ -498,7 +531,7 @@ if (process.env.TEST_DATABASE_URL) {
   // Not a skip: without a PostgreSQL the store is only half tested, and that is a failure.
   describe("progress store on PostgreSQL", () => {
     it("has a PostgreSQL to test against (TEST_DATABASE_URL)", () => {
-      throw new Error(NO_POSTGRES);
+      throw new Error(NO_TEST_POSTGRES);
     });
   });
 }

@@ -44,7 +44,8 @@ export class CourseSupervisor {
     this.log = options.log ?? (() => {});
     this.env = options.env ?? process.env;
     const wanted = options.services ?? ["mlflow", "jupyter", "site"];
-    this.wanted = wanted.filter((name) => !(name === "mlflow" && config.mlflow.external));
+    // An external MLflow (MLFLOW_TRACKING_URI) or Jupyter (JUPYTER_URL) is not the course's to start.
+    this.wanted = wanted.filter((name) => !(name === "mlflow" && config.mlflow.external) && !(name === "jupyter" && config.jupyter.external));
   }
 
   /** The environment the site and tools need to find the services this supervisor runs. */

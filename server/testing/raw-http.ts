@@ -97,3 +97,15 @@ export async function signInAsInstructor(site: string, password: string): Promis
   if (signIn.status !== 200) throw new Error(`instructor sign-in answered ${signIn.status}: ${signIn.text}`);
   return cookiesFrom(signIn);
 }
+
+/** Joins the class as a learner named `displayName`; their session cookie and id, or an Error with the answer. */
+export async function joinClass(site: string, classCode: string, displayName: string): Promise<{ cookie: string; id: string }> {
+  const joined = await rawRequest(site, {
+    method: "POST",
+    path: "/api/session/join",
+    headers: { origin: site, "content-type": "application/json" },
+    body: JSON.stringify({ classCode, displayName }),
+  });
+  if (joined.status !== 200) throw new Error(`joining as ${displayName} answered ${joined.status}: ${joined.text}`);
+  return { cookie: cookiesFrom(joined), id: joined.json.learner.id };
+}

@@ -1,0 +1,153 @@
+import crypto from "node:crypto";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Env } from "../config/config";
+import { probeJupyter } from "../health/probes";
+import { findFreePort } from "../net/free-port";
+import { joinClass, rawRequest, signInAsInstructor } from "../testing/raw-http";
+import { startTempCourse, type TempCourse } from "../testing/temp-course";
+import { createTestDatabase, type TestDatabase } from "../testing/test-postgres";
+
+/**
+ * Two course instances that share nothing on disk: one PostgreSQL (DATABASE_URL), one
+ * Jupyter server they did not start (JUPYTER_URL, as a kernel gateway would be), one MLflow
+ * (MLFLOW_TRACKING_URI) and the signing key (COURSE_SESSION_SECRET). A learner may use either,
+ * and goes on when one is gone.
+ */
+describe("two course instances behind one class", () => {
+  let database: TestDatabase;
+  let backing: TempCourse;
+  const instances: TempCourse[] = [];
+  const sites: string[] = [];
+  let instructor = "";
+  let learner = { cookie: "", id: "" };
+
+  const run = async (site: string, code: string) => {
+    const response = await rawRequest(site, {
+      method: "POST",
+      path: "/api/cells/run",
+      headers: { origin: site, cookie: learner.cookie, "content-type": "application/json" },
+      body: JSON.stringify({ lesson: "tracking-example", cellId: "load-data", code }),
+    });
+    const events = response.text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
+    return {
+      stdout: events.filter((event) => event.type === "stream").map((event) => event.text).join(""),
+      all: response.text,
+    };
+  };
+  const check = (site: string) =>
+    rawRequest(site, { method: "POST", path: "/api/exercises/tracking-example/check", headers: { origin: site, cookie: learner.cookie, "content-type": "application/json" }, body: "{}" });
+
+  beforeAll(async () => {
+    database = await createTestDatabase("instances_test");
+    // MLflow with workspaces, as a class's; no site of its own.
+    backing = await startTempCourse(["mlflow", "jupyter"], { COURSE_MODE: "classroom", COURSE_INSTRUCTOR_PASSWORD: "unused-secret", COURSE_SANDBOX: "off", DATABASE_URL: "" });
+    const shared: Env = {
+      COURSE_MODE: "classroom",
+      COURSE_INSTRUCTOR_PASSWORD: "two-instances-secret",
+      COURSE_SANDBOX: "off",
+      DATABASE_URL: database.url,
+      MLFLOW_TRACKING_URI: backing.config.mlflow.url,
+      JUPYTER_URL: backing.config.jupyter.url,
+      JUPYTER_TOKEN: backing.config.jupyter.token,
+      COURSE_SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+    };
+    for (let i = 0; i < 2; i++) {
+      const instance = await startTempCourse(["site"], shared);
+      instances.push(instance);
+      sites.push(`http://127.0.0.1:${instance.config.site.port}`);
+    }
+    instructor = await signInAsInstructor(sites[0], "two-instances-secret");
+    const classCode = (await rawRequest(sites[1], { path: "/api/instructor/class", headers: { cookie: instructor } })).json.classCode;
+    learner = await joinClass(sites[1], classCode, "Ada");
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const instance of instances) await instance.stop().catch(() => undefined);
+    await backing?.stop();
+    await database?.drop();
+  });
+
+  it("starts no Jupyter of its own, and reports the external one on its health", async () => {
+    for (const instance of instances) expect(instance.supervisor.statuses().map((service) => service.name)).toStrictEqual(["site"]);
+    const health = await rawRequest(sites[1], { path: "/api/health", headers: { cookie: learner.cookie } });
+    expect(health.json.jupyter, health.text).toMatchObject({ ok: true, external: true });
+  });
+
+  it("says what is wrong with an external Jupyter: a kernel spec it lacks, a wrong token, nobody answering", async () => {
+    const { url, token } = backing.config.jupyter;
+    expect(await probeJupyter(url, token, fetch, { kernelName: "python3" })).toMatchObject({ ok: true });
+    const problem = async (...args: Parameters<typeof probeJupyter>) => {
+      const result = await probeJupyter(...args);
+      return result.ok ? "ok" : result.problem;
+    };
+    expect(await problem(url, token, fetch, { kernelName: "scala" })).toMatch(/has no kernel spec "scala" \(JUPYTER_KERNEL_NAME\); it offers: .*python3/);
+    expect(await problem(url, "wrong-token", fetch, { kernelName: "python3" })).toMatch(/refused the course's token \(JUPYTER_TOKEN\)/);
+    const port = await findFreePort();
+    expect(await problem(`http://127.0.0.1:${port}`, token, fetch, { kernelName: "python3" })).toMatch(/kernel gateway \(JUPYTER_URL\) is not answering/);
+  });
+
+  it("runs the learner's cells on one kernel whichever instance they reach", async () => {
+    const first = await run(sites[0], "x = 41\nimport os\nprint(os.getcwd())");
+    expect(first.stdout.trim(), first.all).toMatch(new RegExp(`/learners/${learner.id}$`));
+    const second = await run(sites[1], "print(x + 1)");
+    expect(second.stdout.trim(), second.all).toBe("42");
+  });
+
+  it("agrees on one kernel when both instances start a new learner's at the same moment", async () => {
+    const classCode = (await rawRequest(sites[0], { path: "/api/instructor/class", headers: { cookie: instructor } })).json.classCode;
+    // Joining on one instance starts Grace's kernel there; her first cell goes to the other at once.
+    const grace = (await joinClass(sites[0], classCode, "Grace")).cookie;
+    const pidOn = async (site: string) => {
+      const response = await rawRequest(site, {
+        method: "POST",
+        path: "/api/cells/run",
+        headers: { origin: site, cookie: grace, "content-type": "application/json" },
+        body: JSON.stringify({ lesson: "tracking-example", cellId: "load-data", code: "import os\nprint(os.getpid())" }),
+      });
+      return /"text":"(\d+)\\n"/.exec(response.text)?.[1] ?? response.text;
+    };
+    const [first, second] = await Promise.all([pidOn(sites[1]), pidOn(sites[0])]);
+    expect(first).toMatch(/^\d+$/);
+    expect(second).toBe(first);
+    // The kernel that lost the race was ended: one kernel per learner on the shared Jupyter.
+    const { url, token } = backing.config.jupyter;
+    const kernels = async () => ((await (await fetch(`${url}/api/kernels`, { headers: { authorization: `token ${token}` } })).json()) as unknown[]).length;
+    const deadline = Date.now() + 10_000;
+    while ((await kernels()) !== 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await kernels()).toBe(2);
+  });
+
+  it("reaches MLflow from the kernel through an instance's gate with the learner's token, in the learner's workspace", async () => {
+    const fixtures = path.join(backing.config.projectRoot, "grader", "fixtures");
+    const logged = await run(
+      sites[1],
+      `import os, sys\nsys.path.insert(0, ${JSON.stringify(fixtures)})\nfrom iris_solution import log_tracking_example_run\nlog_tracking_example_run()\nprint(os.environ['MLFLOW_TRACKING_URI'].endswith('/mlflow-gate'), bool(os.environ['MLFLOW_TRACKING_TOKEN']))`,
+    );
+    expect(logged.stdout.trim().split("\n").at(-1), logged.all).toBe("True True");
+    const checked = await check(sites[0]);
+    expect(checked.json.report?.status, checked.text).toBe("passed");
+  });
+
+  it("counts a learner's Checks across instances: six a minute in all", async () => {
+    // One Check passed above, on instance 0; five more alternate; the seventh is refused on either.
+    for (let i = 0; i < 5; i++) expect((await check(sites[i % 2])).status).toBe(200);
+    for (const site of sites) {
+      const refused = await check(site);
+      expect(refused.status, refused.text).toBe(429);
+      expect(refused.json.error.message).toMatch(/6 checks in the last minute/);
+    }
+  });
+
+  it("goes on through the other instance when one is gone: same kernel, same session, the class on the dashboard", async () => {
+    await instances[0].stop();
+    instances.shift();
+    sites.shift();
+    const site = sites[0];
+    const after = await run(site, "print(x)");
+    expect(after.stdout.trim(), after.all).toBe("41");
+    const dashboard = await rawRequest(site, { path: "/api/instructor/dashboard", headers: { cookie: instructor } });
+    expect(dashboard.status, dashboard.text).toBe(200);
+    expect(dashboard.text).toContain("Ada");
+  });
+});
