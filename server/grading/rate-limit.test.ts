@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors/app-error";
-import { FailureLimiter, RateLimiter } from "./rate-limit";
+import { memoryActionLedger } from "../store/action-ledger";
+import { FailureLimiter, RateLimiter, SharedFailureLimiter } from "./rate-limit";
 
 describe("RateLimiter", () => {
   it("allows one in flight and a few per window", async () => {
@@ -84,5 +85,23 @@ describe("FailureLimiter", () => {
     // The most recent keys are the ones kept.
     for (let i = 0; i < 4; i++) limiter.attempt("new-149", wrong);
     expect(() => limiter.assertAllowed("new-149")).toThrow("Too many wrong attempts");
+  });
+});
+
+describe("SharedFailureLimiter", () => {
+  it("lets several instances together allow the limit once, not once each", async () => {
+    let now = 0;
+    const ledger = memoryActionLedger();
+    const [first, second] = [new SharedFailureLimiter("wrong-code", 4, 60_000, () => now), new SharedFailureLimiter("wrong-code", 4, 60_000, () => now)];
+    for (const instance of [first, second, first, second]) {
+      await instance.assertAllowed("ip", ledger);
+      expect(await instance.attempt("ip", () => false, ledger)).toBe(false);
+    }
+    for (const instance of [first, second]) await expect(instance.assertAllowed("ip", ledger)).rejects.toThrow("wait 60 s");
+    await expect(first.assertAllowed("another-ip", ledger)).resolves.toBeUndefined();
+    expect(await second.attempt("another-ip", () => true, ledger), "a right answer is not counted").toBe(true);
+    expect(await ledger.since("wrong-code", "another-ip", 0)).toStrictEqual([]);
+    now = 60_001;
+    await expect(second.assertAllowed("ip", ledger)).resolves.toBeUndefined();
   });
 });

@@ -64,7 +64,7 @@ export class FailureLimiter {
     const recent = this.recent(key);
     if (recent.length >= this.maxFailures) {
       const waitSeconds = Math.max(1, Math.ceil((this.windowMs - (this.now() - recent[0])) / 1000));
-      throw new AppError("rate_limited", `Too many wrong attempts from here; wait ${waitSeconds} s before trying again.`, { retryAfterSeconds: waitSeconds });
+      throw tooManyWrongAttempts(waitSeconds);
     }
   }
 
@@ -109,5 +109,46 @@ export class FailureLimiter {
       if (this.failures.size <= this.maxKeys) break;
       this.failures.delete(key);
     }
+  }
+}
+
+function tooManyWrongAttempts(waitSeconds: number): AppError {
+  return new AppError("rate_limited", `Too many wrong attempts from here; wait ${waitSeconds} s before trying again.`, { retryAfterSeconds: waitSeconds });
+}
+
+/**
+ * A `FailureLimiter` whose failures also go to a shared `ActionLedger` (the store), so that
+ * several course instances together allow `maxFailures` per key, not that many each. The
+ * local count stays synchronous, so a burst at one instance cannot slip past it; across
+ * instances, a burst can pass by at most what arrives during one round trip to the store.
+ */
+export class SharedFailureLimiter {
+  private readonly local: FailureLimiter;
+
+  constructor(
+    private readonly what: string,
+    private readonly maxFailures: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.local = new FailureLimiter(maxFailures, windowMs, now);
+  }
+
+  /** Throws `rate_limited` (429) when `key` has `maxFailures` failures in the window, here or in `ledger`. */
+  async assertAllowed(key: string, ledger: ActionLedger): Promise<void> {
+    this.local.assertAllowed(key);
+    const now = this.now();
+    const recent = await ledger.since(this.what, key, now - this.windowMs + 1);
+    if (recent.length >= this.maxFailures) throw tooManyWrongAttempts(Math.max(1, Math.ceil((this.windowMs - (now - recent[0])) / 1000)));
+  }
+
+  /** As `FailureLimiter.attempt`, and a failure is recorded in `ledger` too. */
+  async attempt(key: string, test: () => boolean, ledger: ActionLedger): Promise<boolean> {
+    const ok = this.local.attempt(key, test);
+    if (!ok) {
+      const now = this.now();
+      await ledger.record(this.what, key, now, now - this.windowMs);
+    }
+    return ok;
   }
 }

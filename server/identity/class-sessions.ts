@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
+import { storeActionLedger } from "../store/action-ledger";
 import { getStore } from "../store/database";
 import { findActiveLearner, findActiveLearnerByNameKey, insertClassLearner } from "../store/learners";
 import { createRejoinToken, inspectRejoinToken, redeemRejoinToken, type RejoinCheck } from "../store/rejoin-tokens";
@@ -56,11 +57,12 @@ export async function joinClass(
   requireClassroom();
   const config = getConfig();
   const key = guessKey(request);
-  joinCodeGuesses.assertAllowed(key); // before any work for a client that is guessing
   const db = await getStore(config.dataDir);
+  const guesses = storeActionLedger(db);
+  await joinCodeGuesses.assertAllowed(key, guesses); // before any work for a client that is guessing
   const expected = await storedClassCode(db);
-  // Count, compare and record in one synchronous step: concurrent guesses cannot overtake the count.
-  if (!joinCodeGuesses.attempt(key, () => sameCode(input.classCode, expected))) throw new AppError("forbidden", wrongCodeMessage(input.classCode));
+  // Count, compare and record in one synchronous step here: concurrent guesses cannot overtake the count.
+  if (!(await joinCodeGuesses.attempt(key, () => sameCode(input.classCode, expected), guesses))) throw new AppError("forbidden", wrongCodeMessage(input.classCode));
 
   const displayName = input.displayName;
   const nameKey = displayNameKey(displayName);
@@ -82,12 +84,13 @@ export async function signInInstructor(request: Request, password: string): Prom
   requireClassroom();
   const config = getConfig();
   const key = guessKey(request);
-  instructorPasswordGuesses.assertAllowed(key);
   const db = await getStore(config.dataDir);
+  const guesses = storeActionLedger(db);
+  await instructorPasswordGuesses.assertAllowed(key, guesses);
   // Picks up COURSE_INSTRUCTOR_PASSWORD when it was set or changed since the last start.
   if (config.classroom.instructorPassword) await ensureInstructorPassword(db, config);
   const stored = await instructorPasswordHash(db);
-  if (!instructorPasswordGuesses.attempt(key, () => stored !== null && verifyPassword(password, stored))) {
+  if (!(await instructorPasswordGuesses.attempt(key, () => stored !== null && verifyPassword(password, stored), guesses))) {
     throw new AppError("forbidden", "That is not the instructor password.");
   }
   return { body: { role: "instructor" }, setCookie: await issueSession(request, "instructor", null) };

@@ -1,16 +1,16 @@
-import { FailureLimiter } from "../grading/rate-limit";
+import { SharedFailureLimiter } from "../grading/rate-limit";
 import { clientKey, requestClientAddress } from "../http/client-address";
 
 /** Wrong class codes, and separately wrong instructor passwords, allowed per client per minute. */
 export const WRONG_GUESSES_PER_MINUTE = 10;
 
-type Holder = { joinCodes?: FailureLimiter; instructorPasswords?: FailureLimiter };
+type Holder = { joinCodes?: SharedFailureLimiter; instructorPasswords?: SharedFailureLimiter };
 const holder = ((globalThis as { __courseGuessLimits?: Holder }).__courseGuessLimits ??= {});
 
-/** Wrong class codes, counted per client. */
-export const joinCodeGuesses = (holder.joinCodes ??= new FailureLimiter(WRONG_GUESSES_PER_MINUTE, 60_000));
+/** Wrong class codes, counted per client (here, and in the store across course instances). */
+export const joinCodeGuesses = (holder.joinCodes ??= new SharedFailureLimiter("wrong-class-code", WRONG_GUESSES_PER_MINUTE, 60_000));
 /** Wrong instructor passwords, counted per client, apart from class codes. */
-export const instructorPasswordGuesses = (holder.instructorPasswords ??= new FailureLimiter(WRONG_GUESSES_PER_MINUTE, 60_000));
+export const instructorPasswordGuesses = (holder.instructorPasswords ??= new SharedFailureLimiter("wrong-instructor-password", WRONG_GUESSES_PER_MINUTE, 60_000));
 
 /**
  * Whom a wrong guess counts against: the client address the course's entry point

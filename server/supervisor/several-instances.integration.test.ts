@@ -139,6 +139,17 @@ describe("two course instances behind one class", () => {
     }
   });
 
+  it("counts wrong class codes across instances: ten a minute from one address in all", async () => {
+    const guess = (site: string) =>
+      rawRequest(site, { method: "POST", path: "/api/session/join", headers: { origin: site, "content-type": "application/json" }, body: JSON.stringify({ classCode: "WRONGCODE1", displayName: "Mallory" }) });
+    for (let i = 0; i < 10; i++) expect((await guess(sites[i % 2])).status).toBe(403);
+    for (const site of sites) {
+      const refused = await guess(site);
+      expect(refused.status, refused.text).toBe(429);
+      expect(refused.json.error.message).toMatch(/Too many wrong attempts from here/);
+    }
+  });
+
   it("goes on through the other instance when one is gone: same kernel, same session, the class on the dashboard", async () => {
     await instances[0].stop();
     instances.shift();
