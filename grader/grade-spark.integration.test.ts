@@ -8,6 +8,7 @@ import type { ExerciseReport } from "./report";
 import { runSparkCheckBatch } from "./spark/run-spark-check";
 import { expectStatuses } from "./testing/expect-report";
 import { runFixtures } from "./testing/run-fixtures";
+import { startSparkCluster, type SparkCluster } from "./testing/spark-cluster";
 
 /**
  * spark-integration against a real MLflow and real PySpark: python/spark_check.py
@@ -307,3 +308,35 @@ describe("with IrisModel version 1 in Staging", () => {
     for (const scratch of new Set([...seen.values()].map((p) => p.scratch))) expect(fs.existsSync(scratch)).toBe(false);
   });
 });
+
+describe("on a Spark standalone cluster (SPARK_MASTER=spark://...)", () => {
+  let cluster: SparkCluster;
+  beforeAll(async () => {
+    // A master and a worker started from the PySpark distribution, as a cluster's own would be.
+    cluster = await startSparkCluster(pythonBin);
+    await runFixtures(pythonBin, course.config.mlflow.url, ["model_registry_pass.py"]);
+  }, 180_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it("grades the lesson's solution with its Spark work done by the cluster's executors", { timeout: 240_000 }, async () => {
+    const before = (await cluster.status()).completedapps.length;
+    const previous = process.env.SPARK_MASTER;
+    process.env.SPARK_MASTER = cluster.masterUrl;
+    let report: ExerciseReport;
+    try {
+      report = await grade("spark-integration", options({ learnerCode: SOLUTION, sparkTimeoutMs: 200_000 }));
+    } finally {
+      if (previous === undefined) delete process.env.SPARK_MASTER;
+      else process.env.SPARK_MASTER = previous;
+    }
+    expect(report.status, JSON.stringify(report.checks)).toBe("passed");
+    expect(expectStatuses(report, {})["agrees-with-staging"].message).toMatch(/^agreement 100\.0% \(150 of 150 rows\)/);
+    // The check ran as an application of the cluster, and has finished there.
+    const status = await cluster.status();
+    expect(status.completedapps.length).toBe(before + 1);
+    expect(status.completedapps.at(-1)?.name).toBe("mlflow-training-check");
+  });
+});
+
