@@ -32,14 +32,19 @@ const INHERITED = [
   "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE",
 ];
 
+/** MLflow's server settings: the course gives them to its MLflow server only (a store URL may hold a password). */
+const MLFLOW_SERVER_ONLY = ["MLFLOW_BACKEND_STORE_URI", "MLFLOW_ARTIFACTS_DESTINATION", "MLFLOW_DEFAULT_ARTIFACT_ROOT"];
+
 /**
  * The one allow-list for the environment of the course's child processes (MLflow, Jupyter and
  * its unsandboxed kernels, model servers, the grader's helpers): never the course's own
- * settings and secrets (`COURSE_*`, `DATABASE_URL`, the Jupyter token).
+ * settings and secrets (`COURSE_*`, `DATABASE_URL`, the Jupyter token), nor MLflow's store settings.
  */
 export function allowListedEnv(base: Env): Env {
   return Object.fromEntries(
-    Object.entries(base).filter(([name, value]) => value !== undefined && (INHERITED.includes(name) || name.startsWith("MLFLOW_") || name.startsWith("SPARK_"))),
+    Object.entries(base).filter(
+      ([name, value]) => value !== undefined && !MLFLOW_SERVER_ONLY.includes(name) && (INHERITED.includes(name) || name.startsWith("MLFLOW_") || name.startsWith("SPARK_")),
+    ),
   );
 }
 

@@ -183,6 +183,19 @@ const envSchema = z.object({
   COURSE_GATE_URL: httpUrl("COURSE_GATE_URL", "the course's MLflow gate as kernels reach it, such as http://course.internal:3000/mlflow-gate", ""),
   COURSE_PROJECT_ROOT: z.string().optional(),
   DATABASE_URL: postgresUrl("DATABASE_URL"),
+  COURSE_MLFLOW_DATABASE_URL: postgresUrl("COURSE_MLFLOW_DATABASE_URL"),
+  COURSE_MLFLOW_ARTIFACTS_DIR: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = raw?.trim();
+      if (!value) return undefined;
+      if (!path.isAbsolute(value)) {
+        ctx.addIssue({ code: "custom", message: `COURSE_MLFLOW_ARTIFACTS_DIR must be an absolute folder path, such as /mnt/course-artifacts (got "${raw}")` });
+        return z.NEVER;
+      }
+      return path.normalize(value);
+    }),
 });
 
 /**
@@ -212,7 +225,9 @@ export type CourseConfig = {
     external: boolean;
     port: number;
     workers: number;
+    /** SQLite in the data folder, or PostgreSQL (COURSE_MLFLOW_DATABASE_URL): the latter lets several MLflow servers share one store. */
     backendStoreUri: string;
+    /** The embedded MLflow's artifact store: in the data folder, or a shared folder (COURSE_MLFLOW_ARTIFACTS_DIR). */
     artifactsDir: string;
   };
   /**
@@ -272,8 +287,8 @@ export function loadConfig(env: Env = process.env): CourseConfig {
       external: e.MLFLOW_TRACKING_URI !== undefined,
       port: e.MLFLOW_PORT,
       workers: e.MLFLOW_WORKERS,
-      backendStoreUri: `sqlite:///${path.join(/* turbopackIgnore: true */ dataDir, "mlflow", "mlflow.db")}`,
-      artifactsDir: path.join(/* turbopackIgnore: true */ dataDir, "mlflow", "artifacts"),
+      backendStoreUri: e.COURSE_MLFLOW_DATABASE_URL ?? `sqlite:///${path.join(/* turbopackIgnore: true */ dataDir, "mlflow", "mlflow.db")}`,
+      artifactsDir: e.COURSE_MLFLOW_ARTIFACTS_DIR ?? path.join(/* turbopackIgnore: true */ dataDir, "mlflow", "artifacts"),
     },
     jupyter: {
       port: e.JUPYTER_PORT,

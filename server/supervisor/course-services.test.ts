@@ -29,4 +29,14 @@ describe("the environment of the course's Python services", () => {
       expect(spec.env.PATH, spec.name).toBe(`${config.python.bin}:/usr/bin`);
     }
   });
+
+  it("gives MLflow its store on PostgreSQL and a shared artifact folder in its environment, never on its command line, and nobody else", () => {
+    const shared = loadConfig({ COURSE_DATA_DIR: dataDir, COURSE_MLFLOW_DATABASE_URL: "postgresql://mlflow:pg-secret@db/mlflow", COURSE_MLFLOW_ARTIFACTS_DIR: path.join(dataDir, "shared") });
+    const withStore = { ...base, MLFLOW_BACKEND_STORE_URI: "postgresql://operator:pg-secret@db/other" };
+    const mlflow = mlflowServiceSpec(shared, withStore);
+    expect(mlflow.env).toMatchObject({ MLFLOW_BACKEND_STORE_URI: "postgresql://mlflow:pg-secret@db/mlflow" });
+    expect(mlflow.args.join(" ")).not.toContain("pg-secret");
+    expect(mlflow.args.join(" ")).toContain(`--artifacts-destination ${path.join(dataDir, "shared")}`);
+    expect(Object.values(jupyterServiceSpec(shared, "token", withStore).env).join("\n")).not.toContain("pg-secret");
+  });
 });

@@ -19,7 +19,8 @@ export function mlflowServiceSpec(config: CourseConfig, baseEnv: Env = process.e
     command: path.join(config.python.bin, "mlflow"),
     args: [
       "server",
-      "--backend-store-uri", config.mlflow.backendStoreUri,
+      // The backend store is given in its environment (MLflow's own variable): a PostgreSQL URL may
+      // hold a password, and a command line is readable by others.
       "--artifacts-destination", config.mlflow.artifactsDir,
       "--host", "127.0.0.1",
       "--port", String(config.mlflow.port),
@@ -30,6 +31,7 @@ export function mlflowServiceSpec(config: CourseConfig, baseEnv: Env = process.e
     cwd: config.dataDir,
     env: {
       ...pythonEnv(config, baseEnv),
+      MLFLOW_BACKEND_STORE_URI: config.mlflow.backendStoreUri,
       // The job runner serves GenAI features the course does not use; it costs a process.
       MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "false",
       ...(config.mode === "classroom" ? { MLFLOW_ENABLE_WORKSPACES: "true" } : {}),
