@@ -161,4 +161,21 @@ describe("two course instances behind one class", () => {
     expect(dashboard.status, dashboard.text).toBe(200);
     expect(dashboard.text).toContain("Ada");
   });
+
+  it("tells a load balancer whether an instance is ready (public; 503 naming the service when the gateway is gone)", async () => {
+    const site = sites[0];
+    const probe = (name: "live" | "ready") => rawRequest(site, { path: `/api/health/${name}` });
+    expect((await probe("live")).json).toStrictEqual({ ok: true });
+    const ready = await probe("ready");
+    expect(ready.status, ready.text).toBe(200);
+    expect(ready.json).toStrictEqual({ ok: true, store: true, mlflow: true, jupyter: true });
+
+    await backing.supervisor.supervisor("jupyter")!.stop();
+    const notReady = await probe("ready");
+    expect(notReady.status).toBe(503);
+    expect(notReady.json).toStrictEqual({ ok: false, store: true, mlflow: true, jupyter: false });
+    const health = await rawRequest(site, { path: "/api/health", headers: { cookie: learner.cookie } });
+    expect(health.json.jupyter.problem, health.text).toMatch(/kernel gateway \(JUPYTER_URL\) is not answering/);
+    expect((await probe("live")).status, "the instance itself still answers").toBe(200);
+  });
 });
