@@ -7,7 +7,7 @@ const nextConfig = {
   serverExternalPackages: ["@jupyterlab/services", "ws", "better-sqlite3", "pg"],
   // Paths the server computes at run time (the virtualenv, the data folder)
   // are not part of the build's file trace.
-  outputFileTracingExcludes: { "*": [".venv/**", ".data/**"] },
+  outputFileTracingExcludes: { "*": [".venv/**", ".venv-gateway/**", ".data/**"] },
   poweredByHeader: false,
   // forbidden() answers 403 with app/forbidden.tsx (a learner opening instructor pages).
   experimental: { authInterrupts: true },

@@ -80,24 +80,48 @@ function findPython() {
 }
 
 export function ensurePythonEnv() {
-  const requirements = path.join(projectRoot, "python", "requirements.txt");
-  const constraints = path.join(projectRoot, "python", "constraints.txt");
-  const stamp = path.join(venvDir, ".course-requirements-hash");
-  const wanted = hashFiles([requirements, constraints]);
-  if (fs.existsSync(venvPython) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === wanted) return;
+  ensureVirtualenv({
+    dir: venvDir,
+    name: ".venv",
+    requirements: ["-r", path.join(projectRoot, "python", "requirements.txt"), "-c", path.join(projectRoot, "python", "constraints.txt")],
+    stampName: ".course-requirements-hash",
+    installing: "Installing the Python packages (MLflow, Jupyter, scikit-learn, PySpark; a few minutes the first time)...",
+  });
+}
 
-  if (!fs.existsSync(venvPython)) {
-    const python = findPython();
-    if (!python) fail("Python 3.10 or newer (python3) is needed and was not found. On Debian/Ubuntu: apt-get install python3 python3-venv");
-    const venvCheck = spawnSync(python, ["-c", "import venv, ensurepip"], { stdio: "ignore" });
+/**
+ * Jupyter Enterprise Gateway in a virtualenv of its own (.venv-gateway), for the integration
+ * tests only: it pins older Jupyter packages than the course's, and the course never runs it.
+ */
+export function ensureGatewayEnv() {
+  ensureVirtualenv({
+    dir: path.join(projectRoot, ".venv-gateway"),
+    name: ".venv-gateway",
+    requirements: ["-r", path.join(projectRoot, "python", "gateway-requirements.txt")],
+    stampName: ".gateway-requirements-hash",
+    installing: "Installing Jupyter Enterprise Gateway for the tests (.venv-gateway, once)...",
+  });
+}
+
+/** A virtualenv at `dir` with `requirements` (pip arguments) installed; skipped while the files they name are unchanged. */
+function ensureVirtualenv({ dir, name, requirements, stampName, installing }) {
+  const python = path.join(dir, "bin", "python");
+  const stamp = path.join(dir, stampName);
+  const wanted = hashFiles(requirements.filter((argument) => !argument.startsWith("-")));
+  if (fs.existsSync(python) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === wanted) return;
+
+  if (!fs.existsSync(python)) {
+    const system = findPython();
+    if (!system) fail("Python 3.10 or newer (python3) is needed and was not found. On Debian/Ubuntu: apt-get install python3 python3-venv");
+    const venvCheck = spawnSync(system, ["-c", "import venv, ensurepip"], { stdio: "ignore" });
     if (venvCheck.status !== 0) {
-      fail(`${python} cannot create virtual environments (the venv/ensurepip module is missing). On Debian/Ubuntu: apt-get install python3-venv`);
+      fail(`${system} cannot create virtual environments (the venv/ensurepip module is missing). On Debian/Ubuntu: apt-get install python3-venv`);
     }
-    step(`Creating the Python virtual environment in .venv (${python})...`);
-    if (!run(python, ["-m", "venv", venvDir]).ok) fail("Creating .venv failed (see above).");
+    step(`Creating the Python virtual environment in ${name} (${system})...`);
+    if (!run(system, ["-m", "venv", dir]).ok) fail(`Creating ${name} failed (see above).`);
   }
-  step("Installing the Python packages (MLflow, Jupyter, scikit-learn, PySpark; a few minutes the first time)...");
-  const pip = run(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "on", "-r", requirements, "-c", constraints]);
+  step(installing);
+  const pip = run(python, ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "on", ...requirements]);
   if (!pip.ok) fail("pip install failed (see above). Check that PyPI is reachable, then run the command again.");
   fs.writeFileSync(stamp, wanted);
 }
@@ -178,11 +202,12 @@ export function ensureSandboxTools({ required = false } = {}) {
   console.warn(`! ${message} Without them, COURSE_SANDBOX=on cannot start.`);
 }
 
-export function bootstrap({ build = true, browser = false, sandboxRequired = false } = {}) {
+export function bootstrap({ build = true, browser = false, sandboxRequired = false, gateway = false } = {}) {
   ensureNodeVersion();
   ensureNodeModules();
   ensurePythonEnv();
   ensureRequirementsTable();
+  if (gateway) ensureGatewayEnv();
   ensureSandboxTools({ required: sandboxRequired });
   if (browser) ensureChromium();
   if (build) ensureBuild();

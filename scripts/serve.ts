@@ -40,6 +40,12 @@ process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
 process.on("SIGHUP", () => void shutdown("SIGHUP", 0));
 
 if (config.mlflow.external) say(`Using the external MLflow at ${config.mlflow.url} (MLFLOW_TRACKING_URI); no local MLflow is started.`);
+if (config.jupyter.external) {
+  say(
+    `Learners' kernels run on ${config.jupyter.url} (JUPYTER_URL), from the kernel spec ${config.jupyter.kernelName}; no local Jupyter is started. ` +
+      `They reach MLflow through the gate at ${config.jupyter.gateUrl}, and are isolated by whoever runs them, not by the course's sandbox.`,
+  );
+}
 say(`Data folder: ${config.dataDir}`);
 
 try {

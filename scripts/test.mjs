@@ -14,7 +14,12 @@ const STAGES = ["unit", "integration", "e2e"];
 const asked = process.argv.slice(2).filter((arg) => STAGES.includes(arg));
 const stages = asked.length ? asked : STAGES;
 
-bootstrap({ build: stages.includes("e2e") || stages.includes("integration"), browser: stages.includes("e2e"), sandboxRequired: stages.includes("integration") });
+bootstrap({
+  build: stages.includes("e2e") || stages.includes("integration"),
+  browser: stages.includes("e2e"),
+  sandboxRequired: stages.includes("integration"),
+  gateway: stages.includes("integration"),
+});
 
 const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), "mlflow-training-reports-"));
 const bin = (name) => path.join(projectRoot, "node_modules", ".bin", name);

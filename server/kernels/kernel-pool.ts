@@ -164,7 +164,7 @@ export class KernelPool {
     const rememberedId = await this.directory.get(learnerId);
     const existing = await alive(rememberedId);
     if (existing) return existing;
-    const launched = await launchKernel({ learnerId, workdir: learnerId, settings: this.settings, sandbox: this.options.sandbox, kernelName: this.options.remote?.kernelName });
+    const launched = await launchKernel({ learnerId, workdir: learnerId, settings: this.settings, sandbox: this.options.sandbox, remote: this.options.remote });
     if (await this.directory.put(learnerId, launched.id, rememberedId)) return launched;
     // Another instance remembered a kernel for this learner first: use that one, and end ours.
     const theirs = await alive(await this.directory.get(learnerId));

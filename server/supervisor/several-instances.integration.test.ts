@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../config/config";
 import { probeJupyter } from "../health/probes";
 import { findFreePort } from "../net/free-port";
-import { joinClass, rawRequest, signInAsInstructor } from "../testing/raw-http";
+import { joinClass, rawRequest, runCellAs, signInAsInstructor } from "../testing/raw-http";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 import { createTestDatabase, type TestDatabase } from "../testing/test-postgres";
 
@@ -22,19 +22,7 @@ describe("two course instances behind one class", () => {
   let instructor = "";
   let learner = { cookie: "", id: "" };
 
-  const run = async (site: string, code: string) => {
-    const response = await rawRequest(site, {
-      method: "POST",
-      path: "/api/cells/run",
-      headers: { origin: site, cookie: learner.cookie, "content-type": "application/json" },
-      body: JSON.stringify({ lesson: "tracking-example", cellId: "load-data", code }),
-    });
-    const events = response.text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
-    return {
-      stdout: events.filter((event) => event.type === "stream").map((event) => event.text).join(""),
-      all: response.text,
-    };
-  };
+  const run = (site: string, code: string) => runCellAs(site, learner.cookie, code);
   const check = (site: string) =>
     rawRequest(site, { method: "POST", path: "/api/exercises/tracking-example/check", headers: { origin: site, cookie: learner.cookie, "content-type": "application/json" }, body: "{}" });
 

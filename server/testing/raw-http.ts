@@ -109,3 +109,18 @@ export async function joinClass(site: string, classCode: string, displayName: st
   if (joined.status !== 200) throw new Error(`joining as ${displayName} answered ${joined.status}: ${joined.text}`);
   return { cookie: cookiesFrom(joined), id: joined.json.learner.id };
 }
+
+/** Runs `code` as a cell of the tracking example through the site, as a signed-in learner: what it printed, and the whole NDJSON answer. */
+export async function runCellAs(site: string, cookie: string, code: string): Promise<{ stdout: string; all: string }> {
+  const response = await rawRequest(site, {
+    method: "POST",
+    path: "/api/cells/run",
+    headers: { origin: site, cookie, "content-type": "application/json" },
+    body: JSON.stringify({ lesson: "tracking-example", cellId: "load-data", code }),
+  });
+  const events = response.text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { type: string; name?: string; text?: string });
+  return { stdout: events.filter((event) => event.type === "stream" && event.name === "stdout").map((event) => event.text).join(""), all: response.text };
+}

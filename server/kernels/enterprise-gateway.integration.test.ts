@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findFreePort } from "../net/free-port";
+import { joinClass, rawRequest, runCellAs, signInAsInstructor } from "../testing/raw-http";
+import { startTempCourse, type TempCourse } from "../testing/temp-course";
+
+/**
+ * The course against a real Jupyter Enterprise Gateway (python/gateway-requirements.txt, in
+ * .venv-gateway, installed by `npm test`), as a class beyond one machine would run it: JUPYTER_URL
+ * names the gateway, and a learner's whole cell-to-Check path goes through it. The gateway runs
+ * kernels as local processes here (on a cluster, as pods); its API is the same.
+ */
+const projectRoot = path.resolve(import.meta.dirname, "..", "..");
+const gatewayBin = path.join(projectRoot, ".venv-gateway", "bin", "jupyter");
+const KERNEL_NAME = "mlflow-training-python";
+
+describe("kernels on Jupyter Enterprise Gateway", () => {
+  let gateway: ChildProcess;
+  let gatewayLog = "";
+  let course: TempCourse;
+  let site: string;
+  let ada = { cookie: "", id: "" };
+  const specs = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-kernels-"));
+  const token = crypto.randomBytes(16).toString("hex");
+
+  const run = (code: string) => runCellAs(site, ada.cookie, code);
+
+  beforeAll(async () => {
+    // The kernel spec the gateway offers: the course's Python, as a cluster's kernel image would hold it.
+    fs.mkdirSync(path.join(specs, "kernels", KERNEL_NAME), { recursive: true });
+    fs.writeFileSync(
+      path.join(specs, "kernels", KERNEL_NAME, "kernel.json"),
+      JSON.stringify({ display_name: "MLflow Training", language: "python", argv: [path.join(projectRoot, ".venv", "bin", "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"] }),
+    );
+    const port = await findFreePort();
+    gateway = spawn(gatewayBin, ["enterprisegateway", "--ip=127.0.0.1", `--port=${port}`, `--EnterpriseGatewayApp.auth_token=${token}`, `--EnterpriseGatewayApp.allowed_kernels=["${KERNEL_NAME}"]`,
+      // As on a cluster, the gateway's own user may not own kernels (its default refuses root).
+      `--EnterpriseGatewayApp.unauthorized_users=["${os.userInfo().username}"]`,
+    ], {
+      env: { ...process.env, JUPYTER_PATH: specs, JUPYTER_RUNTIME_DIR: path.join(specs, "runtime") },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    for (const stream of [gateway.stdout!, gateway.stderr!]) stream.on("data", (chunk: Buffer) => (gatewayLog += chunk.toString()));
+    const gatewayUrl = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 60_000;
+    while ((await fetch(`${gatewayUrl}/api/kernelspecs`, { headers: { authorization: `token ${token}` } }).then((r) => r.status, () => 0)) !== 200) {
+      if (gateway.exitCode !== null || Date.now() > deadline) throw new Error(`Enterprise Gateway did not start:\n${gatewayLog.slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+
+    course = await startTempCourse(["mlflow", "site"], {
+      COURSE_MODE: "classroom",
+      COURSE_INSTRUCTOR_PASSWORD: "gateway-secret",
+      COURSE_SANDBOX: "off",
+      DATABASE_URL: "",
+      JUPYTER_URL: gatewayUrl,
+      JUPYTER_TOKEN: token,
+      JUPYTER_KERNEL_NAME: KERNEL_NAME,
+    });
+    site = `http://127.0.0.1:${course.config.site.port}`;
+    const instructor = await signInAsInstructor(site, "gateway-secret");
+    const classCode = (await rawRequest(site, { path: "/api/instructor/class", headers: { cookie: instructor } })).json.classCode;
+    ada = await joinClass(site, classCode, "Ada");
+  }, 240_000);
+
+  afterAll(async () => {
+    await course?.stop();
+    if (gateway && gateway.exitCode === null) {
+      const ended = new Promise((resolve) => gateway.once("exit", resolve));
+      gateway.kill("SIGTERM");
+      await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      if (gateway.exitCode === null) gateway.kill("SIGKILL");
+    }
+    fs.rmSync(specs, { recursive: true, force: true });
+  });
+
+  it("starts the learner's kernel on the gateway, under the learner's name, and keeps its state between cells", async () => {
+    // Without a user name the kernel would be the gateway's own user's, which it refuses: the course names the learner.
+    const anonymous = await fetch(`${course.config.jupyter.url}/api/kernels`, { method: "POST", headers: { authorization: `token ${token}` }, body: JSON.stringify({ name: KERNEL_NAME }) });
+    expect(anonymous.status).toBe(403);
+    const first = await run("x = 41\nimport os\nprint(os.getcwd())");
+    expect(first.stdout.trim(), `${first.all}\n${gatewayLog.slice(-1500)}`).toMatch(new RegExp(`/learners/${ada.id}$`));
+    expect((await run("print(x + 1)")).stdout.trim()).toBe("42");
+  });
+
+  it("logs through the course's gate from the gateway's kernel, and the learner's Check passes", async () => {
+    const fixtures = path.join(projectRoot, "grader", "fixtures");
+    const logged = await run(`import sys\nsys.path.insert(0, ${JSON.stringify(fixtures)})\nfrom iris_solution import log_tracking_example_run\nprint('run', log_tracking_example_run())`);
+    expect(logged.stdout, logged.all).toMatch(/run [0-9a-f]{32}/);
+    const checked = await rawRequest(site, { method: "POST", path: "/api/exercises/tracking-example/check", headers: { origin: site, cookie: ada.cookie, "content-type": "application/json" }, body: "{}" });
+    expect(checked.json.report?.status, checked.text).toBe("passed");
+  });
+
+  it("restarts and interrupts the kernel through the gateway", async () => {
+    const restarted = await rawRequest(site, { method: "POST", path: "/api/kernel", headers: { origin: site, cookie: ada.cookie, "content-type": "application/json" }, body: JSON.stringify({ action: "restart" }) });
+    expect(restarted.status, restarted.text).toBe(200);
+    expect((await run("print('x' in dir())")).stdout.trim(), "a restart empties the namespace").toBe("False");
+    const looping = run("import time\nwhile True: time.sleep(0.05)");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const interrupted = await rawRequest(site, { method: "POST", path: "/api/kernel", headers: { origin: site, cookie: ada.cookie, "content-type": "application/json" }, body: JSON.stringify({ action: "interrupt" }) });
+    expect(interrupted.status, interrupted.text).toBe(200);
+    expect((await looping).all).toContain("KeyboardInterrupt");
+    expect((await run("print('still here')")).stdout.trim()).toBe("still here");
+  });
+});
