@@ -101,20 +101,20 @@ async function runHandler(handle: RequestHandler, request: IncomingMessage, resp
 }
 
 function refuseTooLarge(response: ServerResponse, limit: number, declared: number | null): void {
-  // The rest of the body is never read. The connection closes a while after the answer is out
-  // (at once would reset it, and a client still sending could lose the answer; 1 s was too short
-  // for a client on a machine busy with a class's kernels).
-  const closeSoon = () => {
-    const socket = response.socket;
-    setTimeout(() => socket?.destroy(), 5000).unref();
-  };
+  // The rest of the body is dropped as it comes. The connection closes a while after the answer
+  // is out (at once would reset it, and a client still sending could lose the answer; 1 s was too
+  // short for a client on a machine busy with a class's kernels).
+  const socket = response.socket; // taken now: a finished response lets go of its socket
+  const closeSoon = () => void setTimeout(() => socket?.destroy(), 5000).unref();
   if (response.headersSent || response.writableEnded) return closeSoon(); // an answer is (being) sent already
+  // The answer says `Connection: close`, after which Node.js ends the socket as soon as the answer
+  // is written: on this socket, that end waits the same while.
+  if (socket) socket.destroySoon = closeSoon;
   const size = declared === null ? "over" : `${describeLimit(declared)}, over`;
   sendJson(
     response,
     413,
     { error: { code: "payload_too_large", message: `The request body is too large (${size} the ${describeLimit(limit)} limit of this address).` } },
-    closeSoon,
   );
 }
 
