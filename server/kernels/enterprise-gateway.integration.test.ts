@@ -4,9 +4,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jupyterSettings } from "../jupyter/connection-settings";
 import { findFreePort } from "../net/free-port";
 import { joinClass, rawRequest, runCellAs, signInAsInstructor } from "../testing/raw-http";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
+import { launchKernel } from "./launch-kernel";
 
 /**
  * The course against a real Jupyter Enterprise Gateway (python/gateway-requirements.txt, in
@@ -17,6 +19,8 @@ import { startTempCourse, type TempCourse } from "../testing/temp-course";
 const projectRoot = path.resolve(import.meta.dirname, "..", "..");
 const gatewayBin = path.join(projectRoot, ".venv-gateway", "bin", "jupyter");
 const KERNEL_NAME = "mlflow-training-python";
+/** A learner id the gateway is told to refuse, for the course's report of a refusal. */
+const REFUSED_LEARNER = "refused-learner";
 
 describe("kernels on Jupyter Enterprise Gateway", () => {
   let gateway: ChildProcess;
@@ -37,9 +41,10 @@ describe("kernels on Jupyter Enterprise Gateway", () => {
       JSON.stringify({ display_name: "MLflow Training", language: "python", argv: [path.join(projectRoot, ".venv", "bin", "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"] }),
     );
     const port = await findFreePort();
-    gateway = spawn(gatewayBin, ["enterprisegateway", "--ip=127.0.0.1", `--port=${port}`, `--EnterpriseGatewayApp.auth_token=${token}`, `--EnterpriseGatewayApp.allowed_kernels=["${KERNEL_NAME}"]`,
+    gateway = spawn(gatewayBin, ["enterprisegateway", "--ip=127.0.0.1", `--port=${port}`, `--EnterpriseGatewayApp.auth_token=${token}`, // Only the course's kernel spec (jupyter_client 6's name for the list, as Enterprise Gateway 3.3 pins it).
+      `--KernelSpecManager.whitelist=["${KERNEL_NAME}"]`,
       // As on a cluster, the gateway's own user may not own kernels (its default refuses root).
-      `--EnterpriseGatewayApp.unauthorized_users=["${os.userInfo().username}"]`,
+      `--EnterpriseGatewayApp.unauthorized_users=["${os.userInfo().username}", "${REFUSED_LEARNER}"]`,
     ], {
       env: { ...process.env, JUPYTER_PATH: specs, JUPYTER_RUNTIME_DIR: path.join(specs, "runtime") },
       stdio: ["ignore", "pipe", "pipe"],
@@ -79,11 +84,12 @@ describe("kernels on Jupyter Enterprise Gateway", () => {
   });
 
   it("starts the learner's kernel on the gateway, under the learner's name, and keeps its state between cells", async () => {
-    // Without a user name the kernel would be the gateway's own user's, which it refuses: the course names the learner.
-    const anonymous = await fetch(`${course.config.jupyter.url}/api/kernels`, { method: "POST", headers: { authorization: `token ${token}` }, body: JSON.stringify({ name: KERNEL_NAME }) });
-    expect(anonymous.status).toBe(403);
-    const first = await run("x = 41\nimport os\nprint(os.getcwd())");
-    expect(first.stdout.trim(), `${first.all}\n${gatewayLog.slice(-1500)}`).toMatch(new RegExp(`/learners/${ada.id}$`));
+    // Without a user name the kernel would be the gateway's own user's, which it refuses (403): the
+    // course names the learner, and the gateway hands that name to the kernel.
+    const first = await run("x = 41\nimport os\nprint(os.getcwd())\nprint(os.environ.get('KERNEL_USERNAME'))");
+    const [cwd, username] = first.stdout.trim().split("\n");
+    expect(cwd, `${first.all}\n${gatewayLog.slice(-1500)}`).toMatch(new RegExp(`/learners/${ada.id}$`));
+    expect(username).toBe(ada.id);
     expect((await run("print(x + 1)")).stdout.trim()).toBe("42");
   });
 
@@ -93,6 +99,20 @@ describe("kernels on Jupyter Enterprise Gateway", () => {
     expect(logged.stdout, logged.all).toMatch(/run [0-9a-f]{32}/);
     const checked = await rawRequest(site, { method: "POST", path: "/api/exercises/tracking-example/check", headers: { origin: site, cookie: ada.cookie, "content-type": "application/json" }, body: "{}" });
     expect(checked.json.report?.status, checked.text).toBe("passed");
+  });
+
+  it("tells the learner when their kernel dies on the gateway (as when its node goes), and the next cell runs on a working kernel", async () => {
+    await run("lost = 'yes'");
+    const died = await run("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)");
+    expect(died.all, `${died.all}\n${gatewayLog.slice(-1500)}`).toContain("The Python kernel stopped while running this cell");
+    const next = await run("print('lost' in dir())");
+    expect(next.stdout.trim(), next.all).toBe("False");
+  });
+
+  it("reports a kernel the gateway refuses with the gateway's own reason", async () => {
+    const settings = jupyterSettings(course.config.jupyter.url, token);
+    const refused = launchKernel({ learnerId: REFUSED_LEARNER, workdir: REFUSED_LEARNER, settings, remote: { kernelName: KERNEL_NAME } });
+    await expect(refused).rejects.toThrow(`The kernel gateway (JUPYTER_URL) refused to start a kernel "${KERNEL_NAME}" (403): User '${REFUSED_LEARNER}' is not authorized`);
   });
 
   it("restarts and interrupts the kernel through the gateway", async () => {

@@ -56,7 +56,9 @@ async function startRemoteKernel(launch: KernelLaunch, kernelName: string): Prom
   const text = await response.text();
   let reason = text.slice(0, 300);
   try {
-    reason = String((JSON.parse(text) as { message?: string; reason?: string }).message ?? reason);
+    // Jupyter servers put it in `message`; Enterprise Gateway in `reason`, with an empty `message`.
+    const body = JSON.parse(text) as { message?: string; reason?: string };
+    reason = body.message || body.reason || reason;
   } catch {
     // not JSON: the text itself
   }
