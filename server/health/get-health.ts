@@ -1,7 +1,7 @@
 import type { CourseConfig } from "../config/config";
 import { readSupervisorState } from "../supervisor/state-file";
 import type { ServiceStatus } from "../supervisor/service-supervisor";
-import { probeDataDir, probeJupyter, probeMlflow } from "./probes";
+import { probeCourseJupyter, probeDataDir, probeMlflow } from "./probes";
 
 export type ServiceHealth = {
   ok: boolean;
@@ -24,7 +24,7 @@ export type HealthReport = {
 export async function getHealth(config: CourseConfig, fetchFn: typeof fetch = fetch): Promise<HealthReport> {
   const [mlflow, jupyter] = await Promise.all([
     probeMlflow(config.mlflow.url, fetchFn),
-    probeJupyter(config.jupyter.url, config.jupyter.token, fetchFn, config.jupyter.external ? { kernelName: config.jupyter.kernelName } : undefined),
+    probeCourseJupyter(config, fetchFn),
   ]);
   const dataDir = probeDataDir(config.dataDir);
   const supervised = readSupervisorState(config.runDir)?.services ?? [];

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import type { CourseConfig } from "../config/config";
 
 export type ProbeResult = { ok: true; version?: string } | { ok: false; problem: string };
 
@@ -58,6 +59,12 @@ export async function probeJupyter(
   } catch (error) {
     return { ok: false, problem: describeFailure(what, baseUrl, error) };
   }
+}
+
+/** The course's Jupyter as configured: its own, or the external one (JUPYTER_URL) with the kernel spec it must offer. */
+export function probeCourseJupyter(config: Pick<CourseConfig, "jupyter">, fetchFn: FetchFn = fetch): Promise<ProbeResult> {
+  const { url, token, external, kernelName } = config.jupyter;
+  return probeJupyter(url, token, fetchFn, external ? { kernelName } : undefined);
 }
 
 export function probeDataDir(dataDir: string): ProbeResult {

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { CourseConfig } from "../config/config";
 import { getStore } from "../store/database";
-import { probeJupyter, probeMlflow } from "./probes";
+import { probeCourseJupyter, probeMlflow } from "./probes";
 
 /** What a load balancer or Kubernetes needs to know, and nothing more: strangers may ask. */
 export type Readiness = { ok: boolean; store: boolean; mlflow: boolean; jupyter: boolean };
@@ -16,7 +16,7 @@ export async function getReadiness(config: CourseConfig): Promise<Readiness> {
       .then((db) => sql`select 1`.execute(db))
       .then(() => true, () => false),
     probeMlflow(config.mlflow.url).then((result) => result.ok),
-    probeJupyter(config.jupyter.url, config.jupyter.token, fetch, config.jupyter.external ? { kernelName: config.jupyter.kernelName } : undefined).then((result) => result.ok),
+    probeCourseJupyter(config).then((result) => result.ok),
   ]);
   return { ok: store && mlflow && jupyter, store, mlflow, jupyter };
 }

@@ -12,9 +12,18 @@ const MLFLOW_ARTIFACT_UPLOAD = /^\/mlflow(?:-gate)?\/(?:ajax-)?api\/2\.0\/mlflow
  * for what looks like the proxy; the proxy decodes and checks the path itself.
  */
 export function bodyLimitFor(rawPath: string, limits: CourseConfig["limits"]): number {
-  const lower = safeDecode(rawPath.split("?")[0]).toLowerCase();
+  const lower = looseRawPath(rawPath);
   if (!/^\/mlflow(?:-gate)?(?:\/|$)/.test(lower)) return limits.apiBytes;
   return MLFLOW_ARTIFACT_UPLOAD.test(lower) ? limits.mlflowUploadBytes : limits.mlflowBytes;
+}
+
+/**
+ * A raw request path as the entry point judges it before routing: without its query, decoded once
+ * (left as it is when it does not decode) and lower-cased, so that every spelling Next.js might
+ * route to a path (`%6Dlflow-gate`, `/MLflow-Gate`) is judged as that path.
+ */
+export function looseRawPath(rawPath: string): string {
+  return safeDecode(rawPath.split("?")[0]).toLowerCase();
 }
 
 function safeDecode(text: string): string {

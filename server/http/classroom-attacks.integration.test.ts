@@ -4,6 +4,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../net/free-port";
 import { cookiesFrom, rawRequest, rawSocket, signInAsInstructor, type RawRequest } from "../testing/raw-http";
+import { learnerToken } from "../sandbox/learner-token";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 
 /**
@@ -17,7 +18,7 @@ describe("a classroom course under attack", () => {
   let site: string;
   let mlflowUrl: string;
   let alice: { cookie: string; workspace: string };
-  let bob: { cookie: string; workspace: string };
+  let bob: { cookie: string; workspace: string; id: string };
   let instructorCookie: string;
   let decoyPort: number;
   const decoyHits: string[] = [];
@@ -41,7 +42,7 @@ describe("a classroom course under attack", () => {
     expect(response.status, response.text).toBe(200);
     const cookie = cookiesFrom(response);
     const list = await as(cookie, { path: "/mlflow/api/3.0/mlflow/workspaces" });
-    return { cookie, workspace: list.json.workspaces[0].name as string };
+    return { cookie, workspace: list.json.workspaces[0].name as string, id: response.json.learner.id as string };
   }
 
   beforeAll(async () => {
@@ -228,6 +229,43 @@ describe("a classroom course under attack", () => {
       // The cap is 1 MB; what was sent before the answer arrived is a few socket buffers.
       expect(result.sent).toBeLessThan(100_000_000);
       expect(rssMb(pid) - before).toBeLessThan(100);
+    });
+
+    it("keeps the gate's door on the public port too: a learner's 17th request in any spelling, or a forged token, is refused before its body", async () => {
+      const { port } = new URL(site);
+      const token = learnerToken(course.dataDir, bob.id);
+      const sockets: net.Socket[] = [];
+      /** Headers and 1 KB of a declared 1 MB body; resolves with the status line, or "waiting" when nothing came within `waitMs`. */
+      const begin = (path: string, authorization: string, waitMs: number) =>
+        new Promise<string>((resolve) => {
+          const socket = net.connect(Number(port), "127.0.0.1", () =>
+            socket.write(`PUT ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${authorization ? `Authorization: ${authorization}\r\n` : ""}Content-Length: 1000000\r\n\r\n${"x".repeat(1024)}`),
+          );
+          sockets.push(socket);
+          let answer = "";
+          socket.on("data", (chunk: Buffer) => {
+            answer += chunk.toString("latin1");
+            if (answer.includes("\r\n")) resolve(answer.split("\r\n")[0]);
+          });
+          socket.on("error", () => resolve("error"));
+          setTimeout(() => resolve("waiting"), waitMs);
+        });
+      const upload = "/mlflow-gate/api/2.0/mlflow-artifacts/artifacts/0/door.bin";
+      try {
+        const inside = await Promise.all(Array.from({ length: 16 }, () => begin(upload, `Bearer ${token}`, 1_500)));
+        expect(inside.filter((status) => status === "waiting"), inside.join(", ")).toHaveLength(16);
+        for (const spelling of ["/%6Dlflow-gate/api/2.0/mlflow/experiments/search", "/MLflow-Gate/api/2.0/mlflow/experiments/search", upload]) {
+          expect(await begin(spelling, `Bearer ${token}`, 5_000), spelling).toBe("HTTP/1.1 429 Too Many Requests");
+        }
+        expect(await begin(upload, `Bearer ${bob.id}.forged`, 5_000)).toBe("HTTP/1.1 401 Unauthorized");
+        expect(await begin(upload, "", 5_000)).toBe("HTTP/1.1 401 Unauthorized");
+      } finally {
+        for (const socket of sockets) socket.destroy();
+      }
+      // The door lets the learner in again once those requests are gone.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const after = await rawRequest(site, { path: "/mlflow-gate/api/2.0/mlflow/experiments/search?max_results=1", headers: { authorization: `Bearer ${token}` } });
+      expect(after.status, after.text).toBe(200);
     });
 
     it("caps the proxy's bodies too, chunked or with a Content-Length, and refuses before the body with Expect", async () => {

@@ -54,7 +54,7 @@ export function createSiteServer(
     if (answer && !answer.admitted) {
       // The body is read and dropped (still under the cap), so the connection stays usable.
       request.resume();
-      sendJson(response, answer.status, answer.body, undefined, { keepAlive: true, headers: answer.headers });
+      sendJson(response, answer.status, answer.body, { keepAlive: true, headers: answer.headers });
       return false;
     }
     if (answer) response.once("close", answer.release);
@@ -122,10 +122,9 @@ function sendJson(
   response: ServerResponse,
   status: number,
   payload: unknown,
-  after?: () => void,
   { keepAlive = false, headers = {} }: { keepAlive?: boolean; headers?: Record<string, string> } = {},
 ): void {
   const body = JSON.stringify(payload);
   response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(keepAlive ? {} : { connection: "close" }), ...headers });
-  response.end(body, after);
+  response.end(body);
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { looseRawPath } from "../http/body-limit";
 import { learnerFromAuthorization } from "../sandbox/learner-token";
 import { GATE_MOUNT } from "./mlflow-path";
 
@@ -15,19 +16,12 @@ export const NO_GATE_TOKEN = "The MLflow gate needs the learner's token (MLFLOW_
 const gatePath = new RegExp(`^${GATE_MOUNT}(?:/|$)`);
 
 /**
- * Whether a request is for the gate, judged from its raw path decoded once and
- * lower-cased: a spelling Next.js might still route to the gate (`%6Dlflow-gate`,
- * `/MLflow-Gate`) is counted too.
+ * Whether a request is for the gate, judged as the entry point judges body caps
+ * (`looseRawPath`): a spelling Next.js might still route to the gate is counted too,
+ * and one that is not counted gets the small cap of the course's own routes.
  */
 export function isGateRequest(rawUrl: string): boolean {
-  const pathname = rawUrl.split("?")[0];
-  let decoded = pathname;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    // Not decodable: the entry point refuses it before this matters.
-  }
-  return gatePath.test(decoded.toLowerCase());
+  return gatePath.test(looseRawPath(rawUrl));
 }
 
 /**
