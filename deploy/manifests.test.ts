@@ -61,16 +61,18 @@ describe("deploy/kubernetes", () => {
     }
   });
 
-  it("offers the course's kernel spec on the gateway, and lets kernels reach only the course's gate", () => {
+  it("offers the course's kernel spec on the gateway, and lets kernels reach only the course's gate and model servers", () => {
     const gateway = envOf("enterprise-gateway");
     expect(JSON.parse(gateway.EG_ALLOWED_KERNELS)).toStrictEqual([envOf("course").JUPYTER_KERNEL_NAME]);
     const kernelSpec = JSON.parse(find("ConfigMap", "mlflow-training-kernelspec").data!["kernel.json"]);
     expect(kernelSpec.metadata.process_proxy.class_name).toBe("enterprise_gateway.services.processproxies.k8s.KubernetesProcessProxy");
 
-    const kernels = find("NetworkPolicy", "kernels-only-to-the-gate").spec as { policyTypes: string[]; egress: { to: { podSelector?: { matchLabels: Record<string, string> } }[]; ports: { port: number }[] }[] };
+    const kernels = find("NetworkPolicy", "kernels-only-to-the-gate").spec as { policyTypes: string[]; egress: { to: { podSelector?: { matchLabels: Record<string, string> } }[]; ports: { port: number; endPort?: number }[] }[] };
     expect(kernels.policyTypes).toContain("Egress");
-    const destinations = kernels.egress.map((rule) => `${JSON.stringify(rule.to[0].podSelector?.matchLabels)}:${rule.ports.map((port) => port.port).join(",")}`);
-    expect(destinations).toStrictEqual(['{"app":"course"}:3000', '{"app":"enterprise-gateway"}:8877', '{"k8s-app":"kube-dns"}:53,53']);
+    const destinations = kernels.egress.map((rule) => `${JSON.stringify(rule.to[0].podSelector?.matchLabels)}:${rule.ports.map((port) => (port.endPort ? `${port.port}-${port.endPort}` : port.port)).join(",")}`);
+    expect(destinations).toStrictEqual(['{"app":"course"}:3000,5050-5099', '{"app":"enterprise-gateway"}:8877', '{"k8s-app":"kube-dns"}:53,53']);
     expect(new URL(envOf("course").COURSE_GATE_URL).port).toBe("3000");
+    // The model servers kernels may call are the course pods' own, on the ports the course uses.
+    expect(envOf("course").MODEL_SERVER_PORTS).toBe("5050-5099");
   });
 });

@@ -115,6 +115,18 @@ const envSchema = z.object({
       }
       return { min, max };
     }),
+  COURSE_INSTANCE_HOST: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = raw?.trim();
+      if (!value) return undefined;
+      if (net.isIP(value) === 0 || value === "0.0.0.0" || value === "::") {
+        ctx.addIssue({ code: "custom", message: `COURSE_INSTANCE_HOST must be this instance's own IP address as kernels and other instances reach it, such as 10.0.3.17 (got "${raw}")` });
+        return z.NEVER;
+      }
+      return value;
+    }),
   MODEL_SERVER_IDLE_MINUTES: numberVar("MODEL_SERVER_IDLE_MINUTES", 30, { min: 0.1, max: 24 * 60, accepts: "a number of minutes from 0.1 to 1440" }),
   COURSE_MODE: choiceVar("COURSE_MODE", ["solo", "classroom"], "solo"),
   COURSE_INSTRUCTOR_PASSWORD: z.string().optional(),
@@ -240,7 +252,8 @@ export type CourseConfig = {
   jupyter: { port: number; url: string; token: string | undefined; rootDir: string; external: boolean; kernelName: string; gateUrl: string };
   python: { venvDir: string; bin: string };
   cells: { timeLimitSeconds: number; outputCapBytes: number };
-  modelServers: { portRange: { min: number; max: number }; idleMinutes: number; defaultPort: number };
+  /** `host`: where model servers bind and are called (this instance's address, or loopback). */
+  modelServers: { portRange: { min: number; max: number }; idleMinutes: number; defaultPort: number; host: string };
   runDir: string;
   /**
    * Learner code in a bubblewrap sandbox: kernels, model servers and the Checks' helpers run
@@ -301,7 +314,7 @@ export function loadConfig(env: Env = process.env): CourseConfig {
     },
     python: { venvDir, bin: path.join(/* turbopackIgnore: true */ venvDir, "bin") },
     cells: { timeLimitSeconds: e.CELL_TIME_LIMIT_SECONDS, outputCapBytes: 1_000_000 },
-    modelServers: { portRange: e.MODEL_SERVER_PORTS, idleMinutes: e.MODEL_SERVER_IDLE_MINUTES, defaultPort: e.MODEL_SERVER_PORTS.min },
+    modelServers: { portRange: e.MODEL_SERVER_PORTS, idleMinutes: e.MODEL_SERVER_IDLE_MINUTES, defaultPort: e.MODEL_SERVER_PORTS.min, host: e.COURSE_INSTANCE_HOST ?? "127.0.0.1" },
     runDir: path.join(/* turbopackIgnore: true */ dataDir, "run"),
     sandbox: {
       requested: e.COURSE_SANDBOX,

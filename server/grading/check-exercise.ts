@@ -33,7 +33,7 @@ export async function checkExercise(learner: Learner, exerciseId: string): Promi
     // that port may be another learner's, and in a sandbox it is inside the learner's network,
     // so without a Serve panel server the check says to start one.
     const byHand = config.mode === "solo" && !config.sandbox.enabled;
-    const modelServerUrl = exerciseId === "model-serving" ? (getModelServers().readyUrl(learner.id) ?? (byHand ? `http://127.0.0.1:${config.modelServers.defaultPort}` : null)) : undefined;
+    const modelServerUrl = exerciseId === "model-serving" ? ((await getModelServers().readyUrl(learner.id)) ?? (byHand ? `http://127.0.0.1:${config.modelServers.defaultPort}` : null)) : undefined;
     // Graded from code: the learner's saved code of the lesson's exercise cell.
     const learnerCode = exerciseId === "spark-integration" ? (await readSavedCode(db, learner.id, "spark-integration"))["predict-with-udf"] : undefined;
     const report = await grade(exerciseId, {

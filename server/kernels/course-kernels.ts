@@ -27,7 +27,7 @@ export function getKernelPool(): KernelPool {
     learnersRoot: config.jupyter.rootDir,
     kernelEnv: async (learnerId) => ({
       ...mlflowEnv(config, learnerId),
-      ...modelServerEnv(learnerId),
+      ...(await modelServerEnv(learnerId)),
       ...(await learnerWorkspaceEnv(learnerId)),
     }),
     // Kernels elsewhere (JUPYTER_URL) are sandboxed by whoever runs them (e.g. Enterprise Gateway's pods).
@@ -74,11 +74,11 @@ export function warmKernel(learnerId: string): void {
  * one runs, else the port the panel suggests when it is the same for everyone (solo, or the
  * sandbox, where ports are each learner's own).
  */
-export function modelServerEnv(learnerId: string): Record<string, string> {
+export async function modelServerEnv(learnerId: string): Promise<Record<string, string>> {
   const config = getConfig();
-  const running = getModelServers().status(learnerId);
-  if (running && (running.state === "starting" || running.state === "ready")) return { MODEL_SERVER_URL: `http://127.0.0.1:${running.port}` };
-  return config.sandbox.enabled || config.mode === "solo" ? { MODEL_SERVER_URL: `http://127.0.0.1:${config.modelServers.defaultPort}` } : {};
+  const running = await getModelServers().status(learnerId);
+  if (running && (running.state === "starting" || running.state === "ready")) return { MODEL_SERVER_URL: running.url };
+  return config.sandbox.enabled || config.mode === "solo" ? { MODEL_SERVER_URL: `http://${config.modelServers.host}:${config.modelServers.defaultPort}` } : {};
 }
 
 export function cellLimits(): RunLimits {

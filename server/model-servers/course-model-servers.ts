@@ -2,6 +2,8 @@ import { allowListedEnv } from "@/grader/process-launch";
 import path from "node:path";
 import { getConfig } from "../config/runtime-config";
 import { modelServerSocket, sandboxedCommand } from "../sandbox/sandboxed-process";
+import { getStore } from "../store/database";
+import { storeServerDirectory } from "../store/model-servers";
 import { ModelServerManager } from "./model-server-manager";
 
 type Holder = { manager?: ModelServerManager };
@@ -19,6 +21,8 @@ export function getModelServers(): ModelServerManager {
     idleTimeoutMs: config.modelServers.idleMinutes * 60_000,
     readyTimeoutMs: 120_000,
     workdirFor: (learnerId) => path.join(config.jupyter.rootDir, learnerId),
+    host: config.modelServers.host,
+    directory: storeServerDirectory(() => getStore(config.dataDir)),
     ...(config.sandbox.enabled
       ? {
           sandbox: {

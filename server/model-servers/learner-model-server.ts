@@ -8,13 +8,13 @@ import type { ModelServerStatus } from "./model-server-manager";
 
 export type ServerView = (ModelServerStatus & { exists: true }) | { exists: false; defaultPort: number; portRange: { min: number; max: number } };
 
-export function modelServerStatus(learner: Learner): ServerView {
+export async function modelServerStatus(learner: Learner): Promise<ServerView> {
   const servers = getModelServers();
-  const status = servers.status(learner.id);
+  const status = await servers.status(learner.id);
   const { modelServers, mode, sandbox } = getConfig();
   // Without the sandbox, ports are the machine's, so in a class every learner gets one of their own
   // to suggest; with it, ports are each learner's own, so everyone gets the lessons' port.
-  const defaultPort = mode === "classroom" && !sandbox.enabled ? (servers.unusedPort() ?? modelServers.defaultPort) : modelServers.defaultPort;
+  const defaultPort = mode === "classroom" && !sandbox.enabled ? ((await servers.unusedPort()) ?? modelServers.defaultPort) : modelServers.defaultPort;
   return status ? { exists: true, ...status } : { exists: false, defaultPort, portRange: modelServers.portRange };
 }
 
@@ -27,7 +27,7 @@ export async function startModelServer(learner: Learner, modelUri: string, port:
 }
 
 async function tellKernelWhereTheServerIs(learnerId: string): Promise<void> {
-  await kernelPoolIfRunning()?.updateEnvironment(learnerId, modelServerEnv(learnerId)).catch(() => undefined);
+  await kernelPoolIfRunning()?.updateEnvironment(learnerId, await modelServerEnv(learnerId)).catch(() => undefined);
 }
 
 export async function stopModelServer(learner: Learner): Promise<ServerView> {
@@ -53,7 +53,7 @@ const PROTOCOL_CHANGE =
 /** Sends the learner's request body to their own scoring server's /invocations. */
 export async function invokeModelServer(learner: Learner, body: string, contentType: string): Promise<InvocationResult> {
   const servers = getModelServers();
-  const url = servers.readyUrl(learner.id);
+  const url = await servers.readyUrl(learner.id);
   if (!url) throw new AppError("conflict", "No model server is running for you. Start one in the Serve panel first.");
   if (contentType === "application/json") {
     try {

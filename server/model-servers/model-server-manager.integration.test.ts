@@ -1,22 +1,25 @@
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../errors/app-error";
 import { findFreePort } from "../net/free-port";
 import { groupAlive } from "../supervisor/process-group";
 import { runFixture } from "../testing/python-fixture";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
+import { openStore } from "../store/database";
+import { storeServerDirectory, type ServerDirectory } from "../store/model-servers";
 import { ModelServerManager } from "./model-server-manager";
 
 async function waitForState(manager: ModelServerManager, learner: string, states: string[], timeoutMs = 150_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const status = manager.status(learner);
+    const status = await manager.status(learner);
     if (status && states.includes(status.state)) return status;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`model server did not reach ${states.join("/")}: ${JSON.stringify(manager.status(learner))}`);
+  throw new Error(`model server did not reach ${states.join("/")}: ${JSON.stringify(await manager.status(learner))}`);
 }
 
 const invoke = (url: string, body: unknown) =>
@@ -88,7 +91,7 @@ describe("model servers: real `mlflow models serve` of a real registered model",
 
     expect(servingOn(low).length).toBeGreaterThan(0);
     expect(await manager.stop("alice")).toBe(true);
-    expect(manager.status("alice")?.state).toBe("stopped");
+    expect((await manager.status("alice"))?.state).toBe("stopped");
     expect(servingOn(low)).toEqual([]);
   });
 
@@ -132,8 +135,100 @@ describe("model servers: real `mlflow models serve` of a real registered model",
     const failed = await waitForState(manager, "erin", ["failed"], 20_000);
     expect(failed.reason).toMatch(/stopped/);
     expect(failed.log.length).toBeGreaterThan(1);
-    expect(manager.readyUrl("erin")).toBeNull();
+    expect(await manager.readyUrl("erin")).toBeNull();
     expect(ready.url).toBe(`http://127.0.0.1:${low + 10}`);
     expect(servingOn(low + 10)).toEqual([]);
+  });
+
+  describe("two course instances sharing one directory (the store)", () => {
+    const timing = { heartbeatMs: 300, staleAfterMs: 1500 };
+    let first: ModelServerManager;
+    let second: ModelServerManager;
+    let dataDir: string;
+    let options: ConstructorParameters<typeof ModelServerManager>[0];
+    const waitUntil = async (condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await condition())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+
+    beforeAll(async () => {
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "model-server-directory-"));
+      const { db } = await openStore({ dialect: "sqlite", file: path.join(dataDir, "course.db") });
+      const directory = storeServerDirectory(async () => db);
+      options = {
+        pythonBin: `${course.config.python.bin}/python`,
+        mlflowUrl: course.config.mlflow.url,
+        baseEnv: process.env,
+        portRange: { min: low, max: low + 20 },
+        idleTimeoutMs: 600_000,
+        readyTimeoutMs: 150_000,
+        workdirFor: () => os.tmpdir(),
+        directory,
+        timing,
+      };
+      first = new ModelServerManager(options);
+      second = new ModelServerManager(options);
+    });
+    afterAll(async () => {
+      for (const manager of [first, second]) {
+        await manager?.stopAll();
+        manager?.dispose();
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it("shows one instance's server on the other, which forwards to it, refuses its port, and stops it", async () => {
+      await first.start("frank", "models:/IrisModel/Staging", low + 11);
+      const ready = await waitForState(second, "frank", ["ready", "failed"]);
+      expect(ready.state, ready.log.slice(-20).join("\n")).toBe("ready");
+      expect(ready.log.at(-1)).toBe(`Ready: POST http://127.0.0.1:${low + 11}/invocations`);
+      const url = await second.readyUrl("frank");
+      expect(url).toBe(`http://127.0.0.1:${low + 11}`);
+      expect((await invoke(url!, { inputs: [[6.0, 2.2, 5.0, 1.5]] })).status).toBe(200);
+      // The port is the first instance's learner's: the second neither suggests nor takes it.
+      expect(await second.unusedPort()).not.toBe(low + 11);
+      await expect(second.start("grace", "models:/IrisModel/Staging", low + 11)).rejects.toThrow(`Port ${low + 11} is in use`);
+
+      expect(await second.stop("frank")).toBe(true);
+      expect((await first.status("frank"))?.state).toBe("stopped");
+      // The owner stops its process at its next look at the directory.
+      await waitUntil(() => servingOn(low + 11).length === 0, "the first instance stopped the server the second was asked to stop");
+      expect((await second.status("frank"))?.log.at(-1)).toBe("Stopped.");
+    });
+
+    it("moves a learner's server to the instance that starts it again, and stops the old one", async () => {
+      await first.start("heidi", "models:/IrisModel/Staging", low + 12);
+      await waitForState(first, "heidi", ["ready"]);
+      await second.start("heidi", "models:/IrisModel/Staging", low + 13);
+      await waitUntil(() => servingOn(low + 12).length === 0, "the first instance stopped the replaced server");
+      const moved = await waitForState(first, "heidi", ["ready"]);
+      expect(moved.port).toBe(low + 13);
+      await second.stop("heidi");
+    });
+
+    it("reports a server whose instance stopped answering as gone, with a way on", async () => {
+      // An instance that dies says nothing more: its directory goes silent at the moment of death.
+      let dead = false;
+      const silent = Object.fromEntries(
+        Object.entries(options.directory!).map(([name, call]) => [name, (...args: unknown[]) => (dead && name !== "get" && name !== "live" ? Promise.resolve(false) : (call as (...a: unknown[]) => unknown)(...args))]),
+      ) as unknown as ServerDirectory;
+      const doomed = new ModelServerManager({ ...options, directory: silent });
+      await doomed.start("ivan", "models:/IrisModel/Staging", low + 14);
+      await waitForState(second, "ivan", ["ready"]);
+      // The instance dies: no more heartbeats, its process group killed with it.
+      dead = true;
+      doomed.dispose();
+      doomed.killAllNow();
+      const gone = await waitForState(second, "ivan", ["failed"], 10_000);
+      expect(gone.reason).toMatch(/course instance that ran your model server has stopped.*Start it again/);
+      expect(await second.readyUrl("ivan")).toBeNull();
+      // Starting again runs it on a living instance.
+      await second.start("ivan", "models:/IrisModel/Staging", low + 14);
+      expect((await waitForState(first, "ivan", ["ready", "failed"])).state).toBe("ready");
+      await second.stop("ivan");
+    });
   });
 });

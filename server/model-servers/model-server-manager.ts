@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import path from "node:path";
 import { AppError } from "../errors/app-error";
 import type { LaunchCommand, ProcessSpec } from "@/grader/process-launch";
@@ -7,8 +8,9 @@ import { groupAlive, startProcessGroup, type RunningProcess } from "../superviso
 import type { Env } from "../config/config";
 import { parseModelUri } from "./model-uri";
 import { resolveModelVersion } from "./resolve-model";
+import { isLive, memoryServerDirectory, type ModelServerState, type ServerDirectory, type ServerRecord } from "../store/model-servers";
 
-export type ModelServerState = "starting" | "ready" | "failed" | "stopped";
+export type { ModelServerState };
 
 export type ModelServerStatus = {
   state: ModelServerState;
@@ -35,6 +37,15 @@ export type ManagerOptions = {
   /** Working folder of each learner's server. */
   workdirFor: (learnerId: string) => string;
   /**
+   * The address servers bind and are called at: loopback on one machine; this instance's own
+   * address (COURSE_INSTANCE_HOST) when kernels and other instances run on other hosts.
+   */
+  host?: string;
+  /** Which instance runs each learner's server: the store when several instances share a class. */
+  directory?: ServerDirectory;
+  /** How often this instance heartbeats its servers, and when others call a silent one's servers gone. */
+  timing?: { heartbeatMs: number; staleAfterMs: number };
+  /**
    * Servers run in their learner's sandbox (network namespace shared with the learner's kernel):
    * the command that starts one there, and the unix socket through which the course reaches it.
    * Ports are then the learner's own: no learner's server can take another's.
@@ -42,52 +53,72 @@ export type ManagerOptions = {
   sandbox?: { command(learnerId: string, spec: ProcessSpec, port: number): LaunchCommand; socketFor(learnerId: string): string };
 };
 
+/** A server this instance runs. */
 type Entry = ModelServerStatus & {
+  learnerId: string;
   process?: RunningProcess;
   lastUsed: number;
   /** Where the course itself calls the server (a bridge to its sandbox, or `url`). */
   reachAt: string;
   bridge?: SocketBridge;
+  logFlush?: NodeJS.Timeout;
 };
 
 const LOG_LINES = 400;
+/** How often an instance tells the others it still runs its servers, and looks for stops they asked; a server whose instance has been silent for `staleAfterMs` went down with it. */
+const TIMING = { heartbeatMs: 5_000, staleAfterMs: 20_000 };
+/** A playground call from another instance counts as use at most this often (one write). */
+const TOUCH_WRITE_MS = 15_000;
 
 /**
- * One `mlflow models serve` per learner, started and stopped on request,
- * replaced when started again, stopped when idle and when the app stops.
+ * One `mlflow models serve` per learner, started and stopped on request, replaced when started
+ * again, stopped when idle and when the app stops. Any course instance may be asked about any
+ * learner's server: the directory says which instance runs it and where it answers; the owner
+ * stops it when another instance recorded a stop or a newer start.
  */
 export class ModelServerManager {
   private readonly servers = new Map<string, Entry>();
-  private readonly idleTimer: NodeJS.Timeout;
+  private readonly timer: NodeJS.Timeout;
+  private readonly directory: ServerDirectory;
+  private readonly touchedAt = new Map<string, number>();
+  private readonly timing: { heartbeatMs: number; staleAfterMs: number };
+  readonly instanceId = crypto.randomUUID();
 
   constructor(private readonly options: ManagerOptions) {
-    this.idleTimer = setInterval(() => this.stopIdle(), 30_000);
-    this.idleTimer.unref();
+    this.directory = options.directory ?? memoryServerDirectory();
+    this.timing = options.timing ?? TIMING;
+    this.timer = setInterval(() => void this.reconcile().catch(() => undefined), this.timing.heartbeatMs);
+    this.timer.unref();
   }
 
-  status(learnerId: string): ModelServerStatus | null {
-    const entry = this.servers.get(learnerId);
-    if (!entry) return null;
-    const { process: _process, lastUsed: _lastUsed, reachAt: _reachAt, bridge: _bridge, ...status } = entry;
-    return { ...status, log: [...status.log] };
+  private get host() {
+    return this.options.sandbox ? "127.0.0.1" : (this.options.host ?? "127.0.0.1");
+  }
+
+  async status(learnerId: string): Promise<ModelServerStatus | null> {
+    return (await this.current(learnerId))?.status ?? null;
   }
 
   /** The URL of the learner's server while it is ready (for the playground and the grader). */
-  readyUrl(learnerId: string): string | null {
-    const entry = this.servers.get(learnerId);
-    return entry?.state === "ready" ? entry.reachAt : null;
+  async readyUrl(learnerId: string): Promise<string | null> {
+    const current = await this.current(learnerId);
+    return current?.status.state === "ready" ? current.reachUrl : null;
   }
 
-  /** The lowest port of the range no learner's server holds. */
-  unusedPort(): number | null {
-    const used = new Set([...this.servers.values()].filter((entry) => entry.state === "starting" || entry.state === "ready").map((entry) => entry.port));
+  /** The lowest port of the range no server on this instance's address holds. */
+  async unusedPort(): Promise<number | null> {
+    const used = await this.portsInUse();
     for (let port = this.options.portRange.min; port <= this.options.portRange.max; port++) if (!used.has(port)) return port;
     return null;
   }
 
   touch(learnerId: string) {
+    const now = Date.now();
     const entry = this.servers.get(learnerId);
-    if (entry) entry.lastUsed = Date.now();
+    if (entry) entry.lastUsed = now;
+    if (now - (this.touchedAt.get(learnerId) ?? 0) < TOUCH_WRITE_MS) return;
+    this.touchedAt.set(learnerId, now);
+    void this.directory.touch(learnerId, now).catch(() => undefined);
   }
 
   async start(learnerId: string, modelUri: string, port: number, extraEnv: Env = {}): Promise<ModelServerStatus> {
@@ -100,24 +131,27 @@ export class ModelServerManager {
     // Starting again replaces the learner's running server (and frees its port).
     await this.stop(learnerId);
     const sandbox = this.options.sandbox;
-    const takenByOther = [...this.servers.entries()].find(([other, entry]) => other !== learnerId && entry.port === port && entry.state !== "stopped" && entry.state !== "failed");
-    if (!sandbox && (takenByOther || !(await isPortFree(port)))) {
+    if (!sandbox && ((await this.portsInUse()).has(port) || !(await isPortFree(port, this.host)))) {
       throw new AppError("conflict", `Port ${port} is in use by another program; choose another port between ${min} and ${max}.`);
     }
     const version = await resolveModelVersion(this.options.mlflowUrl, uri, extraEnv.MLFLOW_WORKSPACE ? { "X-MLFLOW-WORKSPACE": extraEnv.MLFLOW_WORKSPACE } : {});
 
-    const args = ["models", "serve", "-m", modelUri.trim(), "-p", String(port), "--host", "127.0.0.1", "--env-manager", "local"];
+    const host = this.host;
+    const url = `http://${urlHost(host)}:${port}`;
+    const args = ["models", "serve", "-m", modelUri.trim(), "-p", String(port), "--host", host, "--env-manager", "local"];
+    const now = Date.now();
     const entry: Entry = {
+      learnerId,
       state: "starting",
       modelUri: modelUri.trim(),
       port,
       version,
       command: `MLFLOW_TRACKING_URI=${this.options.mlflowUrl} mlflow models serve -m ${modelUri.trim()} -p ${port} --env-manager local`,
-      url: `http://127.0.0.1:${port}`,
-      startedAt: Date.now(),
+      url,
+      startedAt: now,
       log: [`$ mlflow ${args.join(" ")}`],
-      lastUsed: Date.now(),
-      reachAt: `http://127.0.0.1:${port}`,
+      lastUsed: now,
+      reachAt: url,
     };
     this.servers.set(learnerId, entry);
     const bin = path.dirname(this.options.pythonBin);
@@ -140,11 +174,13 @@ export class ModelServerManager {
       entry.bridge = await openSocketBridge(sandbox.socketFor(learnerId));
       entry.reachAt = entry.bridge.url;
     }
+    await this.directory.put(this.recordOf(entry));
     entry.process = startProcessGroup(
       sandbox ? sandbox.command(learnerId, { ...spec, writable: [workdir], readOnlyFiles: [] }, port) : spec,
       (line) => {
         entry.log.push(line);
         if (entry.log.length > LOG_LINES) entry.log.splice(0, entry.log.length - LOG_LINES);
+        this.publishLogSoon(entry);
       },
     );
     void entry.process.exited.then((exit) => {
@@ -153,21 +189,17 @@ export class ModelServerManager {
       if (entry.state === "stopped") return;
       entry.state = "failed";
       entry.reason = explainExit(entry.log, exit.code, port) ?? `The scoring server stopped (exit code ${exit.code ?? exit.signal}).`;
+      void this.publish(entry);
     });
     void this.waitReady(entry);
-    return this.status(learnerId)!;
+    return this.snapshot(entry);
   }
 
-  async stop(learnerId: string): Promise<boolean> {
-    const entry = this.servers.get(learnerId);
-    if (!entry?.process) return false;
-    const running = entry.state === "starting" || entry.state === "ready";
-    entry.state = "stopped";
-    entry.log.push("Stopped.");
-    await entry.process.stop(3000);
-    entry.process = undefined;
-    entry.bridge?.close();
-    return running;
+  /** Stops the learner's server, on whichever instance runs it; false when none was running. */
+  async stop(learnerId: string, why = "Stopped."): Promise<boolean> {
+    const stoppedHere = await this.stopHere(learnerId, why);
+    const stoppedElsewhere = await this.directory.markStopped(learnerId, why);
+    return stoppedHere || stoppedElsewhere;
   }
 
   async stopAll(): Promise<void> {
@@ -182,7 +214,118 @@ export class ModelServerManager {
   }
 
   dispose() {
-    clearInterval(this.idleTimer);
+    clearInterval(this.timer);
+  }
+
+  /** The learner's server as this instance runs it, or as the directory tells of it. */
+  private async current(learnerId: string): Promise<{ status: ModelServerStatus; reachUrl: string } | null> {
+    const record = await this.directory.get(learnerId);
+    const entry = this.servers.get(learnerId);
+    // This instance's own server is as its process says, unless another instance recorded a stop it has not yet carried out.
+    const stoppedElsewhere = entry && record?.startedAt === entry.startedAt && record.state === "stopped" && isLive(entry.state);
+    if (entry && (!record || record.instanceId === this.instanceId) && !stoppedElsewhere) return { status: this.snapshot(entry), reachUrl: entry.reachAt };
+    if (!record) return null;
+    const { learnerId: _learner, instanceId: _instance, reachUrl, lastUsedMs: _used, heartbeatMs, ...status } = record;
+    if (isLive(status.state) && Date.now() - heartbeatMs > this.timing.staleAfterMs) {
+      return {
+        reachUrl,
+        status: { ...status, state: "failed", reason: "The course instance that ran your model server has stopped, and the server with it. Start it again: any instance will run it." },
+      };
+    }
+    return { status, reachUrl };
+  }
+
+  private async portsInUse(): Promise<Set<number>> {
+    const url = (port: number) => `http://${urlHost(this.host)}:${port}`;
+    const live = await this.directory.live();
+    const now = Date.now();
+    const elsewhere = live.filter((record) => now - record.heartbeatMs <= this.timing.staleAfterMs && record.url === url(record.port)).map((record) => record.port);
+    const here = [...this.servers.values()].filter((entry) => isLive(entry.state)).map((entry) => entry.port);
+    return new Set([...elsewhere, ...here]);
+  }
+
+  private async stopHere(learnerId: string, why: string): Promise<boolean> {
+    const entry = this.servers.get(learnerId);
+    if (!entry?.process) return false;
+    const running = isLive(entry.state);
+    entry.state = "stopped";
+    entry.log.push(why);
+    const stopping = entry.process.stop(3000);
+    entry.process = undefined;
+    await this.publish(entry);
+    await stopping;
+    entry.bridge?.close();
+    return running;
+  }
+
+  /**
+   * What the other instances asked of this one's servers: one started again elsewhere or stopped
+   * there is stopped here; one unused for the idle time is stopped. The rest get a heartbeat.
+   */
+  private async reconcile() {
+    const now = Date.now();
+    for (const [learnerId, entry] of this.servers) {
+      if (!isLive(entry.state)) continue;
+      const record = await this.directory.get(learnerId);
+      if (!record || record.instanceId !== this.instanceId || record.startedAt !== entry.startedAt || !isLive(record.state)) {
+        entry.state = "stopped";
+        entry.log.push("Stopped from another course instance.");
+        await entry.process?.stop(3000);
+        entry.process = undefined;
+        entry.bridge?.close();
+        continue;
+      }
+      if (now - Math.max(entry.lastUsed, record.lastUsedMs) > this.options.idleTimeoutMs) {
+        await this.stop(learnerId, `Stopped after ${Math.round(this.options.idleTimeoutMs / 60_000)} minutes without requests.`);
+      }
+    }
+    await this.directory.heartbeat(this.instanceId, now);
+  }
+
+  private recordOf(entry: Entry): ServerRecord {
+    return {
+      learnerId: entry.learnerId,
+      instanceId: this.instanceId,
+      state: entry.state,
+      modelUri: entry.modelUri,
+      port: entry.port,
+      ...(entry.version ? { version: entry.version } : {}),
+      command: entry.command,
+      url: entry.url,
+      reachUrl: entry.reachAt,
+      startedAt: entry.startedAt,
+      ...(entry.readyAt ? { readyAt: entry.readyAt } : {}),
+      ...(entry.reason ? { reason: entry.reason } : {}),
+      log: [...entry.log],
+      lastUsedMs: entry.lastUsed,
+      heartbeatMs: Date.now(),
+    };
+  }
+
+  private snapshot(entry: Entry): ModelServerStatus {
+    const { learnerId: _learner, process: _process, lastUsed: _lastUsed, reachAt: _reachAt, bridge: _bridge, logFlush: _flush, ...status } = entry;
+    return { ...status, log: [...status.log] };
+  }
+
+  /** Tells the other instances how the server is doing (only while the record is still this start's). */
+  private async publish(entry: Entry) {
+    clearTimeout(entry.logFlush);
+    entry.logFlush = undefined;
+    const record = await this.directory.get(entry.learnerId).catch(() => undefined);
+    if (!record || record.startedAt !== entry.startedAt) return;
+    await this.directory
+      .update(entry.learnerId, this.instanceId, {
+        state: entry.state,
+        log: [...entry.log],
+        ...(entry.readyAt ? { readyAt: entry.readyAt } : {}),
+        ...(entry.reason ? { reason: entry.reason } : {}),
+        heartbeatMs: Date.now(),
+      })
+      .catch(() => false);
+  }
+
+  private publishLogSoon(entry: Entry) {
+    entry.logFlush ??= setTimeout(() => void this.publish(entry), 1000);
   }
 
   private async waitReady(entry: Entry) {
@@ -193,6 +336,7 @@ export class ModelServerManager {
         entry.state = "ready";
         entry.readyAt = Date.now();
         entry.log.push(`Ready: POST ${entry.url}/invocations`);
+        await this.publish(entry);
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -200,19 +344,13 @@ export class ModelServerManager {
     if (entry.state === "starting") {
       entry.state = "failed";
       entry.reason = `The scoring server did not answer /ping within ${Math.round(this.options.readyTimeoutMs / 1000)} s, so the course stopped it.`;
+      await this.publish(entry);
       await entry.process?.stop(2000);
     }
   }
-
-  private stopIdle() {
-    const now = Date.now();
-    for (const [learnerId, entry] of this.servers) {
-      if ((entry.state === "ready" || entry.state === "starting") && now - entry.lastUsed > this.options.idleTimeoutMs) {
-        void this.stop(learnerId).then(() => entry.log.push(`Stopped after ${Math.round(this.options.idleTimeoutMs / 60_000)} minutes without requests.`));
-      }
-    }
-  }
 }
+
+const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host);
 
 /** Plain words for the ways `mlflow models serve` commonly fails. */
 export function explainExit(log: string[], code: number | null, port: number): string | null {

@@ -174,6 +174,30 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0006-model-servers": {
+    // Which course instance runs each learner's model server, and where it answers: any instance
+    // shows the Serve panel and forwards the playground, and the owner stops what others asked to.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("model_servers")
+        .addColumn("learner_id", "text", (c) => c.primaryKey())
+        .addColumn("instance_id", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("model_uri", "text", (c) => c.notNull())
+        .addColumn("port", "integer", (c) => c.notNull())
+        .addColumn("version", "text")
+        .addColumn("command", "text", (c) => c.notNull())
+        .addColumn("url", "text", (c) => c.notNull())
+        .addColumn("reach_url", "text", (c) => c.notNull())
+        .addColumn("started_at_ms", "bigint", (c) => c.notNull())
+        .addColumn("ready_at_ms", "bigint")
+        .addColumn("reason", "text")
+        .addColumn("log_json", "text", (c) => c.notNull())
+        .addColumn("last_used_ms", "bigint", (c) => c.notNull())
+        .addColumn("heartbeat_ms", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 /**

@@ -37,6 +37,25 @@ export type Database = {
     actor: string;
     until_ms: number;
   };
+  /** Each learner's model server: which course instance runs it, where it answers, how it is doing. */
+  model_servers: {
+    learner_id: string;
+    instance_id: string;
+    state: string;
+    model_uri: string;
+    port: number;
+    version: string | null;
+    command: string;
+    url: string;
+    reach_url: string;
+    started_at_ms: number;
+    ready_at_ms: number | null;
+    reason: string | null;
+    log_json: string;
+    last_used_ms: number;
+    /** Refreshed by the owning instance while it runs the server: a stale one means the instance is gone. */
+    heartbeat_ms: number;
+  };
   rejoin_tokens: {
     /** SHA-256 (hex) of the token in the link; the token itself is never stored. */
     id: string;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, NO_TEST_POSTGRES, type TestDatabase } from "../testing/test-postgres";
 import { storeActionLedger } from "./action-ledger";
 import { forgetKernelId, rememberKernelId, rememberedKernelId } from "./learner-kernels";
+import { storeServerDirectory } from "./model-servers";
 import type { CheckResult, ExerciseReport, ReportStatus } from "@/grader/report";
 import { completedExercises, countedAttempts, recordAttempt } from "./attempts";
 import { forgetCode, readSavedCode, readSavedOutputs, recordCellRun, saveCode, saveOutputs } from "./cells";
@@ -41,6 +42,7 @@ const TABLES = [
   "learner_kernels",
   "action_log",
   "actions_in_flight",
+  "model_servers",
 ] as const;
 
 /** A place for one fresh store: `create()` makes an empty database, `dispose()` deletes it. */
@@ -485,6 +487,30 @@ function storeSuite(backend: Backend) {
       await forgetKernelId(db, "ada", "k5");
       expect(await rememberedKernelId(db, "ada")).toBeUndefined();
       expect(await rememberedKernelId(db, "bob")).toBe("k6");
+    });
+
+    it("records which instance runs each learner's model server; only the owner's writes land, a stop lands once", async () => {
+      const directory = storeServerDirectory(async () => db);
+      const record = {
+        learnerId: "ada", instanceId: "instance-a", state: "starting" as const, modelUri: "models:/IrisModel/Staging", port: 5050,
+        command: "mlflow models serve", url: "http://10.0.0.1:5050", reachUrl: "http://10.0.0.1:5050", startedAt: 1_000, log: ["$ mlflow"], lastUsedMs: 1_000, heartbeatMs: 1_000,
+      };
+      await directory.put(record);
+      expect(await directory.update("ada", "instance-a", { state: "ready", readyAt: 2_000, log: ["$ mlflow", "Ready"] })).toBe(true);
+      expect(await directory.update("ada", "instance-b", { state: "failed" }), "another instance cannot overwrite it").toBe(false);
+      await directory.touch("ada", 5_000);
+      await directory.touch("ada", 4_000);
+      await directory.heartbeat("instance-a", 6_000);
+      expect(await directory.get("ada")).toStrictEqual({ ...record, state: "ready", readyAt: 2_000, log: ["$ mlflow", "Ready"], lastUsedMs: 5_000, heartbeatMs: 6_000 });
+      expect((await directory.live()).map((live) => live.learnerId)).toStrictEqual(["ada"]);
+      const stops = await Promise.all([directory.markStopped("ada", "Stopped."), directory.markStopped("ada", "Stopped.")]);
+      expect(stops.filter(Boolean), "two instances stopping at once: one stop").toHaveLength(1);
+      expect(await directory.get("ada")).toMatchObject({ state: "stopped", log: ["$ mlflow", "Ready", "Stopped."] });
+      expect(await directory.live()).toStrictEqual([]);
+      // Started again on another instance: the newer record replaces the old one whole.
+      await directory.put({ ...record, instanceId: "instance-b", startedAt: 9_000, log: [] });
+      expect(await directory.update("ada", "instance-a", { state: "failed" })).toBe(false);
+      expect(await directory.get("ada")).toMatchObject({ instanceId: "instance-b", state: "starting", startedAt: 9_000 });
     });
 
     it("keeps a per-learner action ledger: one claim at a time (also under a race), expired claims freed, old records forgotten", async () => {
