@@ -51,7 +51,13 @@ describe("loadConfig", () => {
   it("reads the classroom and serving settings", () => {
     const config = loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", COURSE_MODE: "Classroom", MODEL_SERVER_PORTS: "6000-6010", CELL_TIME_LIMIT_SECONDS: "30", COURSE_TRUST_PROXY: "true" });
     expect(config.mode).toBe("classroom");
-    expect(config.modelServers).toEqual({ portRange: { min: 6000, max: 6010 }, idleMinutes: 30, defaultPort: 6000 });
+    expect(config.modelServers).toEqual({ portRange: { min: 6000, max: 6010 }, idleMinutes: 30, defaultPort: 6000, host: "127.0.0.1" });
+    // Where model servers bind and are called when kernels or other instances are on other hosts.
+    expect(loadConfig({ COURSE_INSTANCE_HOST: " 10.0.3.17 " }).modelServers.host).toBe("10.0.3.17");
+    expect(loadConfig({ COURSE_INSTANCE_HOST: "fd00::17" }).modelServers.host).toBe("fd00::17");
+    for (const bad of ["course.internal", "0.0.0.0", "::", "10.0.3.17:5050"]) {
+      expect(() => loadConfig({ COURSE_INSTANCE_HOST: bad })).toThrow(/COURSE_INSTANCE_HOST must be this instance's own IP address/);
+    }
     expect(config.cells.timeLimitSeconds).toBe(30);
     expect(config.classroom).toEqual({ instructorPassword: undefined, sessionHours: 12, trustedProxies: "peer" });
   });

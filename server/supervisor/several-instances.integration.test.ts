@@ -21,6 +21,7 @@ describe("two course instances behind one class", () => {
   const sites: string[] = [];
   let instructor = "";
   let learner = { cookie: "", id: "" };
+  let modelPorts = 0;
 
   const run = (site: string, code: string) => runCellAs(site, learner.cookie, code);
   const check = (site: string) =>
@@ -28,6 +29,7 @@ describe("two course instances behind one class", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase("instances_test");
+    modelPorts = ((await findFreePort()) % 10000) + 20000;
     // MLflow with workspaces, as a class's; no site of its own.
     backing = await startTempCourse(["mlflow", "jupyter"], { COURSE_MODE: "classroom", COURSE_INSTRUCTOR_PASSWORD: "unused-secret", COURSE_SANDBOX: "off", DATABASE_URL: "" });
     const shared: Env = {
@@ -39,6 +41,8 @@ describe("two course instances behind one class", () => {
       JUPYTER_URL: backing.config.jupyter.url,
       JUPYTER_TOKEN: backing.config.jupyter.token,
       COURSE_SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+      // Below the machine's ephemeral ports, apart from other tests' model servers.
+      MODEL_SERVER_PORTS: `${modelPorts}-${modelPorts + 9}`,
     };
     for (let i = 0; i < 2; i++) {
       const instance = await startTempCourse(["site"], shared);
@@ -117,9 +121,63 @@ describe("two course instances behind one class", () => {
     expect(checked.json.report?.status, checked.text).toBe("passed");
   });
 
+  it("runs a learner's model server on one instance; the other shows it, forwards the playground, grades it and stops it", async () => {
+    const fixtures = path.join(backing.config.projectRoot, "grader", "fixtures");
+    const staged = await run(
+      sites[0],
+      `import sys\nsys.path.insert(0, ${JSON.stringify(fixtures)})\nfrom iris_solution import log_tracking_exercise_run, register, transition\nversion = register(log_tracking_exercise_run())\ntransition(version, "Staging")\nprint(version)`,
+    );
+    expect(staged.stdout.trim().split("\n").at(-1), staged.all).toBe("1");
+    const serve = (site: string, method: string, body?: unknown) =>
+      rawRequest(site, {
+        method,
+        path: "/api/model-server",
+        headers: { origin: site, cookie: learner.cookie, "content-type": "application/json" },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const suggested = (await serve(sites[1], "GET")).json;
+    expect(suggested).toMatchObject({ exists: false, defaultPort: modelPorts });
+    const started = await serve(sites[0], "POST", { modelUri: "models:/IrisModel/Staging", port: modelPorts });
+    expect(started.status, started.text).toBe(200);
+    let status = (await serve(sites[1], "GET")).json;
+    for (const deadline = Date.now() + 150_000; status.state === "starting" && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      status = (await serve(sites[1], "GET")).json;
+    }
+    expect(status, JSON.stringify(status.log?.slice(-15))).toMatchObject({ exists: true, state: "ready", port: modelPorts, version: "1" });
+
+    const invoked = await rawRequest(sites[1], {
+      method: "POST",
+      path: "/api/model-server/invocations",
+      headers: { origin: sites[1], cookie: learner.cookie, "content-type": "application/json" },
+      body: JSON.stringify({ body: JSON.stringify({ inputs: [[6.0, 2.2, 5.0, 1.5]] }), contentType: "application/json" }),
+    });
+    expect(invoked.status, invoked.text).toBe(200);
+    expect(JSON.parse(invoked.json.body).predictions).toHaveLength(1);
+    // Not every other port: the next learner is offered the next one, whichever instance asks.
+    const classCode = (await rawRequest(sites[1], { path: "/api/instructor/class", headers: { cookie: instructor } })).json.classCode;
+    const heidi = await joinClass(sites[0], classCode, "Heidi");
+    expect((await rawRequest(sites[1], { path: "/api/model-server", headers: { cookie: heidi.cookie } })).json.defaultPort).toBe(modelPorts + 1);
+
+    const graded = await rawRequest(sites[1], {
+      method: "POST",
+      path: "/api/exercises/model-serving/check",
+      headers: { origin: sites[1], cookie: learner.cookie, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(graded.json.report?.status, graded.text).toBe("passed");
+
+    const stopped = await serve(sites[1], "DELETE");
+    expect(stopped.json, stopped.text).toMatchObject({ exists: true, state: "stopped" });
+    // The instance that runs it stops it at its next heartbeat: its port answers no more.
+    const deadline = Date.now() + 15_000;
+    while ((await fetch(`http://127.0.0.1:${modelPorts}/ping`).then(() => true, () => false)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await fetch(`http://127.0.0.1:${modelPorts}/ping`).then(() => "answering", () => "gone")).toBe("gone");
+  });
+
   it("counts a learner's Checks across instances: six a minute in all", async () => {
-    // One Check passed above, on instance 0; five more alternate; the seventh is refused on either.
-    for (let i = 0; i < 5; i++) expect((await check(sites[i % 2])).status).toBe(200);
+    // Two Checks passed above (tracking, serving); four more alternate; the seventh is refused on either.
+    for (let i = 0; i < 4; i++) expect((await check(sites[i % 2])).status).toBe(200);
     for (const site of sites) {
       const refused = await check(site);
       expect(refused.status, refused.text).toBe(429);
