@@ -27,10 +27,10 @@ export function AnsiText({ text }: { text: string }) {
     parts.push(
       color || bold ? (
         <span key={parts.length} className={`${color ?? ""} ${bold ? "font-bold" : ""}`}>
-          {chunk}
+          <CourseMlflowLinks text={chunk} />
         </span>
       ) : (
-        chunk
+        <CourseMlflowLinks key={parts.length} text={chunk} />
       ),
     );
   };
@@ -50,4 +50,26 @@ export function AnsiText({ text }: { text: string }) {
   }
   push(text.slice(last).replace(/\x1b\[[\d;]*[A-Za-z]/g, ""));
   return <>{parts}</>;
+}
+
+/**
+ * MLflow's "View run ... at:" links, which the course has pointed at its own MLflow UI
+ * (`/mlflow/#/...`, server/kernels/mlflow-links.ts), as links that open beside the lesson.
+ */
+function CourseMlflowLinks({ text }: { text: string }) {
+  const pieces = text.split(/(?<=^|\s)(\/mlflow\/#\/[^\s]+)/);
+  if (pieces.length === 1) return <>{text}</>;
+  return (
+    <>
+      {pieces.map((piece, index) =>
+        index % 2 === 1 ? (
+          <a key={index} href={piece} target="_blank" rel="noopener" className="text-blue-700 underline dark:text-blue-300">
+            {piece}
+          </a>
+        ) : (
+          piece
+        ),
+      )}
+    </>
+  );
 }

@@ -6,6 +6,7 @@ import { getStore } from "../store/database";
 import { recordCellRun, saveCode, saveOutputs } from "../store/cells";
 import { isOutputEvent, type CellEvent } from "./cell-events";
 import { cellLimits, getKernelPool } from "./course-kernels";
+import { withCourseMlflowLinks } from "./mlflow-links";
 import { runCell } from "./run-cell";
 
 /**
@@ -45,7 +46,8 @@ export async function streamCellRun(learner: Learner, request: RunCellRequest): 
   return new ReadableStream<Uint8Array>({
     async start(controller) {
       let done: Extract<CellEvent, { type: "done" }> | undefined;
-      for await (const event of events) {
+      for await (const raw of events) {
+        const event = withCourseMlflowLinks(raw);
         if (event.type === "clear") kept.length = 0;
         else if (isOutputEvent(event)) kept.push(event);
         if (event.type === "done") done = event;

@@ -307,14 +307,13 @@ export class ModelServerManager {
     return { ...status, log: [...status.log] };
   }
 
-  /** Tells the other instances how the server is doing (only while the record is still this start's). */
+  /** Tells the other instances how the server is doing (only while the record is still this start's, and live). */
   private async publish(entry: Entry) {
     clearTimeout(entry.logFlush);
     entry.logFlush = undefined;
-    const record = await this.directory.get(entry.learnerId).catch(() => undefined);
-    if (!record || record.startedAt !== entry.startedAt) return;
+    // Never over a stop or a newer start recorded by another instance: the heartbeat carries those out.
     await this.directory
-      .update(entry.learnerId, this.instanceId, {
+      .update(entry.learnerId, this.instanceId, entry.startedAt, {
         state: entry.state,
         log: [...entry.log],
         ...(entry.readyAt ? { readyAt: entry.readyAt } : {}),

@@ -319,6 +319,8 @@ describe("learner code runs in the sandbox", () => {
     ].join("\n");
     const registered = await run("Alice", spy);
     expect(registered.stdout, JSON.stringify(registered)).toContain("registered");
+    // MLflow's link to the run opens the course's own MLflow UI, in Alice's workspace (not the sandbox's inner address).
+    expect(registered.stdout).toMatch(new RegExp(`View run \\S+ at: /mlflow/#/experiments/\\d+/runs/[0-9a-f]+\\?workspace=${learners.Alice.workspace}\\n`));
     const started = await api("Alice", "POST", "/api/model-server", { modelUri: "models:/BridgeSpy/1", port: 5050 });
     expect(started.status, started.text).toBe(200);
     let status = started.json;

@@ -35,8 +35,11 @@ export interface ServerDirectory {
   get(learnerId: string): Promise<ServerRecord | undefined>;
   /** Records a new server, replacing whatever the learner had. */
   put(record: ServerRecord): Promise<void>;
-  /** Updates the owner's record; false when the record is no longer `instanceId`'s. */
-  update(learnerId: string, instanceId: string, changes: Partial<Pick<ServerRecord, "state" | "readyAt" | "reason" | "log" | "heartbeatMs">>): Promise<boolean>;
+  /**
+   * Updates the owner's record of the server it started at `startedAt`, while that record says it
+   * is starting or ready; false when it is no longer the owner's, or a stop was recorded meanwhile.
+   */
+  update(learnerId: string, instanceId: string, startedAt: number, changes: Partial<Pick<ServerRecord, "state" | "readyAt" | "reason" | "log" | "heartbeatMs">>): Promise<boolean>;
   /** Marks a starting or ready server stopped, whoever runs it; false when none was. */
   markStopped(learnerId: string, logLine: string): Promise<boolean>;
   touch(learnerId: string, atMs: number): Promise<void>;
@@ -59,9 +62,9 @@ export function memoryServerDirectory(): ServerDirectory {
     async put(record) {
       records.set(record.learnerId, copy(record));
     },
-    async update(learnerId, instanceId, changes) {
+    async update(learnerId, instanceId, startedAt, changes) {
       const record = records.get(learnerId);
-      if (!record || record.instanceId !== instanceId) return false;
+      if (!record || record.instanceId !== instanceId || record.startedAt !== startedAt || !isLive(record.state)) return false;
       records.set(learnerId, copy({ ...record, ...changes }));
       return true;
     },
@@ -144,7 +147,7 @@ export function storeServerDirectory(store: () => Promise<Store>): ServerDirecto
         .onConflict((oc) => oc.column("learner_id").doUpdateSet(rest))
         .execute();
     },
-    async update(learnerId, instanceId, changes) {
+    async update(learnerId, instanceId, startedAt, changes) {
       const set: Partial<Row> = {};
       if (changes.state !== undefined) set.state = changes.state;
       if (changes.readyAt !== undefined) set.ready_at_ms = changes.readyAt;
@@ -156,6 +159,8 @@ export function storeServerDirectory(store: () => Promise<Store>): ServerDirecto
         .set(set)
         .where("learner_id", "=", learnerId)
         .where("instance_id", "=", instanceId)
+        .where("started_at_ms", "=", startedAt)
+        .where("state", "in", LIVE_STATES)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },

@@ -496,8 +496,9 @@ function storeSuite(backend: Backend) {
         command: "mlflow models serve", url: "http://10.0.0.1:5050", reachUrl: "http://10.0.0.1:5050", startedAt: 1_000, log: ["$ mlflow"], lastUsedMs: 1_000, heartbeatMs: 1_000,
       };
       await directory.put(record);
-      expect(await directory.update("ada", "instance-a", { state: "ready", readyAt: 2_000, log: ["$ mlflow", "Ready"] })).toBe(true);
-      expect(await directory.update("ada", "instance-b", { state: "failed" }), "another instance cannot overwrite it").toBe(false);
+      expect(await directory.update("ada", "instance-a", 1_000, { state: "ready", readyAt: 2_000, log: ["$ mlflow", "Ready"] })).toBe(true);
+      expect(await directory.update("ada", "instance-b", 1_000, { state: "failed" }), "another instance cannot overwrite it").toBe(false);
+      expect(await directory.update("ada", "instance-a", 500, { state: "failed" }), "nor can an older start of the same instance").toBe(false);
       await directory.touch("ada", 5_000);
       await directory.touch("ada", 4_000);
       await directory.heartbeat("instance-a", 6_000);
@@ -507,9 +508,11 @@ function storeSuite(backend: Backend) {
       expect(stops.filter(Boolean), "two instances stopping at once: one stop").toHaveLength(1);
       expect(await directory.get("ada")).toMatchObject({ state: "stopped", log: ["$ mlflow", "Ready", "Stopped."] });
       expect(await directory.live()).toStrictEqual([]);
+      expect(await directory.update("ada", "instance-a", 1_000, { state: "ready", log: [] }), "the owner's late news does not undo a stop").toBe(false);
+      expect(await directory.get("ada")).toMatchObject({ state: "stopped" });
       // Started again on another instance: the newer record replaces the old one whole.
       await directory.put({ ...record, instanceId: "instance-b", startedAt: 9_000, log: [] });
-      expect(await directory.update("ada", "instance-a", { state: "failed" })).toBe(false);
+      expect(await directory.update("ada", "instance-a", 9_000, { state: "failed" })).toBe(false);
       expect(await directory.get("ada")).toMatchObject({ instanceId: "instance-b", state: "starting", startedAt: 9_000 });
     });
 
