@@ -1,0 +1,20 @@
+import { expect, test } from "@playwright/test";
+
+// MLflow 3's UI opens in its GenAI view, with its Assistant panel open on a first visit; the course
+// opens it in the classic Model training view the lessons use, and leaves the learner's choice alone.
+test("the MLflow UI opens in its Model training view, without the Assistant panel, and keeps the learner's choice", async ({ page }) => {
+  await page.goto("/");
+  await page.goto("/mlflow/#/experiments");
+  const sidebar = page.getByRole("link", { name: "Model registry" });
+  await expect(sidebar).toBeVisible();
+  await expect(page.getByRole("link", { name: "Prompts" })).toHaveCount(0);
+  await expect(page.getByText("Welcome to MLflow Assistant")).toHaveCount(0);
+
+  // The learner switches to GenAI: the course does not switch it back.
+  await page.getByText("GenAI", { exact: true }).click();
+  await expect(page.getByRole("link", { name: "Prompts" })).toBeVisible();
+  await page.goto("/");
+  await page.goto("/mlflow/#/experiments");
+  await expect(page.getByRole("link", { name: "Prompts" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Model registry" })).toHaveCount(0);
+});
