@@ -1,6 +1,7 @@
 import { CourseOutline } from "@/components/course-outline";
 import { StatusPanel } from "@/components/status-panel";
 import { getConfig } from "@/server/config/runtime-config";
+import { healthWithin } from "@/server/health/get-health";
 import { warmKernel } from "@/server/kernels/course-kernels";
 import { requireLearnerPage } from "./page-viewer";
 import { loadOutline } from "@/server/lessons/lesson-catalog";
@@ -15,7 +16,8 @@ export default async function HomePage() {
   const learner = await requireLearnerPage();
   warmKernel(learner.id);
   const db = await getStore(config.dataDir);
-  const [resumeSlug, completed] = await Promise.all([lastLesson(db, learner.id), completedExercises(db, learner.id)]);
+  // The status panel's first state is in the first paint; a probe slower than that is left to the page's own poll.
+  const [resumeSlug, completed, health] = await Promise.all([lastLesson(db, learner.id), completedExercises(db, learner.id), healthWithin(config, 1500)]);
   const outline = loadOutline(config.projectRoot).map(({ slug, title, order, minutes, summary, exercises }) => ({
     slug,
     title,
@@ -49,7 +51,7 @@ export default async function HomePage() {
         <CourseOutline lessons={outline} />
       </section>
       <aside aria-label="Course services">
-        <StatusPanel />
+        <StatusPanel initialHealth={health} />
       </aside>
     </div>
   );

@@ -10,8 +10,14 @@ async function fetchHealth(): Promise<HealthReport> {
   return (await response.json()) as HealthReport;
 }
 
-export function StatusPanel() {
-  const { data, error, isPending } = useQuery({ queryKey: ["health"], queryFn: fetchHealth, refetchInterval: 3000 });
+/** `initialHealth`: the report the server rendered the page with, so the first paint shows the services' state. */
+export function StatusPanel({ initialHealth }: { initialHealth?: HealthReport }) {
+  const { data, error, isPending } = useQuery({
+    queryKey: ["health"],
+    queryFn: fetchHealth,
+    refetchInterval: 3000,
+    ...(initialHealth ? { initialData: initialHealth, initialDataUpdatedAt: Date.parse(initialHealth.checkedAt) } : {}),
+  });
   const services: Array<[string, ServiceHealth | undefined, string | undefined]> = [
     ["MLflow server", data?.mlflow, data?.mlflow.external ? "external" : undefined],
     ["Jupyter kernels", data?.jupyter, undefined],

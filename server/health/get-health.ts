@@ -51,3 +51,14 @@ export async function getHealth(config: CourseConfig, fetchFn: typeof fetch = fe
   };
   return report;
 }
+
+/** The health report if the probes answer within `ms` (for a page's first paint), else undefined. */
+export async function healthWithin(config: CourseConfig, ms: number): Promise<HealthReport | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([getHealth(config).catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
