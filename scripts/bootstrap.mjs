@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runStep } from "./step-runner.mjs";
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const venvDir = path.join(projectRoot, ".venv");
@@ -20,10 +21,12 @@ export function fail(message) {
   process.exit(1);
 }
 
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { cwd: projectRoot, stdio: "inherit", ...options });
-  if (result.error) return { ok: false, error: result.error };
-  return { ok: result.status === 0, status: result.status };
+/** Where each install step's full output is kept (named when a step fails). */
+const installLogs = path.join(projectRoot, ".install-logs");
+
+/** A long command as one step line with its elapsed time; its output in `.install-logs/<logName>.log`. */
+function runLogged(label, logName, command, args, options = {}) {
+  return runStep(label, command, args, { cwd: projectRoot, env: process.env, ...options, logDir: installLogs, logName });
 }
 
 function has(command) {
@@ -55,14 +58,13 @@ export function ensureNodeVersion() {
   if (major < 20 || (major === 20 && minor < 9)) fail(`Node.js 20.9 or newer is needed; this is ${process.versions.node}.`);
 }
 
-export function ensureNodeModules() {
+export async function ensureNodeModules() {
   const lock = path.join(projectRoot, "package-lock.json");
   const installedLock = path.join(projectRoot, "node_modules", ".package-lock.json");
   const stamp = path.join(projectRoot, "node_modules", ".course-lock-hash");
   const wanted = hashFiles([lock, path.join(projectRoot, "package.json")]);
   if (fs.existsSync(installedLock) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === wanted) return;
-  step("Installing Node.js packages (npm ci)...");
-  const result = run("npm", ["ci", "--no-audit", "--no-fund"], {
+  const result = await runLogged("Installing Node.js packages (npm ci)", "npm-ci", "npm", ["ci", "--no-audit", "--no-fund"], {
     env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" },
   });
   if (!result.ok) fail("npm ci failed (see above). Check that the npm registry is reachable, then run the command again.");
@@ -79,13 +81,13 @@ function findPython() {
   return null;
 }
 
-export function ensurePythonEnv() {
-  ensureVirtualenv({
+export async function ensurePythonEnv() {
+  await ensureVirtualenv({
     dir: venvDir,
     name: ".venv",
     requirements: ["-r", path.join(projectRoot, "python", "requirements.txt"), "-c", path.join(projectRoot, "python", "constraints.txt")],
     stampName: ".course-requirements-hash",
-    installing: "Installing the Python packages (MLflow, Jupyter, scikit-learn, PySpark; a few minutes the first time)...",
+    installing: "Installing the Python packages (MLflow, Jupyter, scikit-learn, PySpark; a few minutes the first time)",
   });
 }
 
@@ -93,18 +95,18 @@ export function ensurePythonEnv() {
  * Jupyter Enterprise Gateway in a virtualenv of its own (.venv-gateway), for the integration
  * tests only: it pins older Jupyter packages than the course's, and the course never runs it.
  */
-export function ensureGatewayEnv() {
-  ensureVirtualenv({
+export async function ensureGatewayEnv() {
+  await ensureVirtualenv({
     dir: path.join(projectRoot, ".venv-gateway"),
     name: ".venv-gateway",
     requirements: ["-r", path.join(projectRoot, "python", "gateway-requirements.txt")],
     stampName: ".gateway-requirements-hash",
-    installing: "Installing Jupyter Enterprise Gateway for the tests (.venv-gateway, once)...",
+    installing: "Installing Jupyter Enterprise Gateway for the tests (.venv-gateway, once)",
   });
 }
 
 /** A virtualenv at `dir` with `requirements` (pip arguments) installed; skipped while the files they name are unchanged. */
-function ensureVirtualenv({ dir, name, requirements, stampName, installing }) {
+async function ensureVirtualenv({ dir, name, requirements, stampName, installing }) {
   const python = path.join(dir, "bin", "python");
   const stamp = path.join(dir, stampName);
   const wanted = hashFiles(requirements.filter((argument) => !argument.startsWith("-")));
@@ -117,11 +119,10 @@ function ensureVirtualenv({ dir, name, requirements, stampName, installing }) {
     if (venvCheck.status !== 0) {
       fail(`${system} cannot create virtual environments (the venv/ensurepip module is missing). On Debian/Ubuntu: apt-get install python3-venv`);
     }
-    step(`Creating the Python virtual environment in ${name} (${system})...`);
-    if (!run(system, ["-m", "venv", dir]).ok) fail(`Creating ${name} failed (see above).`);
+    const created = await runLogged(`Creating the Python virtual environment in ${name} (${system})`, `venv-${name.replace(/^\./, "")}`, system, ["-m", "venv", dir]);
+    if (!created.ok) fail(`Creating ${name} failed (see above).`);
   }
-  step(installing);
-  const pip = run(python, ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "on", ...requirements]);
+  const pip = await runLogged(installing, `pip-${name.replace(/^\./, "")}`, python, ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", ...requirements]);
   if (!pip.ok) fail("pip install failed (see above). Check that PyPI is reachable, then run the command again.");
   fs.writeFileSync(stamp, wanted);
 }
@@ -131,13 +132,14 @@ function ensureVirtualenv({ dir, name, requirements, stampName, installing }) {
  * (python/requirements_table.py): each learner's first `log_model` then skips a 3 s inference.
  * Optional: without the table, MLflow infers as usual.
  */
-export function ensureRequirementsTable() {
+export async function ensureRequirementsTable() {
   const script = path.join(projectRoot, "python", "requirements_table.py");
   const stamp = path.join(venvDir, ".course-requirements-table-hash");
   const wanted = hashFiles([script, path.join(projectRoot, "python", "requirements.txt"), path.join(projectRoot, "python", "constraints.txt")]);
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === wanted) return;
-  step("Recording MLflow's requirements for the lessons' models (once per install, about 20 s)...");
-  const result = run(venvPython, [script, "build"], { env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: "true", PYTHONWARNINGS: "ignore" } });
+  const result = await runLogged("Recording MLflow's requirements for the lessons' models (once per install, about 20 s)", "requirements-table", venvPython, [script, "build"], {
+    env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: "true", PYTHONWARNINGS: "ignore" },
+  });
   if (!result.ok) {
     console.warn("  (could not record them; kernels will let MLflow infer requirements each time, which is slower)");
     return;
@@ -148,7 +150,7 @@ export function ensureRequirementsTable() {
 const BUILD_INPUTS = ["app", "components", "server", "grader"];
 const BUILD_FILES = ["next.config.js", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
 
-export function ensureBuild({ force = false } = {}) {
+export async function ensureBuild({ force = false } = {}) {
   const files = [
     ...BUILD_INPUTS.flatMap((dir) => listFiles(path.join(projectRoot, dir))),
     ...BUILD_FILES.map((file) => path.join(projectRoot, file)),
@@ -157,8 +159,7 @@ export function ensureBuild({ force = false } = {}) {
   const stamp = path.join(projectRoot, ".next", ".course-source-hash");
   const built = fs.existsSync(path.join(projectRoot, ".next", "BUILD_ID"));
   if (!force && built && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === wanted) return;
-  step("Building the course site (next build, about a minute)...");
-  const result = run(process.execPath, [path.join(projectRoot, "node_modules", "next", "dist", "bin", "next"), "build"], {
+  const result = await runLogged("Building the course site (next build, about a minute)", "next-build", process.execPath, [path.join(projectRoot, "node_modules", "next", "dist", "bin", "next"), "build"], {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
   if (!result.ok) fail("next build failed (see above).");
@@ -166,22 +167,23 @@ export function ensureBuild({ force = false } = {}) {
 }
 
 /** Installs Debian packages with apt-get (as root, or through sudo); false when that is not possible here. */
-function aptInstall(packages, why) {
+async function aptInstall(packages, why) {
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   const sudo = isRoot ? [] : has("sudo") ? ["sudo"] : null;
   if (!has("apt-get") || sudo === null) return false;
-  step(`Installing ${packages.join(", ")} from Debian's packages (apt-get, ${why})...`);
-  const apt = (args) => run(sudo.length ? "sudo" : "apt-get", sudo.length ? ["apt-get", ...args] : args, {
-    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-  });
-  if (!apt(["update"]).ok) fail("apt-get update failed (see above).");
-  if (!apt(["install", "-y", "--no-install-recommends", ...packages]).ok) fail(`apt-get install ${packages.join(" ")} failed (see above).`);
+  const apt = (label, logName, args) =>
+    runLogged(label, logName, sudo.length ? "sudo" : "apt-get", sudo.length ? ["apt-get", ...args] : args, {
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+  if (!(await apt("Updating Debian's package lists (apt-get update)", "apt-update", ["update"])).ok) fail("apt-get update failed (see above).");
+  const installed = await apt(`Installing ${packages.join(", ")} from Debian's packages (apt-get, ${why})`, `apt-${packages[0]}`, ["install", "-y", "--no-install-recommends", ...packages]);
+  if (!installed.ok) fail(`apt-get install ${packages.join(" ")} failed (see above).`);
   return true;
 }
 
-export function ensureChromium() {
+export async function ensureChromium() {
   if (fs.existsSync("/usr/bin/chromium")) return;
-  if (!aptInstall(["chromium", "fonts-liberation"], "for the browser tests")) {
+  if (!(await aptInstall(["chromium", "fonts-liberation"], "for the browser tests"))) {
     fail("The browser tests need Chromium at /usr/bin/chromium. Install it with your package manager (Debian: apt-get install chromium), then run npm test again.");
   }
 }
@@ -191,28 +193,28 @@ export function ensureChromium() {
  * nsenter (util-linux), ip (iproute2: a learner's network namespace), mkfs.ext4 (e2fsprogs:
  * the learner folder's disk quota). Linux only; `required` (the tests) fails when they cannot be installed.
  */
-export function ensureSandboxTools({ required = false } = {}) {
+export async function ensureSandboxTools({ required = false } = {}) {
   if (process.platform !== "linux") return;
   const tools = [["bwrap", "bubblewrap"], ["socat", "socat"], ["setpriv", "util-linux"], ["nsenter", "util-linux"], ["mount", "mount"], ["ip", "iproute2"], ["mkfs.ext4", "e2fsprogs"]];
   const missing = [...new Set(tools.filter(([command]) => !has(command)).map(([, pkg]) => pkg))];
   if (!missing.length) return;
-  if (aptInstall(missing, "the sandbox for learner code")) return;
+  if (await aptInstall(missing, "the sandbox for learner code")) return;
   const message = `The sandbox for learner code needs ${missing.join(", ")} (Debian: apt-get install ${missing.join(" ")}).`;
   if (required) fail(message);
   console.warn(`! ${message} Without them, COURSE_SANDBOX=on cannot start.`);
 }
 
-export function bootstrap({ build = true, browser = false, sandboxRequired = false, gateway = false } = {}) {
+export async function bootstrap({ build = true, browser = false, sandboxRequired = false, gateway = false } = {}) {
   ensureNodeVersion();
-  ensureNodeModules();
-  ensurePythonEnv();
-  ensureRequirementsTable();
-  if (gateway) ensureGatewayEnv();
-  ensureSandboxTools({ required: sandboxRequired });
-  if (browser) ensureChromium();
-  if (build) ensureBuild();
+  await ensureNodeModules();
+  await ensurePythonEnv();
+  await ensureRequirementsTable();
+  if (gateway) await ensureGatewayEnv();
+  await ensureSandboxTools({ required: sandboxRequired });
+  if (browser) await ensureChromium();
+  if (build) await ensureBuild();
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  bootstrap({ build: !process.argv.includes("--no-build"), browser: process.argv.includes("--browser") });
+  await bootstrap({ build: !process.argv.includes("--no-build"), browser: process.argv.includes("--browser") });
 }

@@ -1,7 +1,7 @@
 // `npm start`: install what is missing, build if needed, then serve the course.
 import { bootstrap, projectRoot, step } from "./bootstrap.mjs";
 
-bootstrap({ build: true });
+await bootstrap({ build: true });
 step("Starting the course...");
 process.chdir(projectRoot);
 const { register } = await import("tsx/esm/api");

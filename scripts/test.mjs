@@ -14,7 +14,7 @@ const STAGES = ["unit", "integration", "e2e"];
 const asked = process.argv.slice(2).filter((arg) => STAGES.includes(arg));
 const stages = asked.length ? asked : STAGES;
 
-bootstrap({
+await bootstrap({
   build: stages.includes("e2e") || stages.includes("integration"),
   browser: stages.includes("e2e"),
   sandboxRequired: stages.includes("integration"),
