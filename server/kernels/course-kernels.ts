@@ -70,15 +70,17 @@ export function warmKernel(learnerId: string): void {
 }
 
 /**
- * Where the serving lesson's cells find the learner's model server: the Serve panel's server when
- * one runs, else the port the panel suggests when it is the same for everyone (solo, or the
- * sandbox, where ports are each learner's own).
+ * Where the serving lesson's cells find the learner's model server (MODEL_SERVER_URL): the Serve
+ * panel's server when one runs, on whichever instance, else the lessons' port when ports are the
+ * learner's own (solo, or the sandbox), else empty.
  */
 export async function modelServerEnv(learnerId: string): Promise<Record<string, string>> {
   const config = getConfig();
   const running = await getModelServers().status(learnerId);
   if (running && (running.state === "starting" || running.state === "ready")) return { MODEL_SERVER_URL: running.url };
-  return config.sandbox.enabled || config.mode === "solo" ? { MODEL_SERVER_URL: `http://${config.modelServers.host}:${config.modelServers.defaultPort}` } : {};
+  // None running: where the lessons' port is the learner's own, that; in a class sharing ports it
+  // could be another learner's server, so nothing (the serving lesson then says to press Start).
+  return { MODEL_SERVER_URL: config.sandbox.enabled || config.mode === "solo" ? `http://${config.modelServers.host}:${config.modelServers.defaultPort}` : "" };
 }
 
 export function cellLimits(): RunLimits {

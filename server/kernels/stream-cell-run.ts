@@ -5,7 +5,7 @@ import type { RunCellRequest } from "../lessons/cell-schemas";
 import { getStore } from "../store/database";
 import { recordCellRun, saveCode, saveOutputs } from "../store/cells";
 import { isOutputEvent, type CellEvent } from "./cell-events";
-import { cellLimits, getKernelPool } from "./course-kernels";
+import { cellLimits, getKernelPool, modelServerEnv } from "./course-kernels";
 import { withCourseMlflowLinks } from "./mlflow-links";
 import { runCell } from "./run-cell";
 
@@ -16,8 +16,13 @@ import { runCell } from "./run-cell";
  */
 export async function streamCellRun(learner: Learner, request: RunCellRequest): Promise<ReadableStream<Uint8Array>> {
   const config = getConfig();
-  findCellOrThrow(config.projectRoot, request.lesson, request.cellId);
+  const { lesson } = findCellOrThrow(config.projectRoot, request.lesson, request.cellId);
   const pool = getKernelPool();
+  // A lesson with the Serve panel calls the learner's own server: its kernel learns where that is
+  // now (any instance may have started or stopped it since), before the cell runs.
+  if (lesson.segments.some((segment) => segment.kind === "widget" && segment.name === "serve-panel")) {
+    await pool.updateEnvironment(learner.id, await modelServerEnv(learner.id)).catch(() => undefined);
+  }
   const db = await getStore(config.dataDir);
   await saveCode(db, learner.id, request.lesson, request.cellId, request.code);
 

@@ -6,6 +6,7 @@ import { probeJupyter } from "../health/probes";
 import { findFreePort } from "../net/free-port";
 import { joinClass, rawRequest, runCellAs, signInAsInstructor } from "../testing/raw-http";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
+import { findLesson } from "../lessons/lesson-catalog";
 import { createTestDatabase, type TestDatabase } from "../testing/test-postgres";
 
 /**
@@ -140,14 +141,23 @@ describe("two course instances behind one class", () => {
       });
     const suggested = (await serve(sites[1], "GET")).json;
     expect(suggested).toMatchObject({ exists: false, defaultPort: modelPorts });
-    const started = await serve(sites[0], "POST", { modelUri: "models:/IrisModel/Staging", port: modelPorts });
+    // The serving lesson's first cell, before any server of Ada's runs: it says to press Start (and never polls another learner's port).
+    const waitForServer = findLesson(backing.config.projectRoot, "model-serving")!.cells.find((cell) => cell.id === "wait-for-server")!.source;
+    const waitCell = { lesson: "model-serving", cellId: "wait-for-server" };
+    const early = await runCellAs(sites[1], learner.cookie, waitForServer, waitCell);
+    expect(early.all).toMatch(/No model server of yours is running: press Start in the Serve panel/);
+    // Not the port the panel suggested: the kernel learns the address wherever the server is.
+    const port = modelPorts + 2;
+    const started = await serve(sites[0], "POST", { modelUri: "models:/IrisModel/Staging", port });
     expect(started.status, started.text).toBe(200);
     let status = (await serve(sites[1], "GET")).json;
     for (const deadline = Date.now() + 150_000; status.state === "starting" && Date.now() < deadline; ) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       status = (await serve(sites[1], "GET")).json;
     }
-    expect(status, JSON.stringify(status.log?.slice(-15))).toMatchObject({ exists: true, state: "ready", port: modelPorts, version: "1" });
+    expect(status, JSON.stringify(status.log?.slice(-15))).toMatchObject({ exists: true, state: "ready", port, version: "1" });
+    const up = await runCellAs(sites[1], learner.cookie, waitForServer, waitCell);
+    expect(up.stdout, up.all).toContain(`The model server is up: GET http://127.0.0.1:${port}/ping answered 200.`);
 
     const invoked = await rawRequest(sites[1], {
       method: "POST",
@@ -157,10 +167,10 @@ describe("two course instances behind one class", () => {
     });
     expect(invoked.status, invoked.text).toBe(200);
     expect(JSON.parse(invoked.json.body).predictions).toHaveLength(1);
-    // Not every other port: the next learner is offered the next one, whichever instance asks.
+    // The next learner is offered a port no server holds, whichever instance asks.
     const classCode = (await rawRequest(sites[1], { path: "/api/instructor/class", headers: { cookie: instructor } })).json.classCode;
     const heidi = await joinClass(sites[0], classCode, "Heidi");
-    expect((await rawRequest(sites[1], { path: "/api/model-server", headers: { cookie: heidi.cookie } })).json.defaultPort).toBe(modelPorts + 1);
+    expect((await rawRequest(sites[1], { path: "/api/model-server", headers: { cookie: heidi.cookie } })).json.defaultPort).toBe(modelPorts);
 
     const graded = await rawRequest(sites[1], {
       method: "POST",
@@ -174,8 +184,8 @@ describe("two course instances behind one class", () => {
     expect(stopped.json, stopped.text).toMatchObject({ exists: true, state: "stopped" });
     // The instance that runs it stops it at its next heartbeat: its port answers no more.
     const deadline = Date.now() + 15_000;
-    while ((await fetch(`http://127.0.0.1:${modelPorts}/ping`).then(() => true, () => false)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(await fetch(`http://127.0.0.1:${modelPorts}/ping`).then(() => "answering", () => "gone")).toBe("gone");
+    while ((await fetch(`http://127.0.0.1:${port}/ping`).then(() => true, () => false)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await fetch(`http://127.0.0.1:${port}/ping`).then(() => "answering", () => "gone")).toBe("gone");
   });
 
   it("counts a learner's Checks across instances: six a minute in all", async () => {

@@ -110,13 +110,16 @@ export async function joinClass(site: string, classCode: string, displayName: st
   return { cookie: cookiesFrom(joined), id: joined.json.learner.id };
 }
 
-/** Runs `code` as a cell of the tracking example through the site, as a signed-in learner: what it printed, and the whole NDJSON answer. */
-export async function runCellAs(site: string, cookie: string, code: string): Promise<{ stdout: string; all: string }> {
+/**
+ * Runs `code` as a cell through the site, as a signed-in learner (by default as the tracking
+ * example's first cell): what it printed, and the whole NDJSON answer.
+ */
+export async function runCellAs(site: string, cookie: string, code: string, cell = { lesson: "tracking-example", cellId: "load-data" }): Promise<{ stdout: string; all: string }> {
   const response = await rawRequest(site, {
     method: "POST",
     path: "/api/cells/run",
     headers: { origin: site, cookie, "content-type": "application/json" },
-    body: JSON.stringify({ lesson: "tracking-example", cellId: "load-data", code }),
+    body: JSON.stringify({ ...cell, code }),
   });
   const events = response.text
     .split("\n")
