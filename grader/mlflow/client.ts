@@ -4,6 +4,7 @@ import { getLoggedModel, getLoggedModelArtifactText } from "./logged-models";
 import { getRegisteredModel, searchModelVersions, searchRegisteredModels } from "./registry";
 import { getRun, searchAllRuns, searchRuns } from "./runs";
 import type { MlflowConnection } from "./send-request";
+import { createWorkspace, deleteWorkspace } from "./workspaces";
 
 export type MlflowClientOptions = MlflowConnection;
 
@@ -29,6 +30,8 @@ export function createMlflowClient(options: MlflowClientOptions) {
     getRegisteredModel: (name: string) => getRegisteredModel(c, name),
     searchRegisteredModels: (params?: Parameters<typeof searchRegisteredModels>[1]) => searchRegisteredModels(c, params),
     searchModelVersions: (modelName: string, limit?: number) => searchModelVersions(c, modelName, limit),
+    createWorkspace: (name: string) => createWorkspace(c, name),
+    deleteWorkspace: (name: string) => deleteWorkspace(c, name),
   };
 }
 

@@ -7,3 +7,4 @@ export * from "./runs";
 export * from "./artifacts";
 export * from "./logged-models";
 export * from "./registry";
+export * from "./workspaces";

@@ -22,6 +22,8 @@ export class MlflowUnavailableError extends PlatformError {
   readonly endpoint: string;
   readonly upstreamStatus?: number;
   readonly upstreamMessage?: string;
+  /** MLflow's own `error_code` (e.g. RESOURCE_ALREADY_EXISTS), when it sent one. */
+  readonly upstreamErrorCode?: string;
 
   constructor(init: {
     kind: MlflowFailureKind;
@@ -29,6 +31,7 @@ export class MlflowUnavailableError extends PlatformError {
     endpoint: string;
     upstreamStatus?: number;
     upstreamMessage?: string;
+    upstreamErrorCode?: string;
     cause?: unknown;
   }) {
     super(describe(init), { cause: init.cause });
@@ -38,6 +41,7 @@ export class MlflowUnavailableError extends PlatformError {
     this.endpoint = init.endpoint;
     this.upstreamStatus = init.upstreamStatus;
     this.upstreamMessage = init.upstreamMessage;
+    this.upstreamErrorCode = init.upstreamErrorCode;
   }
 }
 

@@ -102,3 +102,6 @@ export const searchRegisteredModelsResponse = z.object({
   next_page_token: z.string().optional(),
 });
 export const searchModelVersionsResponse = z.object({ model_versions: list(modelVersionSchema), next_page_token: z.string().optional() });
+
+/** What MLflow answers to creating or deleting a workspace (the course needs only that it succeeded). */
+export const workspaceResponse = z.object({}).passthrough();

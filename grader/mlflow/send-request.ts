@@ -16,7 +16,7 @@ export type MlflowConnection = {
 export const DEFAULT_MLFLOW_TIMEOUT_MS = 5000;
 
 type RequestSpec = {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   /** Path below the base URL, e.g. `/api/2.0/mlflow/runs/get`. */
   path: string;
   query?: Record<string, string | undefined>;
@@ -100,6 +100,7 @@ async function send(connection: MlflowConnection, spec: RequestSpec, accept: str
     endpoint: spec.path,
     upstreamStatus: status,
     upstreamMessage: upstream.message,
+    upstreamErrorCode: upstream.errorCode,
   });
 }
 

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { createMlflowClient, isMlflowUnavailableError } from "@/grader/mlflow";
 import { AppError } from "../errors/app-error";
 
 /**
@@ -13,31 +14,21 @@ export function newWorkspaceName(learnerId: string): string {
   return `learner-${learnerId}-${crypto.randomBytes(6).toString("hex")}`;
 }
 
-/** The outcome of asking MLflow for a new workspace. */
-type CreateOutcome = "created" | "exists";
-
 /**
  * Creates a workspace on MLflow. "exists" when MLflow already has one of that
  * name: it is somebody else's (or an attacker's, with an artifact root of
  * their choosing), never to be taken over.
  */
-export async function createWorkspace(mlflowUrl: string, name: string): Promise<CreateOutcome> {
-  let response: Response;
+export async function createWorkspace(mlflowUrl: string, name: string): Promise<"created" | "exists"> {
   try {
-    response = await fetch(`${mlflowUrl}/api/3.0/mlflow/workspaces`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name }),
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch {
-    throw new AppError("mlflow_unreachable", "MLflow is not answering, so the workspace could not be created. Try again in a few seconds.");
+    return await createMlflowClient({ baseUrl: mlflowUrl, timeoutMs: 10_000 }).createWorkspace(name);
+  } catch (error) {
+    if (!isMlflowUnavailableError(error)) throw error;
+    if (error.kind === "unreachable" || error.kind === "timeout") {
+      throw new AppError("mlflow_unreachable", "MLflow is not answering, so the workspace could not be created. Try again in a few seconds.");
+    }
+    throw new AppError("mlflow_unreachable", `MLflow refused to create workspace ${name} (${error.upstreamStatus ?? error.kind}). Is the course running in classroom mode with workspaces enabled?`);
   }
-  if (response.ok) return "created";
-  const text = await response.text();
-  // MLflow answers RESOURCE_ALREADY_EXISTS with 400 (a proxy in front may say 409).
-  if (response.status === 409 || /RESOURCE_ALREADY_EXISTS|already exists/i.test(text)) return "exists";
-  throw new AppError("mlflow_unreachable", `MLflow refused to create workspace ${name} (${response.status}). Is the course running in classroom mode with workspaces enabled?`);
 }
 
 /**
@@ -62,6 +53,5 @@ export async function createLearnerWorkspace(mlflowUrl: string, learnerId: strin
 
 /** Deletes a workspace; MLflow may refuse when it still holds objects, which a reset can live with. */
 export async function deleteWorkspace(mlflowUrl: string, name: string): Promise<boolean> {
-  const response = await fetch(`${mlflowUrl}/api/3.0/mlflow/workspaces/${encodeURIComponent(name)}`, { method: "DELETE", signal: AbortSignal.timeout(10_000) }).catch(() => null);
-  return Boolean(response?.ok);
+  return createMlflowClient({ baseUrl: mlflowUrl, timeoutMs: 10_000 }).deleteWorkspace(name);
 }

@@ -134,7 +134,7 @@ export class ModelServerManager {
     if (!sandbox && ((await this.portsInUse()).has(port) || !(await isPortFree(port, this.host)))) {
       throw new AppError("conflict", `Port ${port} is in use by another program; choose another port between ${min} and ${max}.`);
     }
-    const version = await resolveModelVersion(this.options.mlflowUrl, uri, extraEnv.MLFLOW_WORKSPACE ? { "X-MLFLOW-WORKSPACE": extraEnv.MLFLOW_WORKSPACE } : {});
+    const version = await resolveModelVersion(this.options.mlflowUrl, uri, extraEnv.MLFLOW_WORKSPACE);
 
     const host = this.host;
     const url = `http://${urlHost(host)}:${port}`;

@@ -1,26 +1,24 @@
+import { createMlflowClient, isMlflowUnavailableError, type ModelVersion } from "@/grader/mlflow";
 import { AppError } from "../errors/app-error";
 import type { ParsedModelUri } from "./model-uri";
-
-type Version = { version: string; current_stage?: string; aliases?: string[] };
 
 /**
  * Asks MLflow whether the URI names a model version, before any process is
  * started, so the learner gets "IrisModel has no version in Staging" rather
- * than a Python traceback.
+ * than a Python traceback. `workspace`: the learner's (classroom mode).
  */
-export async function resolveModelVersion(mlflowUrl: string, uri: ParsedModelUri, headers: Record<string, string> = {}): Promise<string> {
-  const api = `${mlflowUrl}/api/2.0/mlflow`;
-  let response: Response;
+export async function resolveModelVersion(mlflowUrl: string, uri: ParsedModelUri, workspace?: string): Promise<string> {
+  let found: ModelVersion[];
   try {
-    response = await fetch(`${api}/model-versions/search?filter=${encodeURIComponent(`name='${uri.name.replace(/'/g, "\\'")}'`)}&max_results=1000`, {
-      headers,
-      signal: AbortSignal.timeout(5000),
-    });
-  } catch {
-    throw new AppError("mlflow_unreachable", "MLflow is not answering, so the model cannot be looked up. The course restarts it by itself; try again in a few seconds.");
+    found = await createMlflowClient({ baseUrl: mlflowUrl, ...(workspace ? { workspace } : {}) }).searchModelVersions(uri.name);
+  } catch (error) {
+    if (!isMlflowUnavailableError(error)) throw error;
+    if (error.kind === "unreachable" || error.kind === "timeout") {
+      throw new AppError("mlflow_unreachable", "MLflow is not answering, so the model cannot be looked up. The course restarts it by itself; try again in a few seconds.");
+    }
+    throw new AppError("mlflow_unreachable", `MLflow answered ${error.upstreamStatus ?? "something unexpected"} when the model was looked up; try again.`);
   }
-  if (!response.ok) throw new AppError("mlflow_unreachable", `MLflow answered ${response.status} when the model was looked up; try again.`);
-  const versions = (((await response.json()) as { model_versions?: Version[] }).model_versions ?? []).sort((a, b) => Number(b.version) - Number(a.version));
+  const versions = [...found].sort((a, b) => Number(b.version) - Number(a.version));
   if (versions.length === 0) {
     throw new AppError("bad_request", `There is no registered model named ${uri.name} (or it has no versions yet). Register it first (lesson 4).`);
   }
