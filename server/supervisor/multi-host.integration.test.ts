@@ -55,6 +55,10 @@ describe("a class over three hosts: data, kernels, and two course instances behi
   let site = "";
   let instructor = "";
   let learner = { cookie: "", id: "" };
+  /** Exercises whose Check passed in this run: what the dashboard must show. */
+  const passedChecks = new Set<string>();
+  /** The instance that answered the Serve panel's Start (where the model server was started). */
+  let modelServerStartedOn = "";
 
   const temporaryFolder = (prefix: string) => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -63,7 +67,7 @@ describe("a class over three hosts: data, kernels, and two course instances behi
   };
   /** Starts a long-running service on a host; its output is kept for failure messages. */
   const startOn = (host: NetworkHost, name: string, command: string, args: string[], options: { env?: Env; cwd?: string } = {}) => {
-    const child = network.spawnIn(host, command, args, { env: options.env ?? process.env, cwd: options.cwd });
+    const child = network.spawnIn(host, command, args, { env: (options.env ?? process.env) as NodeJS.ProcessEnv, cwd: options.cwd });
     const lines = (logs[name] = [] as string[]);
     for (const stream of [child.stdout!, child.stderr!]) stream.on("data", (chunk: Buffer) => lines.push(chunk.toString()));
     return child;
@@ -97,6 +101,7 @@ describe("a class over three hosts: data, kernels, and two course instances behi
   async function check(exercise: string): Promise<string> {
     const checked = await post(`/api/exercises/${exercise}/check`, {});
     const report = checked.json?.report;
+    if (report?.status === "passed") passedChecks.add(exercise);
     return report?.status === "passed" ? "passed" : `${checked.status} ${JSON.stringify(report?.checks?.filter((one: { status: string }) => one.status !== "passed") ?? checked.json ?? checked.text)}`;
   }
 
@@ -249,6 +254,8 @@ describe("a class over three hosts: data, kernels, and two course instances behi
       "  balance roundrobin",
       "  option httpchk GET /api/health/ready",
       "  http-check expect status 200",
+      // Which instance answered, for the test to know where the learner's model server was started.
+      "  http-response set-header X-Served-By %[srv_name]",
       ...instances.map((instance) => `  server ${instance.name} ${web.address}:${instance.port} check inter 1s fall 2 rise 1`),
       "",
     ].join("\n"));
@@ -352,31 +359,34 @@ describe("a class over three hosts: data, kernels, and two course instances behi
     await ensureStaging();
     const started = await post("/api/model-server", { modelUri: "models:/IrisModel/Staging", port: 5050 });
     expect(started.status, `${started.text}\n${instances.map((instance) => tail(instance.name)).join("\n")}`).toBe(200);
-    // Every status request may reach either instance: each must know the learner's server.
+    modelServerStartedOn = String(started.headers["x-served-by"] ?? "");
+    // Every status request may reach either instance: wait until one says ready, then both must.
+    // (Soft expectations from here: each of these steps is reported, not only the first to fail.)
     let state = started.json.state;
     const seen: string[] = [];
-    for (let waited = 0; state !== "ready" && waited < 150; waited++) {
+    for (let waited = 0; state !== "ready" && state !== "failed" && waited < 150; waited++) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const status = await get("/api/model-server");
       state = status.json?.exists === false ? "none" : status.json?.state;
-      seen.push(state);
-      if (state === "failed") break;
+      seen.push(`${status.headers["x-served-by"]}: ${state}`);
     }
     expect(state, `states seen through HAProxy: ${seen.join(", ")}`).toBe("ready");
-    const statuses = await Promise.all([get("/api/model-server"), get("/api/model-server")]);
-    expect(statuses.map((status) => status.json?.state), "both instances report the server").toEqual(["ready", "ready"]);
+    const statuses = await Promise.all([0, 1].map(() => get("/api/model-server")));
+    expect.soft(Object.fromEntries(statuses.map((status) => [status.headers["x-served-by"], status.json?.state ?? status.json])), "both instances report the learner's server").toEqual(
+      Object.fromEntries(instances.map((instance) => [instance.name, "ready"])),
+    );
 
-    for (let i = 0; i < 2; i++) {
-      const answer = await post("/api/model-server/invocations", { body: JSON.stringify({ inputs: [[5.1, 3.5, 1.4, 0.2]] }), contentType: "application/json" });
-      expect(answer.status, answer.text).toBe(200);
-      expect(JSON.parse(answer.json.body)).toEqual({ predictions: [0] });
-    }
+    const answers = await Promise.all([0, 1].map(() => post("/api/model-server/invocations", { body: JSON.stringify({ inputs: [[5.1, 3.5, 1.4, 0.2]] }), contentType: "application/json" })));
+    expect.soft(Object.fromEntries(answers.map((answer) => [answer.headers["x-served-by"], answer.status === 200 ? JSON.parse(answer.json.body) : answer.text])), "the playground answers on both instances").toEqual(
+      Object.fromEntries(instances.map((instance) => [instance.name, { predictions: [0] }])),
+    );
 
     // The lesson's cells run on the kernels host: MODEL_SERVER_URL must be an address that host reaches.
     const where = await runCell("model-serving", "wait-for-server", "import os, requests\nurl = os.environ.get('MODEL_SERVER_URL', '')\ntry:\n    print(url, requests.get(url + '/ping', timeout=3).status_code)\nexcept Exception as error:\n    print(url, type(error).__name__)");
-    expect(where.text.trim(), JSON.stringify(where)).toMatch(new RegExp(`^http://${web.address.replaceAll(".", "\\.")}:5050 200$`));
-    await runLesson("model-serving");
-    expect(await check("model-serving")).toBe("passed");
+    expect.soft(where.text.trim(), `the kernel's MODEL_SERVER_URL and GET /ping from the kernels host: ${JSON.stringify(where)}`).toMatch(new RegExp(`^http://${web.address.replaceAll(".", "\\.")}:5050 200$`));
+    // The lesson itself waits up to 110 s for a server it cannot reach: only run it when the kernel reaches the server.
+    if (where.text.trim().endsWith(" 200")) await runLesson("model-serving");
+    expect.soft(await check("model-serving"), "the serving Check, on whichever instance HAProxy picks").toBe("passed");
   });
 
   it("passes the Spark Check on the standalone cluster of the kernels host, the driver beside the instance", { timeout: 300_000 }, async () => {
@@ -389,22 +399,22 @@ describe("a class over three hosts: data, kernels, and two course instances behi
     expect(apps.completedapps.map((app) => app.name)).toContain("mlflow-training-check");
   });
 
-  it("shows the learner's progress on the instructor's dashboard", async () => {
+  it("shows the learner's progress on the instructor's dashboard: passed exactly where a Check passed", async () => {
     const dashboard = await get("/api/instructor/dashboard", instructor);
     expect(dashboard.status, dashboard.text).toBe(200);
     const row = dashboard.json.matrix.find((one: { displayName: string }) => one.displayName === "Ada");
     const states = Object.fromEntries(EXERCISE_IDS.map((exercise) => [exercise, row?.cells?.[exercise]?.state]));
-    // model-serving is left out here: it has its own test above, and must not hide the others' outcome.
-    const { "model-serving": _serving, ...others } = states;
-    expect(others).toEqual(Object.fromEntries(EXERCISE_IDS.filter((exercise) => exercise !== "model-serving").map((exercise) => [exercise, "passed"])));
+    expect(passedChecks.size, "Checks passed in this run").toBeGreaterThanOrEqual(3);
+    expect(Object.keys(states).filter((exercise) => states[exercise] === "passed").sort()).toEqual([...passedChecks].sort());
   });
 
   describe("after one instance is killed", () => {
     let survivor: Instance;
 
     beforeAll(async () => {
-      const victim = instances[0];
-      survivor = instances[1];
+      // The instance that started the learner's model server: the one whose loss the Serve panel must survive.
+      const victim = instances.find((instance) => instance.name === modelServerStartedOn) ?? instances[0];
+      survivor = instances.find((instance) => instance !== victim)!;
       // State in the learner's kernel before the kill, to find again after it.
       const marked = await runCell("tracking-example", "load-data", "multi_host_marker = 41");
       expect(marked.status, JSON.stringify(marked)).toBe("ok");
@@ -426,12 +436,12 @@ describe("a class over three hosts: data, kernels, and two course instances behi
       expect(await check("tracking-exercise")).toBe("passed");
     });
 
-    it("still reports the learner's model server and answers the playground", async () => {
+    it("still reports the learner's model server, started by the instance that is gone, and answers the playground", async () => {
+      expect(modelServerStartedOn, "the Serve panel's Start answered (see the Serve panel's test)").not.toBe("");
       const status = await get("/api/model-server");
-      expect(status.json?.state, status.text).toBe("ready");
+      expect.soft(status.json?.state, status.text).toBe("ready");
       const answer = await post("/api/model-server/invocations", { body: JSON.stringify({ inputs: [[6.0, 2.2, 5.0, 1.5]] }), contentType: "application/json" });
-      expect(answer.status, answer.text).toBe(200);
-      expect(JSON.parse(answer.json.body).predictions).toHaveLength(1);
+      expect.soft({ status: answer.status, predictions: answer.json?.body ? JSON.parse(answer.json.body).predictions?.length : answer.text }).toEqual({ status: 200, predictions: 1 });
     });
 
     it("shows the class on the instructor's dashboard", async () => {
