@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
 import crypto from "node:crypto";
-import fs from "node:fs";
 
 /**
  * Several "machines" on this one, for tests of a class spread over hosts: each host is a network
@@ -10,7 +9,8 @@ import fs from "node:fs";
  * the root namespace: the test process reaches every host, as a learner's browser would.
  *
  * Needs root and `ip` (iproute2). `remove()` ends every process in the namespaces and deletes
- * namespaces, veths and bridge; it also runs if the test process exits first.
+ * namespaces, veths and bridge; the same happens if the test process exits or is interrupted first
+ * (only SIGKILL leaves them: `ip netns list` shows `mlt-<run>-<name>`, the bridge is `mltbr<X>`).
  */
 export type NetworkHost = {
   name: string;
@@ -103,12 +103,20 @@ export async function createNetworkHosts(names: string[]): Promise<NetworkHosts>
   const onExit = () => {
     if (!removed) removeNow();
   };
+  // Interrupted (Ctrl-C, a runner's SIGTERM): clean up, then end as the signal would have.
+  const onSignal = (name: NodeJS.Signals) => {
+    onExit();
+    removed = true;
+    process.kill(process.pid, name);
+  };
   process.once("exit", onExit);
+  for (const name of ["SIGINT", "SIGTERM"] as const) process.once(name, onSignal);
 
   const remove = async (graceMs = 5000) => {
     if (removed) return;
     removed = true;
     process.off("exit", onExit);
+    for (const name of ["SIGINT", "SIGTERM"] as const) process.off(name, onSignal);
     // Politely first (PostgreSQL and MLflow leave no half-written state), then for sure.
     for (const namespace of namespaces) for (const pid of pidsIn(namespace)) signal(pid, "SIGTERM");
     const deadline = Date.now() + graceMs;
@@ -159,53 +167,4 @@ export async function createNetworkHosts(names: string[]): Promise<NetworkHosts>
     },
     remove,
   };
-}
-
-/**
- * SIGKILL for a process and everything it started, each in its own process group too (the course's
- * supervisor starts the site as a group of its own): a machine that goes away, for one instance.
- */
-export function killProcessTree(pid: number): void {
-  const all = new Set<number>([pid]);
-  const queue = [pid];
-  while (queue.length) {
-    const parent = queue.shift()!;
-    for (const child of childrenOf(parent)) {
-      if (!all.has(child)) {
-        all.add(child);
-        queue.push(child);
-      }
-    }
-  }
-  const ownGroup = processGroupOf(process.pid);
-  const groups = new Set([...all].map(processGroupOf).filter((group) => group > 1 && group !== ownGroup));
-  for (const group of groups) signal(-group, "SIGKILL");
-  for (const member of all) signal(member, "SIGKILL");
-}
-
-function childrenOf(pid: number): number[] {
-  const read = (file: string) => {
-    try {
-      return fs.readFileSync(file, "utf8");
-    } catch {
-      return "";
-    }
-  };
-  let tasks: string[] = [];
-  try {
-    tasks = fs.readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return [];
-  }
-  return tasks.flatMap((task) => read(`/proc/${pid}/task/${task}/children`).split(/\s+/).filter(Boolean).map(Number));
-}
-
-/** Field 5 of /proc/<pid>/stat (after the parenthesized command name); 0 when the process is gone. */
-function processGroupOf(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) || 0;
-  } catch {
-    return 0;
-  }
 }
