@@ -24,6 +24,9 @@ import { mlflowServiceSpec } from "./course-services";
  * A learner walks the whole course through HAProxy: lesson pages, every exercise's solution and
  * Check, the Serve panel and the playground, the Spark Check on the cluster, the instructor's
  * dashboard. Then one instance is killed (SIGKILL, no goodbye) and the class goes on through the other.
+ *
+ * Needs root (network namespaces), haproxy and iproute2 (installed by `npm test`), Java 17 and a
+ * built site. MULTI_HOST_DEBUG=1 prints every service's output and the sites' logs at the end.
  */
 const projectRoot = path.resolve(import.meta.dirname, "..", "..");
 const pythonBin = path.join(projectRoot, ".venv", "bin", "python");
@@ -236,7 +239,10 @@ describe("a class over three hosts: data, kernels, and two course instances behi
     fs.writeFileSync(config, [
       "global",
       "  maxconn 512",
+      // Notices (an instance taken out or back, and why) on stderr; not every request.
+      "  log stderr format raw local0 notice",
       "defaults",
+      "  log global",
       "  mode http",
       "  timeout connect 2s",
       // Cell runs stream for as long as the cell runs; a model server may take minutes to start.
@@ -256,7 +262,11 @@ describe("a class over three hosts: data, kernels, and two course instances behi
       "  http-check expect status 200",
       // Which instance answered, for the test to know where the learner's model server was started.
       "  http-response set-header X-Served-By %[srv_name]",
-      ...instances.map((instance) => `  server ${instance.name} ${web.address}:${instance.port} check inter 1s fall 2 rise 1`),
+      // /api/health/ready probes the shared MLflow, Jupyter and store with 2 s timeouts: a busy
+      // moment of a shared service marks every instance down at once, so only a few seconds of
+      // failures in a row take one out.
+      "  timeout check 5s",
+      ...instances.map((instance) => `  server ${instance.name} ${web.address}:${instance.port} check inter 2s fall 3 rise 2`),
       "",
     ].join("\n"));
     startOn(web, "haproxy", "haproxy", ["-db", "-f", config]);
@@ -312,6 +322,12 @@ describe("a class over three hosts: data, kernels, and two course instances behi
   }, 300_000);
 
   afterAll(async () => {
+    // HAProxy says on stderr when it takes an instance out, and why: worth seeing when a step failed.
+    if (/is DOWN|no server available/.test(tail("haproxy"))) console.warn(`HAProxy took instances out:\n${tail("haproxy")}`);
+    if (process.env.MULTI_HOST_DEBUG) {
+      for (const name of Object.keys(logs)) console.warn(`==== ${name}\n${tail(name)}`);
+      for (const instance of instances) console.warn(`==== ${instance.name} site.log\n${fs.readFileSync(path.join(instance.dataDir, "run", "logs", "site.log"), "utf8").slice(-4000)}`);
+    }
     // Everything the test started runs in the three namespaces: removing them ends it all.
     await cluster?.stop().catch(() => undefined);
     await network?.remove();
@@ -357,6 +373,11 @@ describe("a class over three hosts: data, kernels, and two course instances behi
 
   it("serves the learner's Staging model from the Serve panel: ready, the playground answers, the lesson's cells reach it, the Check passes", { timeout: 300_000 }, async () => {
     await ensureStaging();
+    // A model with nothing in that stage is the learner's mistake, said as such (400), on either instance.
+    for (let i = 0; i < 2; i++) {
+      const refused = await post("/api/model-server", { modelUri: "models:/IrisModel/Production", port: 5050 });
+      expect.soft({ status: refused.status, message: refused.json?.error?.message }, refused.headers["x-served-by"] as string).toEqual({ status: 400, message: expect.stringContaining("has no version in Production") });
+    }
     const started = await post("/api/model-server", { modelUri: "models:/IrisModel/Staging", port: 5050 });
     expect(started.status, `${started.text}\n${instances.map((instance) => tail(instance.name)).join("\n")}`).toBe(200);
     modelServerStartedOn = String(started.headers["x-served-by"] ?? "");
