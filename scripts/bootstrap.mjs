@@ -204,13 +204,27 @@ export async function ensureSandboxTools({ required = false } = {}) {
   console.warn(`! ${message} Without them, COURSE_SANDBOX=on cannot start.`);
 }
 
-export async function bootstrap({ build = true, browser = false, sandboxRequired = false, gateway = false } = {}) {
+/**
+ * The multi-host test (server/supervisor/multi-host.integration.test.ts): HAProxy in front of two
+ * course instances, and `ip` (iproute2) for the network namespaces that play the hosts.
+ */
+export async function ensureMultiHostTools() {
+  if (process.platform !== "linux") return;
+  const tools = [["haproxy", "haproxy"], ["ip", "iproute2"]];
+  const missing = [...new Set(tools.filter(([command]) => !has(command)).map(([, pkg]) => pkg))];
+  if (!missing.length) return;
+  if (await aptInstall(missing, "the multi-host test's load balancer and network namespaces")) return;
+  fail(`The multi-host test needs ${missing.join(", ")} (Debian: apt-get install ${missing.join(" ")}).`);
+}
+
+export async function bootstrap({ build = true, browser = false, sandboxRequired = false, gateway = false, multiHost = false } = {}) {
   ensureNodeVersion();
   await ensureNodeModules();
   await ensurePythonEnv();
   await ensureRequirementsTable();
   if (gateway) await ensureGatewayEnv();
   await ensureSandboxTools({ required: sandboxRequired });
+  if (multiHost) await ensureMultiHostTools();
   if (browser) await ensureChromium();
   if (build) await ensureBuild();
 }

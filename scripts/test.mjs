@@ -19,6 +19,7 @@ await bootstrap({
   browser: stages.includes("e2e"),
   sandboxRequired: stages.includes("integration"),
   gateway: stages.includes("integration"),
+  multiHost: stages.includes("integration"),
 });
 
 const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), "mlflow-training-reports-"));

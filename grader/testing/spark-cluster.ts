@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,12 +12,22 @@ export type SparkCluster = {
   stop(): Promise<void>;
 };
 
+export type SparkClusterOptions = {
+  /** The address master and worker bind and advertise (SPARK_LOCAL_IP); default 127.0.0.1. */
+  bindAddress?: string;
+  /** How the two processes are started; default node's spawn. A test of several hosts starts them on one (network-hosts.ts). */
+  spawn?: (command: string, args: string[], options: SpawnOptions) => ChildProcess;
+};
+
 /**
- * Starts `spark-class ...Master` and `...Worker` from PySpark's own `bin/` on loopback ports, and
- * waits until the worker has registered. The worker's executors run Python with `pythonBin`
- * (PYSPARK_PYTHON), as a cluster's workers need a Python with MLflow and pandas.
+ * Starts `spark-class ...Master` and `...Worker` from PySpark's own `bin/` on free ports of
+ * `bindAddress` (loopback by default), and waits until the worker has registered. The worker's
+ * executors run Python with `pythonBin` (PYSPARK_PYTHON), as a cluster's workers need a Python
+ * with MLflow and pandas.
  */
-export async function startSparkCluster(pythonBin: string): Promise<SparkCluster> {
+export async function startSparkCluster(pythonBin: string, options: SparkClusterOptions = {}): Promise<SparkCluster> {
+  const host = options.bindAddress ?? "127.0.0.1";
+  const spawnProcess = options.spawn ?? spawn;
   const sparkHome = (await runText(pythonBin, ["-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"])).trim();
   const sparkClass = path.join(sparkHome, "bin", "spark-class");
   const [port, webUi, workerUi] = [await findFreePort(), await findFreePort(), await findFreePort()];
@@ -25,15 +35,15 @@ export async function startSparkCluster(pythonBin: string): Promise<SparkCluster
   const env = {
     ...process.env,
     SPARK_HOME: sparkHome,
-    SPARK_LOCAL_IP: "127.0.0.1",
+    SPARK_LOCAL_IP: host,
     SPARK_LOG_DIR: workDir,
     SPARK_WORKER_DIR: path.join(workDir, "work"),
     PYSPARK_PYTHON: pythonBin,
   };
   const logs: string[] = [];
   const start = (args: string[]) => {
-    const child = spawn(sparkClass, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
+    const child = spawnProcess(sparkClass, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    for (const stream of [child.stdout!, child.stderr!]) stream.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
     return child;
   };
   const children: ChildProcess[] = [];
@@ -47,12 +57,12 @@ export async function startSparkCluster(pythonBin: string): Promise<SparkCluster
     }
     fs.rmSync(workDir, { recursive: true, force: true });
   };
-  const masterUrl = `spark://127.0.0.1:${port}`;
-  const status = async () => (await (await fetch(`http://127.0.0.1:${webUi}/json/`)).json()) as Awaited<ReturnType<SparkCluster["status"]>>;
+  const masterUrl = `spark://${host}:${port}`;
+  const status = async () => (await (await fetch(`http://${host}:${webUi}/json/`)).json()) as Awaited<ReturnType<SparkCluster["status"]>>;
 
   try {
-    children.push(start(["org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", String(port), "--webui-port", String(webUi)]));
-    children.push(start(["org.apache.spark.deploy.worker.Worker", "--cores", "1", "--memory", "1g", "--webui-port", String(workerUi), masterUrl]));
+    children.push(start(["org.apache.spark.deploy.master.Master", "--host", host, "--port", String(port), "--webui-port", String(webUi)]));
+    children.push(start(["org.apache.spark.deploy.worker.Worker", "--host", host, "--cores", "1", "--memory", "1g", "--webui-port", String(workerUi), masterUrl]));
     const deadline = Date.now() + 90_000;
     for (;;) {
       const alive = await status().then((answer) => answer.aliveworkers, () => 0);

@@ -20,9 +20,17 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * Marks an AppError whichever copy of this module made it: Next.js bundles this module once per
+ * chunk, and process-wide objects kept on globalThis (the model-server manager) throw the
+ * AppError of the chunk that created them, which `instanceof` in another route's chunk denies.
+ */
+const APP_ERROR = Symbol.for("mlflow-training.AppError");
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: Record<string, unknown>;
+  readonly [APP_ERROR] = true;
 
   constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
     super(message);
@@ -37,5 +45,5 @@ export class AppError extends Error {
 }
 
 export function isAppError(value: unknown): value is AppError {
-  return value instanceof AppError;
+  return value instanceof AppError || (typeof value === "object" && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true);
 }
