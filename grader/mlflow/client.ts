@@ -1,7 +1,7 @@
 import { getRunArtifactText, listArtifacts } from "./artifacts";
 import { getExperimentByName, searchExperiments } from "./experiments";
 import { getLoggedModel, getLoggedModelArtifactText } from "./logged-models";
-import { getRegisteredModel, searchModelVersions, searchRegisteredModels } from "./registry";
+import { getRegisteredModel, searchModelVersions, searchRegisteredModels, transitionModelVersionStage } from "./registry";
 import { getRun, searchAllRuns, searchRuns } from "./runs";
 import type { MlflowConnection } from "./send-request";
 import { createWorkspace, deleteWorkspace } from "./workspaces";
@@ -30,6 +30,7 @@ export function createMlflowClient(options: MlflowClientOptions) {
     getRegisteredModel: (name: string) => getRegisteredModel(c, name),
     searchRegisteredModels: (params?: Parameters<typeof searchRegisteredModels>[1]) => searchRegisteredModels(c, params),
     searchModelVersions: (modelName: string, limit?: number) => searchModelVersions(c, modelName, limit),
+    transitionModelVersionStage: (name: string, version: string, stage: string) => transitionModelVersionStage(c, name, version, stage),
     createWorkspace: (name: string) => createWorkspace(c, name),
     deleteWorkspace: (name: string) => deleteWorkspace(c, name),
   };

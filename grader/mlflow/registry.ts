@@ -1,5 +1,6 @@
 import { requestJson, type MlflowConnection } from "./send-request";
 import {
+  getModelVersionResponse,
   getRegisteredModelResponse,
   searchModelVersionsResponse,
   searchRegisteredModelsResponse,
@@ -45,4 +46,17 @@ export async function searchModelVersions(connection: MlflowConnection, modelNam
     pageToken = body?.next_page_token || undefined;
   } while (pageToken && versions.length < limit);
   return versions;
+}
+
+/**
+ * Moves a version to a stage (without archiving others). The grader only reads; the course's
+ * proxy uses this to archive versions itself (server/mlflow-proxy/archive-existing-versions.ts).
+ */
+export async function transitionModelVersionStage(connection: MlflowConnection, name: string, version: string, stage: string): Promise<ModelVersion | null> {
+  const body = await requestJson(
+    connection,
+    { method: "POST", path: "/api/2.0/mlflow/model-versions/transition-stage", body: { name, version, stage, archive_existing_versions: false } },
+    getModelVersionResponse,
+  );
+  return body?.model_version ?? null;
 }

@@ -101,6 +101,7 @@ export const searchRegisteredModelsResponse = z.object({
   registered_models: list(registeredModelSchema),
   next_page_token: z.string().optional(),
 });
+export const getModelVersionResponse = z.object({ model_version: modelVersionSchema });
 export const searchModelVersionsResponse = z.object({ model_versions: list(modelVersionSchema), next_page_token: z.string().optional() });
 
 /** What MLflow answers to creating or deleting a workspace (the course needs only that it succeeded). */

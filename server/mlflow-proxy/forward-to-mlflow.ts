@@ -1,5 +1,6 @@
 import { isAppError } from "../errors/app-error";
 import { assertSameOrigin } from "../identity/same-origin";
+import { archiveOtherVersions, archivingTransition } from "./archive-existing-versions";
 
 /**
  * Reverse proxy from /mlflow/* to the MLflow server on loopback.
@@ -82,10 +83,12 @@ export async function forwardToMlflow(request: Request, upstreamPath: string, op
   // Buffered, not streamed: MLflow's Flask handlers sit behind a WSGI bridge that reads
   // nothing from a chunked body, so it needs a Content-Length. (The course's entry point
   // has capped the body's size already.)
-  const body = hasBody ? await request.arrayBuffer() : undefined;
+  let body = hasBody ? await request.arrayBuffer() : undefined;
   if (body && body.byteLength > 0 && options.jsonObjectBody && !isJsonObject(body)) {
     return problem(request, 400, "Bad request body", "MLflow's API takes a JSON object as the request body, such as {\"name\": \"my-experiment\"}.");
   }
+  const archiving = archivingTransition(request.method, decodeURIComponent(upstreamPath), body);
+  if (archiving) body = archiving.body;
   let upstream: Response;
   let endTurn = () => {};
   try {
@@ -114,6 +117,17 @@ export async function forwardToMlflow(request: Request, upstreamPath: string, op
     const name = key.toLowerCase();
     if (!HOP_BY_HOP.has(name) && !DROPPED_RESPONSE_HEADERS.has(name)) responseHeaders.set(key, value);
   });
+  if (archiving && upstream.ok) {
+    // MLflow's answer (the moved version) is kept; the archiving is the course's, with the learner's workspace.
+    const answer = await upstream.arrayBuffer();
+    const workspace = Object.entries(options.extraHeaders ?? {}).find(([key]) => key.toLowerCase() === "x-mlflow-workspace")?.[1];
+    try {
+      await archiveOtherVersions(mlflowUrl, workspace, archiving.transition);
+    } catch (error) {
+      return problem(request, 502, "MLflow is not reachable", `MLflow moved the version, but the course could not archive the versions that were in ${archiving.transition.stage} before (${(error as Error).message}). Try again.`);
+    }
+    return new Response(answer, { status: upstream.status, statusText: upstream.statusText, headers: responseHeaders });
+  }
   const location = upstream.headers.get("location");
   if (location) responseHeaders.set("location", rewriteLocation(location, mlflowUrl, mountPath));
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grade } from "../../grader/grade";
 import type { Env } from "../config/config";
-import { joinClass, rawRequest, signInAsInstructor } from "../testing/raw-http";
+import { joinClass, rawRequest, runCellAs, signInAsInstructor } from "../testing/raw-http";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 import { createTestDatabase, type TestDatabase } from "../testing/test-postgres";
 
@@ -92,5 +92,40 @@ describe("MLflow on PostgreSQL and a shared artifact folder, two servers", () =>
     const names = async (workspace: string) => (await experiments(workspace)).map((experiment: { name: string }) => experiment.name);
     expect(await names(adaWorkspace)).toContain("Tracking-Example");
     expect(await names(bobWorkspace)).not.toContain("Tracking-Example");
+  });
+
+  it("archives the versions a stage held when a version moves there with archive_existing_versions through the course (MLflow alone refuses it on PostgreSQL)", async () => {
+    const fixtures = path.join(course.config.projectRoot, "grader", "fixtures");
+    // Three versions, from the learner's kernel (unsandboxed here: it reaches MLflow itself, not through the course).
+    const registered = await runCellAs(
+      site,
+      ada.cookie,
+      [
+        "import sys",
+        `sys.path.insert(0, ${JSON.stringify(fixtures)})`,
+        "from iris_solution import log_tracking_exercise_run, register",
+        "print([register(log_tracking_exercise_run()) for _ in range(3)])",
+      ].join("\n"),
+    );
+    expect(registered.stdout.trim().split("\n").at(-1), registered.all).toBe("['1', '2', '3']");
+    // The MLflow UI's own request (its "archive existing versions" checkbox) through the browser's proxy, twice.
+    const transition = (version: string) =>
+      rawRequest(site, {
+        method: "POST",
+        path: "/mlflow/ajax-api/2.0/mlflow/model-versions/transition-stage",
+        headers: { origin: site, cookie: ada.cookie, "content-type": "application/json" },
+        body: JSON.stringify({ name: "IrisModel", version, stage: "staging", archive_existing_versions: true }),
+      });
+    expect((await transition("1")).status).toBe(200);
+    expect((await transition("2")).status).toBe(200);
+    const moved = await transition("3");
+    expect(moved.status, moved.text).toBe(200);
+    expect(moved.json.model_version).toMatchObject({ version: "3", current_stage: "Staging" });
+    const stages = (await rawRequest(site, { path: "/mlflow/api/2.0/mlflow/model-versions/search?filter=name%3D%27IrisModel%27", headers: { cookie: ada.cookie } })).json.model_versions
+      .map((version: { version: string; current_stage: string }) => `${version.version}:${version.current_stage}`)
+      .sort();
+    expect(stages).toStrictEqual(["1:Archived", "2:Archived", "3:Staging"]);
+    // Nothing landed outside Ada's workspace (the default one of the second server stays empty).
+    expect((await rawRequest(replica.config.mlflow.url, { path: "/api/2.0/mlflow/registered-models/search" })).json.registered_models ?? []).toStrictEqual([]);
   });
 });
