@@ -6,7 +6,10 @@ const check = (status: CheckStatus, optional?: true): CheckResult => ({ id: stat
 describe("report status", () => {
   it("is passed when every required check passed, whatever the optional ones did", () => {
     expect(summarizeStatus([check("passed"), check("failed", true)])).toBe("passed");
-    expect(summarizeStatus([])).toBe("passed");
+  });
+
+  it("is error when nothing was checked: no checks is no pass", () => {
+    expect(summarizeStatus([])).toBe("error");
   });
 
   it("is failed when a required check failed", () => {

@@ -60,6 +60,8 @@ export type ExerciseReport = {
  * skipped because a required one failed or errored, which already decides it.
  */
 export function summarizeStatus(checks: readonly CheckResult[]): ReportStatus {
+  // Nothing was checked: that is no pass.
+  if (checks.length === 0) return "error";
   if (checks.some((check) => check.status === "error")) return "error";
   if (checks.some((check) => check.status === "failed" && !check.optional)) return "failed";
   return "passed";

@@ -17,6 +17,13 @@ type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 type Context<B, Q, P> = { request: Request; body: B; query: Q; params: P; learner: Learner };
 
+/** What instructor and public routes get for `learner`: any use of it is a programming error, said at once. */
+const NO_LEARNER: Learner = new Proxy({} as Learner, {
+  get(_target, property) {
+    throw new Error(`handleRoute: this route's auth is not "learner", so it has no learner (read .${String(property)}).`);
+  },
+});
+
 /**
  * The one wrapper every JSON route goes through: it parses and validates input,
  * maps AppError codes to statuses, and never lets an unexpected error's
@@ -31,7 +38,7 @@ export function handleRoute<
     try {
       assertSameOrigin(request, getConfig().mode === "classroom");
       const auth = schemas.auth ?? "learner";
-      const learner = auth === "learner" ? await currentLearner(request) : (null as unknown as Learner);
+      const learner = auth === "learner" ? await currentLearner(request) : NO_LEARNER;
       if (auth === "instructor") await currentInstructor(request);
       const params = (await routeContext?.params) ?? ({} as P);
       const query = schemas.query ? parseWith(schemas.query, Object.fromEntries(new URL(request.url).searchParams), "query") : undefined;

@@ -1,4 +1,4 @@
-import { SharedFailureLimiter } from "../grading/rate-limit";
+import { SharedFailureLimiter } from "./failure-limiter";
 import { clientKey, requestClientAddress } from "../http/client-address";
 
 /** Wrong class codes, and separately wrong instructor passwords, allowed per client per minute. */
