@@ -16,6 +16,17 @@ export const SESSION_SECRET_PATTERN = /^[0-9a-fA-F]{64}$/;
 export function sessionSecret(dataDir: string): Buffer {
   const given = process.env.COURSE_SESSION_SECRET?.trim();
   if (given && SESSION_SECRET_PATTERN.test(given)) return Buffer.from(given, "hex");
+  // Every request checks a signature: the file is read once per data folder, not each time.
+  const known = secretsByFolder.get(dataDir);
+  if (known) return known;
+  const secret = readOrCreateSecret(dataDir);
+  secretsByFolder.set(dataDir, secret);
+  return secret;
+}
+
+const secretsByFolder = ((globalThis as { __courseSessionSecrets?: Map<string, Buffer> }).__courseSessionSecrets ??= new Map());
+
+function readOrCreateSecret(dataDir: string): Buffer {
   const file = path.join(/* turbopackIgnore: true */ dataDir, "session-secret.key");
   try {
     return Buffer.from(fs.readFileSync(file, "utf8").trim(), "hex");
