@@ -24,11 +24,11 @@ afterAll(async () => {
   await course?.stop();
 });
 
-function runCli(args: string[], trackingUri = course.config.mlflow.url): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(args: string[], trackingUri = course.config.mlflow.url, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, MLFLOW_TRACKING_URI: trackingUri, PORT: SITE_PORT, NO_COLOR: undefined };
+    const env: NodeJS.ProcessEnv = { ...process.env, MLFLOW_TRACKING_URI: trackingUri, PORT: SITE_PORT, NO_COLOR: undefined, ...extraEnv };
     delete env.NO_COLOR;
-    const child = spawn(tsx, [path.join(projectRoot, "grader", "cli.ts"), ...args], { cwd: projectRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(tsx, [path.join(projectRoot, "scripts", "check.ts"), ...args], { cwd: projectRoot, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -41,6 +41,14 @@ function runCli(args: string[], trackingUri = course.config.mlflow.url): Promise
 const lastLine = (text: string) => text.trimEnd().split("\n").at(-1);
 
 describe("grader CLI", () => {
+  it("grades whatever else is wrong in the course's environment: only the variables it uses count", async () => {
+    const { code, stderr } = await runCli(["tracking-example"], course.config.mlflow.url, { DATABASE_URL: "mysql://nope", COURSE_SESSION_SECRET: "short", COURSE_MODE: "sideways" });
+    expect(code, stderr).toBe(0);
+    const badPort = await runCli(["tracking-example"], undefined, { MLFLOW_TRACKING_URI: "", MLFLOW_PORT: "port-five-thousand" });
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toMatch(/MLFLOW_PORT/);
+  });
+
   it("exits 0 and prints every check and the summary when the exercise passes", async () => {
     const { code, stdout, stderr } = await runCli(["tracking-example"]);
     expect(stderr).toBe("");

@@ -1,13 +1,10 @@
 /**
- * `npm run check -- <exercise>` / `--all`: the course's stand-in for the
- * tutorial's pytest runs, for learners working in their own Jupyter or
- * terminal. A thin view over grade(): parse, grade, print, exit.
+ * `npm run check -- <exercise>` / `--all` (entry point: scripts/check.ts): the course's stand-in
+ * for the tutorial's pytest runs, for learners working in their own Jupyter or terminal. A thin
+ * view over grade(): parse, grade, print, exit.
  *   0 every check passed, 1 a check failed, 2 the grader could not do its job.
  */
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { ConfigError, loadConfig, type Env } from "../server/config/config";
 import { formatReport, summaryLine } from "./cli/format-report";
 import { parseCliArgs, USAGE } from "./cli/parse-args";
 import { EXERCISE_IDS, EXERCISES, grade, isExerciseId, type ExerciseId } from "./grade";
@@ -16,7 +13,18 @@ import type { CheckResult } from "./report";
 
 type Output = { out: (text: string) => void; err: (text: string) => void; color: boolean };
 
-export async function runCli(argv: string[], env: Env, output: Output): Promise<number> {
+/** The few things the grader needs from where it runs (scripts/check.ts reads them from the environment). */
+export type GraderSetup = {
+  mlflowUrl: string;
+  /** MLFLOW_TRACKING_URI was given (else the course's own MLflow is assumed). */
+  mlflowExternal: boolean;
+  /** Where the course site's links point (the MLflow UI under it). */
+  siteUrl: string;
+  pythonBin: string;
+  learner: string;
+};
+
+export async function runCli(argv: string[], setup: GraderSetup, output: Output): Promise<number> {
   const args = parseCliArgs(argv);
   if (args.kind === "help") {
     output.out(USAGE);
@@ -45,24 +53,14 @@ export async function runCli(argv: string[], env: Env, output: Output): Promise<
     }
   }
 
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      output.err(`error: ${error.problems.join("; ")}`);
-      return 2;
-    }
-    throw error;
-  }
-  const mlflow = { baseUrl: config.mlflow.url };
+  const mlflow = { baseUrl: setup.mlflowUrl };
 
   // One cheap call first: with MLflow down, say so in one line instead of a report full of errors.
   try {
     await createMlflowClient(mlflow).searchExperiments({ maxResults: 1 });
   } catch (error) {
     if (!isMlflowUnavailableError(error)) throw error;
-    output.err(`error: could not grade ${ids.length === 1 ? ids[0] : "the exercises"}: ${error.message}. ${startAdvice(config.mlflow.external)}`);
+    output.err(`error: could not grade ${ids.length === 1 ? ids[0] : "the exercises"}: ${error.message}. ${startAdvice(setup.mlflowExternal)}`);
     return 2;
   }
 
@@ -71,13 +69,13 @@ export async function runCli(argv: string[], env: Env, output: Output): Promise<
   for (const id of ids) {
     const report = await grade(id, {
       mlflow,
-      learner: learnerName(env),
+      learner: setup.learner,
       attempt: args.attempt,
       modelServerUrl: args.modelServerUrl,
       learnerCode: CODE_EXERCISES.has(id) ? learnerCode : undefined,
-      pythonBin: path.join(config.python.bin, "python"),
+      pythonBin: setup.pythonBin,
     });
-    output.out(formatReport(report, { siteUrl: config.site.url, color: output.color, title: EXERCISES[id].title }));
+    output.out(formatReport(report, { siteUrl: setup.siteUrl, color: output.color, title: EXERCISES[id].title }));
     all.push(...report.checks);
     if (report.status === "error") {
       output.err(`error: the grading of ${id} is incomplete: a check could not run (see ERROR above); this is not a failed attempt.`);
@@ -98,30 +96,4 @@ function startAdvice(external: boolean): string {
   return external
     ? "Check that MLFLOW_TRACKING_URI points at a running MLflow server."
     : "Start the course with `npm start` (it runs MLflow), or set MLFLOW_TRACKING_URI to your MLflow server.";
-}
-
-function learnerName(env: Env): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return env.USER ?? "learner";
-  }
-}
-
-const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(import.meta.filename);
-if (isMain) {
-  runCli(process.argv.slice(2), process.env, {
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
-    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      // A bug in the grader: one line, no stack trace, and still exit 2.
-      process.stderr.write(`error: the grader failed unexpectedly (${error instanceof Error ? error.message : String(error)})\n`);
-      process.exitCode = 2;
-    },
-  );
 }

@@ -1,7 +1,13 @@
+/**
+ * The port the lessons serve models on (`mlflow models serve -p 5050`): the first of the course's
+ * model-server ports (MODEL_SERVER_PORTS) and where the CLI looks for a server by default.
+ */
+export const LESSONS_MODEL_SERVER_PORT = 5050;
+
 /** The grader's defaults, in one place (the CLI and the site pass overrides). */
 export const GRADER_DEFAULTS = {
   /** Where `mlflow models serve -p 5050` listens, as the lessons teach. */
-  modelServerUrl: "http://127.0.0.1:5050",
+  modelServerUrl: `http://127.0.0.1:${LESSONS_MODEL_SERVER_PORT}`,
   /** The proxied MLflow UI on the course site. */
   uiBase: "/mlflow",
   /** One MLflow REST call. */

@@ -1,3 +1,4 @@
+import { LESSONS_MODEL_SERVER_PORT } from "@/grader/defaults";
 import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
@@ -45,9 +46,9 @@ const choiceVar = <const T extends string>(name: string, choices: readonly T[], 
       return value as T;
     });
 
-const port = (name: string, fallback: number) => numberVar(name, fallback, { min: 1, max: 65535, whole: true, accepts: "a whole number between 1 and 65535" });
+export const port = (name: string, fallback: number) => numberVar(name, fallback, { min: 1, max: 65535, whole: true, accepts: "a whole number between 1 and 65535" });
 
-const httpUrl = (name: string, what = "an MLflow server", hint = "; file stores and databricks URIs are not supported here") =>
+export const httpUrl = (name: string, what = "an MLflow server", hint = "; file stores and databricks URIs are not supported here") =>
   z
     .string()
     .optional()
@@ -106,7 +107,7 @@ const envSchema = z.object({
     .string()
     .optional()
     .transform((raw, ctx) => {
-      if (raw === undefined || raw.trim() === "") return { min: 5050, max: 5099 };
+      if (raw === undefined || raw.trim() === "") return { min: LESSONS_MODEL_SERVER_PORT, max: LESSONS_MODEL_SERVER_PORT + 49 };
       const match = /^(\d+)-(\d+)$/.exec(raw.trim());
       const [min, max] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
       if (!match || min < 1024 || max > 65535 || min > max) {
