@@ -15,7 +15,8 @@ const COLORS: Record<number, string> = {
  * Renders text with ANSI colour codes (IPython tracebacks) as React text
  * nodes: colours become classes, nothing is ever interpreted as HTML.
  */
-export function AnsiText({ text }: { text: string }) {
+export function AnsiText({ text: raw }: { text: string }) {
+  const text = applyCarriageReturns(raw);
   const parts: ReactNode[] = [];
   let color: string | undefined;
   let bold = false;
@@ -72,4 +73,24 @@ function CourseMlflowLinks({ text }: { text: string }) {
       )}
     </>
   );
+}
+
+/**
+ * A terminal's `\r` returns to the start of the line, so what follows overwrites it: progress bars
+ * (tqdm, pip) redraw one line many times. Each line shows what a terminal would end with.
+ */
+export function applyCarriageReturns(text: string): string {
+  if (!text.includes("\r")) return text;
+  return text
+    .replace(/\r\n/g, "\n")
+    .split("\n")
+    .map((line) => {
+      const redraws = line.split("\r");
+      // A trailing `\r` (the bar is about to be redrawn) keeps the last drawing.
+      const drawn = redraws.filter((drawing, index) => drawing !== "" || index === 0);
+      let shown = "";
+      for (const drawing of drawn) shown = drawing + shown.slice(drawing.length);
+      return shown;
+    })
+    .join("\n");
 }
