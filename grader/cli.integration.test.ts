@@ -24,7 +24,7 @@ afterAll(async () => {
   await course?.stop();
 });
 
-function runCli(args: string[], trackingUri = course.config.mlflow.url, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(args: string[], trackingUri = course.config.mlflow.url, extraEnv: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, MLFLOW_TRACKING_URI: trackingUri, PORT: SITE_PORT, NO_COLOR: undefined, ...extraEnv };
     delete env.NO_COLOR;

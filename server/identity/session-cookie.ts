@@ -28,6 +28,14 @@ export function clearedSessionCookie(secure: boolean): string {
   return serialize(SESSION_COOKIE, "", { path: "/", httpOnly: true, sameSite: "lax", maxAge: 0, secure });
 }
 
+/**
+ * Which learner's MLflow workspace the instructor is viewing (read-only). Not signed: the proxy
+ * honours it only for a signed-in instructor, for whom any learner is allowed anyway.
+ */
+export function viewedLearnerCookie(name: string, learnerId: string, secure: boolean): string {
+  return serialize(name, learnerId, { path: "/", httpOnly: true, sameSite: "lax", secure });
+}
+
 export function isHttps(request: Request): boolean {
   return request.headers.get("x-forwarded-proto") === "https" || new URL(request.url).protocol === "https:";
 }

@@ -1,5 +1,6 @@
 import { errorResponse } from "@/server/http/handle-route";
 import { currentInstructor } from "@/server/identity/current-learner";
+import { isHttps, viewedLearnerCookie } from "@/server/identity/session-cookie";
 import { VIEW_COOKIE } from "@/server/mlflow-proxy/proxy-request";
 import { mlflowHomeFor } from "@/server/mlflow-proxy/ui-links";
 import { getConfig } from "@/server/config/runtime-config";
@@ -20,7 +21,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ lear
     if (!workspace) throw new AppError("not_found", `There is no learner "${learner}" in this class.`);
     return new Response(null, {
       status: 303,
-      headers: { location: mlflowHomeFor(workspace), "set-cookie": `${VIEW_COOKIE}=${encodeURIComponent(learner)}; Path=/; HttpOnly; SameSite=Lax` },
+      headers: { location: mlflowHomeFor(workspace), "set-cookie": viewedLearnerCookie(VIEW_COOKIE, learner, isHttps(request)) },
     });
   } catch (error) {
     return errorResponse(error);
