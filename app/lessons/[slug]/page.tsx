@@ -4,7 +4,6 @@ import { notFound } from "next/navigation";
 import { Callout } from "@/components/lesson/callout";
 import { CheckPanel } from "@/components/lesson/check-panel";
 import { EXERCISES, isExerciseId } from "@/grader/grade";
-import { completedExercises } from "@/server/store/attempts";
 import { HintBox } from "@/components/lesson/hint-box";
 import { LessonView, type LessonBlock } from "@/components/lesson/lesson-view";
 import { Markdown } from "@/components/lesson/markdown";
@@ -13,11 +12,8 @@ import { ServePanel } from "@/components/serving/serve-panel";
 import { getConfig } from "@/server/config/runtime-config";
 import { warmKernel } from "@/server/kernels/course-kernels";
 import { requireLearnerPage } from "../../page-viewer";
-import type { CellEvent } from "@/server/kernels/cell-events";
-import { findLesson, listLessons } from "@/server/lessons/lesson-catalog";
-import { getStore } from "@/server/store/database";
-import { readSavedCode, readSavedOutputs } from "@/server/store/cells";
-import { rememberLesson } from "@/server/store/learners";
+import { findLesson } from "@/server/lessons/lesson-catalog";
+import { openLessonPage } from "@/server/lessons/lesson-page";
 
 export const dynamic = "force-dynamic";
 
@@ -30,20 +26,12 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 
 export default async function LessonPage({ params }: Params) {
   const { slug } = await params;
-  const config = getConfig();
-  const lessons = listLessons(config.projectRoot);
-  const position = lessons.findIndex((candidate) => candidate.frontMatter.slug === slug);
-  if (position < 0) notFound();
-  const lesson = lessons[position];
+  if (!findLesson(getConfig().projectRoot, slug)) notFound();
   const learner = await requireLearnerPage();
   warmKernel(learner.id);
-  const db = await getStore(config.dataDir);
-  const [savedCode, savedOutputs, completed] = await Promise.all([
-    readSavedCode(db, learner.id, slug),
-    readSavedOutputs(db, learner.id, slug),
-    completedExercises(db, learner.id),
-    rememberLesson(db, learner.id, slug),
-  ]);
+  const page = await openLessonPage(getConfig(), learner.id, slug);
+  if (!page) notFound();
+  const { lesson, lessons, position, savedCode, initialCells, completed } = page;
 
   const hintsByExercise = new Map<string, string[]>();
   for (const segment of lesson.segments) {
@@ -86,12 +74,6 @@ export default async function LessonPage({ params }: Params) {
     if (lastCell >= 0) blocks.splice(lastCell + 1, 0, checkPanel(exercise, index));
     else blocks.push(checkPanel(exercise, index));
   });
-  const initialCells = lesson.cells.map((cell) => ({
-    id: cell.id,
-    outputs: (savedOutputs[cell.id]?.outputs ?? []) as CellEvent[],
-    executionCount: savedOutputs[cell.id]?.executionCount ?? null,
-    status: savedOutputs[cell.id]?.status,
-  }));
   const previous = lessons[position - 1]?.frontMatter;
   const next = lessons[position + 1]?.frontMatter;
 
