@@ -167,7 +167,7 @@ export async function ensureBuild({ force = false } = {}) {
 }
 
 /** Installs Debian packages with apt-get (as root, or through sudo); false when that is not possible here. */
-async function aptInstall(packages, why) {
+export async function aptInstall(packages, why) {
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   const sudo = isRoot ? [] : has("sudo") ? ["sudo"] : null;
   if (!has("apt-get") || sudo === null) return false;

@@ -2,7 +2,7 @@
 // in a temporary folder on a free loopback port, deleted again afterwards.
 // Plain Node.js with no dependencies (it runs from scripts/test.mjs).
 //
-//   ensurePostgres()               installs Debian's `postgresql` with apt-get when no initdb is found
+//   ensurePostgres()               installs Debian's `postgresql` (bootstrap's apt-get installer) when no initdb is found
 //   startTestPostgres()            -> { url, stop() }: a new cluster, one database and one user
 //   withTestPostgres(env, run)     both of the above around `run()`, with TEST_DATABASE_URL set
 import { spawnSync } from "node:child_process";
@@ -11,6 +11,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { aptInstall } from "../bootstrap.mjs";
 
 const PG_ROOT = "/usr/lib/postgresql";
 const DATABASE = "course_test";
@@ -39,36 +40,25 @@ function run(command, args, options = {}) {
 }
 
 /** Installs Debian's PostgreSQL server when initdb is missing; returns its bin folder. */
-export function ensurePostgres() {
+export async function ensurePostgres() {
   const found = findPostgresBin();
   if (found) return found;
-  installPostgres();
+  await installPostgres();
   const bin = findPostgresBin();
   if (!bin) throw new Error(`apt-get installed postgresql, but no initdb was found under ${PG_ROOT}/*/bin.`);
   return bin;
 }
 
-/** apt-get update && apt-get install postgresql (as root, or through sudo). */
-export function installPostgres() {
-  const hasCommand = (name) => spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0;
-  const sudo = isRoot() ? [] : hasCommand("sudo") ? ["sudo"] : null;
-  if (!hasCommand("apt-get") || sudo === null) {
+/** Debian's postgresql, through the one apt-get installer (scripts/bootstrap.mjs). */
+export async function installPostgres() {
+  if (!(await aptInstall(["postgresql"], "for the progress store's tests"))) {
     throw new Error(
       "The progress store's tests need a PostgreSQL server (initdb under /usr/lib/postgresql/*/bin). Install it with your package manager (Debian: apt-get install postgresql), then run npm test again.",
     );
   }
-  const apt = (args) => {
-    const [command, ...rest] = [...sudo, "apt-get", ...args];
-    const result = spawnSync(command, rest, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-    return result.status === 0;
-  };
-  log("Installing PostgreSQL from Debian's packages (apt-get, for the progress store's tests)...");
-  log("apt-get update...");
-  if (!apt(["update"])) throw new Error("apt-get update failed (see above).");
-  log("apt-get install postgresql...");
-  if (!apt(["install", "-y", "--no-install-recommends", "postgresql"])) throw new Error("apt-get install postgresql failed (see above).");
   // The package creates a default cluster and, where services may start, starts it.
   // The tests never use it: stop what the install just started.
+  const sudo = isRoot() ? [] : ["sudo"];
   const clusters = run("pg_lsclusters", ["--no-header"]);
   for (const line of clusters.ok ? clusters.output.split("\n") : []) {
     const [version, name, , status] = line.trim().split(/\s+/);
@@ -77,7 +67,6 @@ export function installPostgres() {
       run(sudo.length ? "sudo" : "pg_ctlcluster", [...(sudo.length ? ["pg_ctlcluster"] : []), version, name, "stop"]);
     }
   }
-  log("PostgreSQL installed.");
 }
 
 function freePort() {
@@ -197,7 +186,7 @@ export async function startTestPostgres({ bin = findPostgresBin() } = {}) {
 export async function withTestPostgres(env, run) {
   let postgres = null;
   try {
-    const bin = ensurePostgres();
+    const bin = await ensurePostgres();
     log(`Starting a throwaway PostgreSQL (${path.basename(path.dirname(bin))}) for the progress store's tests...`);
     postgres = await startTestPostgres({ bin });
   } catch (error) {
