@@ -27,10 +27,10 @@ export function CourseOutline({ lessons }: { lessons: OutlineLesson[] }) {
             >
               <div className="flex items-baseline justify-between gap-4">
                 <span className="font-medium">
-                  <span className="mr-2 text-slate-400">{index + 1}.</span>
+                  <span className="mr-2 text-slate-500 dark:text-slate-400">{index + 1}.</span>
                   {lesson.title}
                   {lesson.passed && (
-                    <span className="ml-2 text-emerald-600 dark:text-emerald-400" aria-label="exercise passed">
+                    <span role="img" className="ml-2 text-emerald-700 dark:text-emerald-400" aria-label="exercise passed">
                       ✓
                     </span>
                   )}

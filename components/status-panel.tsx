@@ -55,7 +55,10 @@ function ServiceLine({ name, health, note }: { name: string; health?: ServiceHea
       <div className="flex items-center gap-2">
         <span aria-hidden className={`inline-block h-2.5 w-2.5 rounded-full ${dot}`} />
         <span className="font-medium">{name}</span>
-        <span className="sr-only">{state === "ok" ? "working" : state === "down" ? "not working" : "checking"}</span>
+        {/* The state in words too, never the dot's colour alone. */}
+        <span className={state === "down" ? "font-medium text-red-700 dark:text-red-300" : "text-slate-600 dark:text-slate-300"}>
+          {state === "ok" ? "working" : state === "down" ? "not working" : "checking"}
+        </span>
         {health?.version && <span className="text-slate-500 dark:text-slate-400">{health.version}</span>}
         {note && <span className="rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">{note}</span>}
       </div>

@@ -1,24 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { runCell, setCell } from "./helpers";
 
 const solution = fs.readFileSync(path.resolve(import.meta.dirname, "..", "lessons", "solutions", "tracking-exercise", "track-the-run.py"), "utf8");
 const withoutTag = solution
   .split("\n")
   .filter((line) => !line.includes("notebook-type"))
   .join("\n");
-
-async function setCell(page: Page, cellId: string, code: string) {
-  await page.waitForFunction((id) => Boolean((window as never as { __courseEditors?: Record<string, unknown> }).__courseEditors?.[id]), cellId);
-  await page.evaluate(([id, text]) => (window as never as { __courseEditors: Record<string, { setValue(v: string): void }> }).__courseEditors[id].setValue(text), [cellId, code] as const);
-}
-
-async function runCell(page: Page, cellId: string) {
-  const cell = page.getByTestId(`cell-${cellId}`);
-  await cell.getByRole("button", { name: /^Run (exercise )?cell/ }).click();
-  await expect(cell).toHaveAttribute("data-phase", "idle", { timeout: 180_000 });
-  await expect(cell.locator('[role="alert"], [data-testid="cell-notice"]')).toHaveCount(0);
-}
 
 test("Check grades the tracking exercise: one miss named exactly, then a pass", async ({ page }) => {
   test.setTimeout(420_000);

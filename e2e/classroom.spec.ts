@@ -1,36 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { E2E_INSTRUCTOR_PASSWORD } from "./global-setup";
+import { classCode, classroomUrl as classroom, joinClass as newLearner, runCell, setCell, signInInstructor } from "./helpers";
 
-const classroom = () => process.env.E2E_CLASSROOM_URL!;
 const solution = fs.readFileSync(path.resolve(import.meta.dirname, "..", "lessons", "solutions", "tracking-exercise", "track-the-run.py"), "utf8");
-
-async function newLearner(browser: Browser, code: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: classroom() });
-  const page = await context.newPage();
-  await page.goto("/");
-  await expect(page).toHaveURL(/\/join$/);
-  await page.getByLabel("Class code").fill(code);
-  await page.getByLabel("Your name").fill(name);
-  await page.getByRole("button", { name: "Join" }).click();
-  await expect(page.getByRole("heading", { name: "Learn MLflow by doing it" })).toBeVisible();
-  return page;
-}
-
-async function runCell(page: Page, cellId: string) {
-  const cell = page.getByTestId(`cell-${cellId}`);
-  await cell.getByRole("button", { name: /^Run (exercise )?cell/ }).click();
-  await expect(cell).toHaveAttribute("data-phase", "idle", { timeout: 180_000 });
-  await expect(cell.locator('[role="alert"], [data-testid="cell-notice"]')).toHaveCount(0);
-}
 
 async function completeTrackingExercise(page: Page) {
   await page.goto("/lessons/tracking-exercise");
   await runCell(page, "load-data");
   await runCell(page, "define-model");
-  await page.waitForFunction(() => Boolean((window as never as { __courseEditors?: Record<string, unknown> }).__courseEditors?.["track-the-run"]));
-  await page.evaluate((code) => (window as never as { __courseEditors: Record<string, { setValue(v: string): void }> }).__courseEditors["track-the-run"].setValue(code), solution);
+  await setCell(page, "track-the-run", solution);
   await runCell(page, "track-the-run");
   const panel = page.getByTestId("check-tracking-exercise");
   await panel.getByRole("button", { name: "Check" }).click();
@@ -39,13 +19,8 @@ async function completeTrackingExercise(page: Page) {
 
 test("two learners do the same exercise in private workspaces while the instructor watches", async ({ browser }) => {
   test.setTimeout(600_000);
-  const instructorContext = await browser.newContext({ baseURL: classroom() });
-  const instructor = await instructorContext.newPage();
-  await instructor.goto("/instructor");
-  await instructor.getByLabel("Password").fill(E2E_INSTRUCTOR_PASSWORD);
-  await instructor.getByRole("button", { name: "Sign in" }).click();
-  await expect(instructor.getByTestId("class-code")).toHaveText(/^[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5}$/);
-  const code = (await instructor.getByTestId("class-code").innerText()).trim();
+  const instructor = await signInInstructor(browser);
+  const code = await classCode(instructor);
 
   const alice = await newLearner(browser, code, "Alice");
   const bob = await newLearner(browser, code, "Bob");

@@ -1,21 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-
-const cells = (page: Page) => page.locator("section[data-phase]");
-
-/** Sets a cell's code through Monaco's model (typing would add auto-indentation). */
-async function setCode(page: Page, index: number, code: string) {
-  const id = (await cells(page).nth(index).getAttribute("data-testid"))!.replace(/^cell-/, "");
-  await page.waitForFunction((cellId) => Boolean((window as never as { __courseEditors?: Record<string, unknown> }).__courseEditors?.[cellId]), id);
-  await page.evaluate(
-    ([cellId, text]) => (window as never as { __courseEditors: Record<string, { setValue(v: string): void }> }).__courseEditors[cellId].setValue(text),
-    [id, code] as const,
-  );
-  return id;
-}
-
-async function waitIdle(page: Page) {
-  await expect(page.locator('section[data-phase="running"], section[data-phase="queued"]')).toHaveCount(0, { timeout: 240_000 });
-}
+import { expect, test } from "@playwright/test";
+import { cells, setCode, waitIdle } from "./helpers";
 
 test("an unknown lesson is a proper 404 page", async ({ page }) => {
   const response = await page.goto("/lessons/no-such-lesson");
@@ -31,7 +15,7 @@ test("the tracking example runs end to end and its run shows up in the MLflow UI
   // Done when the last cell has run (it has no count before); the first may finish before we look.
   await expect(cells(page).last().getByTestId("execution-count")).toHaveText(/\[\d+\]/, { timeout: 240_000 });
   await waitIdle(page);
-  await expect(page.locator('[data-testid="cell-output"] [role="alert"], [data-testid="cell-notice"]')).toHaveCount(0);
+  await expect(page.locator('[data-testid="cell-error"], [data-testid="cell-notice"]')).toHaveCount(0);
   await expect(page.locator(".cell-html table").first()).toBeVisible();
   const counts = await page.getByTestId("execution-count").allInnerTexts();
   expect(counts.every((count) => /\[\d+\]/.test(count))).toBe(true);

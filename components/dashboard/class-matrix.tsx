@@ -6,7 +6,7 @@ import type { ExerciseInfo } from "@/server/dashboard/types";
 import { formatDuration } from "./format";
 
 const STATE_STYLE: Record<string, { label: string; cell: string }> = {
-  "not-started": { label: "not started", cell: "bg-slate-50 text-slate-400 dark:bg-slate-900 dark:text-slate-500" },
+  "not-started": { label: "not started", cell: "bg-slate-50 text-slate-600 dark:bg-slate-900 dark:text-slate-400" },
   "in-progress": { label: "in progress", cell: "bg-sky-50 text-sky-900 dark:bg-sky-950/50 dark:text-sky-200" },
   passed: { label: "passed", cell: "bg-emerald-50 text-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-200" },
   stuck: { label: "stuck", cell: "bg-red-50 text-red-900 dark:bg-red-950/50 dark:text-red-200" },
@@ -41,7 +41,7 @@ export function ClassMatrix({ rows, exercises, onOpen }: { rows: MatrixRow[]; ex
       <th scope="col" aria-sort={active ? (sort.direction === 1 ? "ascending" : "descending") : "none"} className="px-2 py-1 align-bottom">
         <button type="button" className="text-left font-semibold hover:underline" onClick={() => setSort({ key, direction: active ? (-sort.direction as 1 | -1) : 1 })}>
           {label}
-          <span aria-hidden className="ml-1 text-slate-400">
+          <span aria-hidden className="ml-1 text-slate-500 dark:text-slate-400">
             {active ? (sort.direction === 1 ? "▲" : "▼") : ""}
           </span>
         </button>

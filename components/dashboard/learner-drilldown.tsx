@@ -75,7 +75,7 @@ export function LearnerDrilldown({ learnerId, onClose }: { learnerId: string; on
                 <figcaption className="text-sm text-slate-600 dark:text-slate-300">
                   {cell.exercise} · saved {formatTime(cell.updatedAt)}
                 </figcaption>
-                <pre className="mt-1 max-h-80 overflow-auto rounded bg-slate-100 p-2 font-mono text-xs dark:bg-slate-900">{cell.code}</pre>
+                <pre tabIndex={0} className="mt-1 max-h-80 overflow-auto rounded bg-slate-100 p-2 font-mono text-xs dark:bg-slate-900">{cell.code}</pre>
               </figure>
             ))}
           </div>

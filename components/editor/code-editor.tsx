@@ -24,6 +24,12 @@ type EditorRegistry = Record<string, monaco.editor.IStandaloneCodeEditor>;
 
 const darkQuery = () => window.matchMedia("(prefers-color-scheme: dark)");
 
+// Monaco's vs-dark draws comments in #608b4e, 4.2:1 on its background: below WCAG AA's 4.5:1.
+// The course's dark theme is vs-dark with VS Code's newer comment colour (5.0:1).
+monaco.editor.defineTheme("course-dark", { base: "vs-dark", inherit: true, rules: [{ token: "comment", foreground: "6A9955" }], colors: {} });
+const themeFor = (dark: boolean) => (dark ? "course-dark" : "vs");
+const reducedMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
 /** One Monaco editor sized to its content, with the notebook's run shortcuts. */
 export default function CodeEditor({ cellId, value, label, onChange, onRun, onRunAndAdvance, onReady }: Props) {
   const host = useRef<HTMLDivElement>(null);
@@ -36,7 +42,7 @@ export default function CodeEditor({ cellId, value, label, onChange, onRun, onRu
     const editor = monaco.editor.create(host.current, {
       value,
       language: "python",
-      theme: media.matches ? "vs-dark" : "vs",
+      theme: themeFor(media.matches),
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
       automaticLayout: true,
@@ -49,6 +55,8 @@ export default function CodeEditor({ cellId, value, label, onChange, onRun, onRu
       scrollbar: { alwaysConsumeMouseWheel: false, vertical: "hidden" },
       ariaLabel: label,
       fixedOverflowWidgets: true,
+      // No blinking cursor or smooth scrolling for learners who asked for less motion.
+      ...(reducedMotion() ? { cursorBlinking: "solid" as const, smoothScrolling: false, cursorSmoothCaretAnimation: "off" as const } : {}),
     });
     const resize = () => {
       const height = Math.min(Math.max(editor.getContentHeight(), 40), 640);
@@ -73,7 +81,25 @@ export default function CodeEditor({ cellId, value, label, onChange, onRun, onRu
       keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter],
       run: () => handlers.current.onRunAndAdvance(),
     });
-    const onScheme = (event: MediaQueryListEvent) => monaco.editor.setTheme(event.matches ? "vs-dark" : "vs");
+    // Monaco keeps Tab for indentation. Escape then Tab (or Shift+Tab) leaves the editor: Escape
+    // turns on Monaco's tab-focus mode for this editor, so the browser moves focus as usual; any
+    // other key, or leaving, turns it off again. (Ctrl+M, Monaco's own toggle, works too.)
+    let leaving = false;
+    const stopLeaving = () => {
+      if (!leaving) return;
+      leaving = false;
+      editor.updateOptions({ tabFocusMode: false });
+    };
+    subscriptions.push(
+      editor.onKeyDown((event) => {
+        if (event.keyCode === monaco.KeyCode.Escape) {
+          leaving = true;
+          editor.updateOptions({ tabFocusMode: true });
+        } else if (event.keyCode !== monaco.KeyCode.Tab && event.keyCode !== monaco.KeyCode.Shift) stopLeaving();
+      }),
+      editor.onDidBlurEditorText(stopLeaving),
+    );
+    const onScheme = (event: MediaQueryListEvent) => monaco.editor.setTheme(themeFor(event.matches));
     media.addEventListener("change", onScheme);
 
     // Test hook: Playwright sets code through the model (typing adds auto-indentation).

@@ -30,18 +30,18 @@ function OutputBlock({ event }: { event: CellEvent }) {
       );
     case "html":
       // Sanitized on the server (sanitize-html) before it was streamed here.
-      return <div className="cell-html overflow-x-auto" dangerouslySetInnerHTML={{ __html: event.html }} />;
+      return <div tabIndex={0} className="cell-html overflow-x-auto" dangerouslySetInnerHTML={{ __html: event.html }} />;
     case "image":
       // eslint-disable-next-line @next/next/no-img-element
       return <img className="max-w-full rounded bg-white" src={`data:${event.mime};base64,${event.data}`} alt={event.alt ?? "Plot produced by the cell"} />;
     case "error":
       return (
-        <div role="alert" className="rounded border border-red-300 bg-red-50 p-2 dark:border-red-800 dark:bg-red-950/40">
+        <div className="rounded border border-red-300 bg-red-50 p-2 dark:border-red-800 dark:bg-red-950/40" data-testid="cell-error">
           <p className="font-mono font-semibold text-red-800 dark:text-red-300">
             {event.ename}: {event.evalue}
           </p>
           {event.traceback.length > 0 && (
-            <pre className="mt-2 overflow-x-auto whitespace-pre font-mono text-[12px] leading-snug">
+            <pre tabIndex={0} className="mt-2 overflow-x-auto whitespace-pre font-mono text-[12px] leading-snug">
               <AnsiText text={event.traceback.join("\n")} />
             </pre>
           )}

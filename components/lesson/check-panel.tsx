@@ -36,7 +36,7 @@ export function CheckPanel({ exercise, title, passedBefore, shortcut }: { exerci
       if (event.altKey && event.shiftKey && event.code === "KeyC") {
         event.preventDefault();
         button.current?.focus();
-        mutate();
+        if (button.current?.getAttribute("aria-disabled") !== "true") mutate();
       }
     };
     window.addEventListener("keydown", onKey);
@@ -67,26 +67,23 @@ export function CheckPanel({ exercise, title, passedBefore, shortcut }: { exerci
         <button
           ref={button}
           type="button"
-          onClick={() => check.mutate()}
-          disabled={check.isPending}
+          // aria-disabled, not disabled: a disabled button would drop the keyboard's focus to the page.
+          onClick={() => !check.isPending && check.mutate()}
+          aria-disabled={check.isPending}
           aria-keyshortcuts={shortcut ? "Alt+Shift+C" : undefined}
-          className="ml-auto rounded bg-violet-700 px-4 py-1.5 font-medium text-white hover:bg-violet-800 disabled:opacity-60"
+          className="ml-auto rounded bg-violet-700 px-4 py-1.5 font-medium text-white hover:bg-violet-800 aria-disabled:opacity-60"
         >
           {check.isPending ? "Checking…" : "Check"}
         </button>
       </div>
       {shortcut && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Shortcut: Alt+Shift+C</p>}
-      <div aria-live="polite" className="mt-3">
-        {check.isError && (
-          <p role="alert" className="rounded bg-amber-50 p-2 text-amber-900 dark:bg-amber-950/40 dark:text-amber-200">
-            {check.error.message}
-          </p>
-        )}
+      <div className="mt-3">
+        {/* Announced once, when the Check ends: the summary only; the checklist is read on demand. */}
+        <p role="status" className={check.isError ? "rounded bg-amber-50 p-2 text-amber-900 dark:bg-amber-950/40 dark:text-amber-200" : summary ? "font-medium" : "sr-only"} data-testid="check-summary">
+          {check.isPending ? "" : check.isError ? `The Check did not run: ${check.error.message}` : summary}
+        </p>
         {report && (
           <>
-            <p className="font-medium" data-testid="check-summary">
-              {summary}
-            </p>
             {report.gradedRun && (
               <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
                 Graded run:{" "}

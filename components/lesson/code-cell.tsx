@@ -8,7 +8,7 @@ import type { CellState } from "./use-cell-runs";
 // Monaco touches `window` on import: client only.
 const CodeEditor = dynamic(() => import("../editor/code-editor"), {
   ssr: false,
-  loading: () => <div className="h-16 animate-pulse rounded bg-slate-100 dark:bg-slate-900" aria-hidden />,
+  loading: () => <div className="h-16 rounded bg-slate-100 motion-safe:animate-pulse dark:bg-slate-900" aria-hidden />,
 });
 
 type Props = {
@@ -41,10 +41,11 @@ export function CodeCell(props: Props) {
       <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-slate-50 px-2 py-1 text-xs dark:border-slate-800 dark:bg-slate-900">
         <button
           type="button"
-          onClick={props.onRun}
-          disabled={busy}
+          // aria-disabled, not disabled: a disabled button would drop the keyboard's focus to the page.
+          onClick={() => !busy && props.onRun()}
+          aria-disabled={busy}
           aria-label={`Run ${label.toLowerCase()}`}
-          className="rounded bg-sky-700 px-2 py-1 font-medium text-white hover:bg-sky-800 disabled:opacity-60"
+          className="rounded bg-sky-700 px-2 py-1 font-medium text-white hover:bg-sky-800 aria-disabled:opacity-60"
         >
           ▶ Run
         </button>
@@ -53,7 +54,7 @@ export function CodeCell(props: Props) {
         </span>
         {busy && (
           <span className="inline-flex items-center gap-1 text-sky-700 dark:text-sky-300" data-testid="cell-busy">
-            <span className="h-2 w-2 animate-pulse rounded-full bg-sky-600" aria-hidden />
+            <span className="h-2 w-2 rounded-full bg-sky-600 motion-safe:animate-pulse" aria-hidden />
             {state.phase === "queued" ? "Waiting for the kernel" : "Running"}
           </span>
         )}
@@ -74,18 +75,23 @@ export function CodeCell(props: Props) {
           )}
         </span>
       </div>
-      <CodeEditor
-        cellId={id}
-        value={props.code}
-        label={`${label}, Python. Ctrl+Enter runs it, Shift+Enter runs it and moves to the next cell.`}
-        onChange={props.onChange}
-        onRun={props.onRun}
-        onRunAndAdvance={props.onRunAndAdvance}
-        onReady={props.onEditorReady}
-      />
-      <div aria-live="polite" aria-atomic="false">
-        <CellOutput events={state.outputs} />
+      {/* Outlined while focus is inside: Monaco's own input is hidden. */}
+      <div data-editor-frame className="focus-within:outline-2 focus-within:-outline-offset-2 focus-within:outline-sky-600 dark:focus-within:outline-sky-400">
+        <CodeEditor
+          cellId={id}
+          value={props.code}
+          label={`${label}, Python. Ctrl+Enter runs it, Shift+Enter runs it and moves to the next cell. Escape then Tab leaves the editor.`}
+          onChange={props.onChange}
+          onRun={props.onRun}
+          onRunAndAdvance={props.onRunAndAdvance}
+          onReady={props.onEditorReady}
+        />
       </div>
+      <p className="border-t border-slate-100 px-3 py-0.5 text-xs text-slate-600 dark:border-slate-900 dark:text-slate-400" data-testid="editor-keys">
+        <kbd>Ctrl+Enter</kbd> runs · <kbd>Shift+Enter</kbd> runs and moves on · <kbd>Esc</kbd> then <kbd>Tab</kbd> leaves the editor
+      </p>
+      {/* Not a live region: the lesson announces each run's final state once (run-announcement). */}
+      <CellOutput events={state.outputs} />
     </section>
   );
 }

@@ -97,8 +97,9 @@ export function LessonView({ lesson, blocks, initialCells }: Props) {
       clearTimeout(saveTimers.current[cellId]);
       delete saveTimers.current[cellId];
       setSaveState((all) => ({ ...all, [cellId]: "saved" }));
-      const number = cellBlocks.find((cell) => cell.id === cellId)?.number ?? 0;
-      return run(cellId, code.current[cellId] ?? "", `Cell ${number}`);
+      const block = cellBlocks.find((cell) => cell.id === cellId);
+      // Named as the cell names itself (CodeCell's label), for the run's announcement.
+      return run(cellId, code.current[cellId] ?? "", `${block?.exercise ? "Exercise cell" : "Cell"} ${block?.number ?? 0}`);
     },
     [cellBlocks, run],
   );
@@ -131,7 +132,7 @@ export function LessonView({ lesson, blocks, initialCells }: Props) {
 
   return (
     <div>
-      <div className="sticky top-0 z-10 -mx-2 mb-4 flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white/95 px-2 py-2 text-sm backdrop-blur dark:border-slate-800 dark:bg-slate-950/95" role="toolbar" aria-label="Notebook">
+      <div className="z-10 -mx-2 mb-4 md:sticky md:top-0 flex flex-wrap items-center gap-2 border-b border-slate-200 bg-white/95 px-2 py-2 text-sm backdrop-blur dark:border-slate-800 dark:bg-slate-950/95" role="toolbar" aria-label="Notebook">
         <button type="button" onClick={() => runRange(cellBlocks.map((cell) => cell.id))} className="rounded bg-sky-700 px-3 py-1 font-medium text-white hover:bg-sky-800">
           Run all cells
         </button>
@@ -145,7 +146,7 @@ export function LessonView({ lesson, blocks, initialCells }: Props) {
           Download .ipynb
         </a>
         <span className="ml-auto inline-flex items-center gap-2 text-slate-600 dark:text-slate-300" data-testid="kernel-state">
-          <span aria-hidden className={`h-2.5 w-2.5 rounded-full ${kernel.isError ? "bg-red-500" : anyBusy || kernel.isPending ? "animate-pulse bg-amber-500" : "bg-emerald-500"}`} />
+          <span aria-hidden className={`h-2.5 w-2.5 rounded-full ${kernel.isError ? "bg-red-500" : anyBusy || kernel.isPending ? "bg-amber-500 motion-safe:animate-pulse" : "bg-emerald-500"}`} />
           {kernelLabel}
         </span>
       </div>

@@ -48,7 +48,10 @@ export function useCellRuns(lesson: string, initial: InitialCell[]) {
   const runNow = useCallback(
     async (cellId: string, code: string, label: string): Promise<CellRunStatus> => {
       setCells((all) => ({ ...all, [cellId]: { ...(all[cellId] ?? { executionCount: null }), outputs: [], phase: "queued" } as CellState }));
+      // Emptied first, so the same final state read twice in a row is still announced.
+      setAnnouncement("");
       let status: CellRunStatus = "error";
+      let failure = "";
       try {
         const response = await fetch("/api/cells/run", {
           method: "POST",
@@ -75,6 +78,7 @@ export function useCellRuns(lesson: string, initial: InitialCell[]) {
             if (!line.trim()) continue;
             const event = JSON.parse(line) as CellEvent;
             if (event.type === "done") status = event.status;
+            if (event.type === "error") failure = `: ${event.ename}: ${event.evalue}`.replace(/[.\s]+$/, "");
             update(cellId, event);
           }
         }
@@ -83,7 +87,7 @@ export function useCellRuns(lesson: string, initial: InitialCell[]) {
         update(cellId, { type: "done", status: "error", executionCount: null, durationMs: 0 });
       }
       setAnnouncement(
-        status === "ok" ? `${label} finished.` : status === "error" ? `${label} raised an error.` : status === "timeout" ? `${label} was stopped: it ran too long.` : `${label}: the kernel stopped.`,
+        status === "ok" ? `${label} finished.` : status === "error" ? `${label} raised an error${failure}.` : status === "timeout" ? `${label} was stopped: it ran too long.` : `${label}: the kernel stopped.`,
       );
       return status;
     },

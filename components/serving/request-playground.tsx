@@ -98,7 +98,7 @@ export function RequestPlayground() {
               <span className={`font-semibold ${result.status < 300 ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}>HTTP {result.status}</span>
               <span className="ml-3 text-slate-500 dark:text-slate-400">{result.durationMs} ms</span>
             </p>
-            <pre className="mt-1 max-h-72 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-100 p-2 font-mono text-xs dark:bg-slate-900" data-testid="playground-response">
+            <pre tabIndex={0} className="mt-1 max-h-72 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-100 p-2 font-mono text-xs dark:bg-slate-900" data-testid="playground-response">
               {prettyBody(result.body)}
             </pre>
             {result.explanation && (
@@ -110,7 +110,7 @@ export function RequestPlayground() {
         )}
       </div>
       <p className="mt-4 text-sm font-medium">The same request from a terminal:</p>
-      <pre className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 font-mono text-xs dark:bg-slate-900" data-testid="playground-curl">
+      <pre tabIndex={0} className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 font-mono text-xs dark:bg-slate-900" data-testid="playground-curl">
         {curl}
       </pre>
     </section>

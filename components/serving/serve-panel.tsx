@@ -107,7 +107,7 @@ export function ServePanel() {
         {range ? `; ports ${range.min}-${range.max}` : ""}.
       </p>
       <p className="mt-3 text-sm">The command the course runs for you (with MLFLOW_TRACKING_URI set to the course&apos;s MLflow):</p>
-      <pre className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 font-mono text-xs dark:bg-slate-900" data-testid="serve-command">
+      <pre tabIndex={0} className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 font-mono text-xs dark:bg-slate-900" data-testid="serve-command">
         {data?.exists && running ? data.command.replace(/^MLFLOW_TRACKING_URI=\S+ /, "") : command}
       </pre>
       {(start.isError || stop.isError) && (
@@ -128,7 +128,7 @@ export function ServePanel() {
       {data?.exists && (
         <details className="mt-3" open={data.state !== "ready"}>
           <summary className="cursor-pointer text-sm font-medium">Server log</summary>
-          <pre ref={logRef} className="mt-1 max-h-64 overflow-auto rounded bg-slate-950 p-2 font-mono text-xs text-slate-100" data-testid="serve-log">
+          <pre ref={logRef} tabIndex={0} className="mt-1 max-h-64 overflow-auto rounded bg-slate-950 p-2 font-mono text-xs text-slate-100" data-testid="serve-log">
             {data.log.slice(-200).join("\n")}
           </pre>
         </details>

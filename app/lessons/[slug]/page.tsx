@@ -94,12 +94,12 @@ export default async function LessonPage({ params }: Params) {
                 <span>
                   {index + 1}. {frontMatter.title}
                   {frontMatter.exercises.length > 0 && frontMatter.exercises.every((exercise) => completed.has(exercise)) && (
-                    <span className="ml-1 text-emerald-600 dark:text-emerald-400" aria-label="exercise passed">
+                    <span role="img" className="ml-1 text-emerald-700 dark:text-emerald-400" aria-label="exercise passed">
                       ✓
                     </span>
                   )}
                 </span>
-                <span className="shrink-0 text-slate-500 dark:text-slate-400">{frontMatter.minutes}′</span>
+                <span className="shrink-0 text-slate-600 dark:text-slate-400">{frontMatter.minutes}′</span>
               </Link>
             </li>
           ))}
