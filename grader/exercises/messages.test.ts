@@ -166,3 +166,44 @@ describe("grade", () => {
     }
   });
 });
+
+describe("model-serving hints: the Serve panel in the course, the command in a terminal", () => {
+  const servingChecks = EXERCISES["model-serving"].checks;
+
+  it("has a Serve panel hint for every kind of miss a command hint exists for, and none of them shows the command", () => {
+    for (const check of servingChecks) {
+      for (const kind of Object.keys(check.hints)) {
+        if (kind === "notStarted" || kind.startsWith("panel")) continue;
+        const panelKind = kind === "default" ? "panel" : `panel-${kind}`;
+        expect(check.hints[panelKind], `${check.id}/${panelKind}`).toBeDefined();
+      }
+      for (const [kind, tiers] of Object.entries(check.hints)) {
+        if (!kind.startsWith("panel") && kind !== "notStarted") continue;
+        expect(tiers[2], `${check.id}/${kind}: the last tier says what to press`).toMatch(/Serve panel|panel.s log/);
+        for (const tier of tiers) expect(tier, `${check.id}/${kind}`).not.toMatch(/mlflow models serve -m|-p 5050|Ctrl-C|In a terminal/);
+      }
+    }
+  });
+
+  // Nothing listens on port 9 of the loopback address (discard, never served in tests): "connection refused".
+  const closed = "http://127.0.0.1:9";
+  const gradeServing = (attempt: number, modelServerControl?: "serve-panel" | "command") =>
+    grade("model-serving", { mlflow: { baseUrl: "http://mlflow.test", fetch: stubMlflow({}) }, learner: "ada", attempt, modelServerUrl: closed, modelServerControl });
+
+  it("graded from the course, a server that does not answer gets Serve panel hints at every attempt", async () => {
+    for (const attempt of [1, 2, 3]) {
+      const ping = (await gradeServing(attempt, "serve-panel")).checks[0];
+      expect(ping.status).toBe("failed");
+      expect(ping.message).toMatch(/^no model server running at http:\/\/127\.0\.0\.1:9 /);
+      expect(ping.hint).toContain("Serve panel");
+      expect(ping.hint).not.toContain("mlflow models serve -m");
+    }
+  });
+
+  it("graded from the CLI (the default), the same miss shows the command", async () => {
+    const third = (await gradeServing(3)).checks[0];
+    expect(third.hint).toContain("mlflow models serve -m models:/IrisModel/Staging -p 5050 --env-manager local");
+    expect(third.hint).not.toContain("Serve panel");
+    expect((await gradeServing(3, "command")).checks[0].hint).toBe(third.hint);
+  });
+});
