@@ -1,6 +1,7 @@
 import { launchDirectly, type ProcessLauncher } from "./process-launch";
 import { GRADER_DEFAULTS } from "./defaults";
 import type { Exercise, ModelServerControl } from "./exercises/exercise";
+import { modelAliases } from "./exercises/model-aliases";
 import { modelRegistry } from "./exercises/model-registry";
 import { modelServing } from "./exercises/model-serving";
 import { sparkIntegration } from "./exercises/spark-integration";
@@ -15,6 +16,7 @@ export const EXERCISES = {
   "tracking-example": trackingExample,
   "tracking-exercise": trackingExercise,
   "model-registry": modelRegistry,
+  "model-aliases": modelAliases,
   "model-serving": modelServing,
   "spark-integration": sparkIntegration,
 } as const satisfies Record<string, Exercise>;

@@ -130,7 +130,7 @@ describe("grade", () => {
   it("throws a typed error listing the valid ids for an unknown exercise", async () => {
     const error = await grade("nope", { mlflow: { baseUrl: "http://x" }, learner: "ada" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnknownExerciseError);
-    expect((error as UnknownExerciseError).validIds).toEqual(["tracking-example", "tracking-exercise", "model-registry", "model-serving", "spark-integration"]);
+    expect((error as UnknownExerciseError).validIds).toEqual(["tracking-example", "tracking-exercise", "model-registry", "model-aliases", "model-serving", "spark-integration"]);
   });
 
   it("registers every exercise with a title and its checks in lesson order", () => {
@@ -138,6 +138,7 @@ describe("grade", () => {
       ["tracking-example", "MLflow Tracking: example"],
       ["tracking-exercise", "MLflow Tracking: exercise"],
       ["model-registry", "Model registry"],
+      ["model-aliases", "Model aliases: promote and roll back"],
       ["model-serving", "Model serving"],
       ["spark-integration", "Scoring with Spark"],
     ]);
@@ -205,5 +206,50 @@ describe("model-serving hints: the Serve panel in the course, the command in a t
     expect(third.hint).toContain("mlflow models serve -m models:/IrisModel/Staging -p 5050 --env-manager local");
     expect(third.hint).not.toContain("Serve panel");
     expect((await gradeServing(3, "command")).checks[0].hint).toBe(third.hint);
+  });
+});
+
+describe("model-aliases: @champion promoted, then rolled back", () => {
+  const version = (v: string) => ({ name: "IrisModel", version: v, current_stage: "None", status: "READY" });
+  const gradeAliases = (versions: string[], aliases: { alias: string; version: string }[]) =>
+    gradeWith("model-aliases", {
+      "GET /api/2.0/mlflow/registered-models/get": () => ({ registered_model: { name: "IrisModel", latest_versions: [], aliases } }),
+      "GET /api/2.0/mlflow/model-versions/search": () => ({ model_versions: versions.map(version).reverse() }),
+    });
+  const statuses = (report: Awaited<ReturnType<typeof gradeAliases>>) => Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+
+  it("passes when @champion points at a version older than the newest", async () => {
+    const report = await gradeAliases(["1", "2", "3"], [{ alias: "champion", version: "2" }, { alias: "staging", version: "3" }]);
+    expect(report.status).toBe("passed");
+    expect(report.checks.at(-1)!.message).toBe("`@champion` points to version 2, older than the newest version 3: rolled back");
+    expect(report.checks.at(-1)!.link).toBe("/mlflow/#/models/IrisModel/versions/2");
+  });
+
+  it("fails when @champion is still on the newest version (promoted, not rolled back)", async () => {
+    const report = await gradeAliases(["1", "2"], [{ alias: "champion", version: "2" }]);
+    expect(report.status).toBe("failed");
+    expect(statuses(report)).toEqual({ "two-versions": "passed", "champion-set": "passed", "champion-rolled-back": "failed" });
+    expect(report.checks[2].message).toBe("`@champion` points to version 2, the newest version: roll it back to an older one");
+  });
+
+  it("fails with one version only: nothing to roll back to", async () => {
+    const report = await gradeAliases(["1"], [{ alias: "champion", version: "1" }]);
+    expect(statuses(report)).toEqual({ "two-versions": "failed", "champion-set": "skipped", "champion-rolled-back": "skipped" });
+    expect(report.checks[0].message).toBe("`IrisModel` has only version 1; a rollback needs an older version to go back to, so register a new one");
+  });
+
+  it("does not take @Champion for @champion: aliases are case-sensitive", async () => {
+    const report = await gradeAliases(["1", "2"], [{ alias: "Champion", version: "1" }]);
+    expect(statuses(report)).toMatchObject({ "champion-set": "failed", "champion-rolled-back": "skipped" });
+    expect(report.checks[1].message).toContain("aliases are case-sensitive");
+    expect(report.checks[1].hint).toContain("`@Champion` and `@champion` are two different aliases");
+  });
+
+  it("names the aliases there are when @champion is missing, and a missing model", async () => {
+    const report = await gradeAliases(["1", "2"], [{ alias: "staging", version: "1" }]);
+    expect(report.checks[1].message).toBe("`IrisModel` has no alias `@champion`; its aliases are `@staging`");
+    const none = await gradeWith("model-aliases", { "GET /api/2.0/mlflow/registered-models/get": notFound });
+    expect(none.checks[0].message).toBe("no registered model named `IrisModel`; finish the model-registry exercise first");
+    expect(none.status).toBe("failed");
   });
 });
