@@ -76,10 +76,10 @@ describe("grader CLI", () => {
     const closed = await findFreePort();
     const { code, stdout } = await runCli(["--all", "--model-server", `http://127.0.0.1:${closed}`]);
     expect(code).toBe(1);
-    for (const id of ["tracking-example", "tracking-exercise", "model-registry", "model-serving", "spark-integration"]) expect(stdout).toContain(`= ${id}: `);
+    for (const id of ["tracking-example", "tracking-exercise", "model-registry", "model-aliases", "model-serving", "spark-integration"]) expect(stdout).toContain(`= ${id}: `);
     expect(stdout).toContain(`no model server running at http://127.0.0.1:${closed} (connection refused)`);
     expect(stdout).toContain("no code to check: run the exercise cell `predict-with-udf` in the lesson");
-    expect(lastLine(stdout)).toBe("all exercises: 2 passed, 4 failed, 18 skipped");
+    expect(lastLine(stdout)).toBe("all exercises: 2 passed, 5 failed, 20 skipped");
   });
 
   it("spark-integration --file grades the code in the file", async () => {
@@ -109,7 +109,7 @@ describe("grader CLI", () => {
     const { code, stdout, stderr } = await runCli(["tracking"]);
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr.trim()).toBe('error: unknown exercise "tracking". Valid exercises: tracking-example, tracking-exercise, model-registry, model-serving, spark-integration');
+    expect(stderr.trim()).toBe('error: unknown exercise "tracking". Valid exercises: tracking-example, tracking-exercise, model-registry, model-aliases, model-serving, spark-integration');
   });
 
   it("exits 2 with one line and no stack trace when MLflow is unreachable", async () => {

@@ -103,6 +103,12 @@ describe("model-serving", () => {
     expect(checks["server-answers-ping"].hint).toContain("start the model server");
     const third = await grade("model-serving", options({ modelServerUrl: `http://127.0.0.1:${port}`, attempt: 3 }));
     expect(third.checks[0].hint).toContain("mlflow models serve -m models:/IrisModel/Staging -p 5050 --env-manager local");
+    // Graded from the course, the learner's server is the Serve panel's: the hint says to press Start there.
+    const course = await grade("model-serving", options({ modelServerUrl: `http://127.0.0.1:${port}`, attempt: 3, modelServerControl: "serve-panel" }));
+    expect(course.checks[0].message).toBe(`no model server running at http://127.0.0.1:${port} (connection refused)`);
+    expect(course.checks[0].hint).toContain("press Start");
+    expect(course.checks[0].hint).toContain("Serve panel");
+    expect(course.checks[0].hint).not.toContain("mlflow models serve -m");
   });
 
   it("MLflow down during the check: the comparison is `error`, the report is `error`", async () => {

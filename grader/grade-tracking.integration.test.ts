@@ -32,6 +32,9 @@ const STATES = {
   "reg-production": "model_registry_production_only.py",
   "reg-alias": "model_registry_alias_only.py",
   "reg-alias-case": "model_registry_alias_wrong_case.py",
+  "ali-pass": "model_aliases_pass.py",
+  "ali-not-rolled-back": "model_aliases_not_rolled_back.py",
+  "ali-case": "model_aliases_wrong_case.py",
 } as const;
 type State = keyof typeof STATES;
 
@@ -217,6 +220,35 @@ describe("model-registry", () => {
   });
 });
 
+describe("model-aliases", () => {
+  it("passes when @champion was rolled back to the older version", async () => {
+    const report = await gradeIn("ali-pass", "model-aliases");
+    expect(report.status).toBe("passed");
+    const checks = expectStatuses(report, {});
+    expect(checks["champion-rolled-back"].message).toBe("`@champion` points to version 1, older than the newest version 2: rolled back");
+    expect(checks["champion-rolled-back"].link).toBe("/mlflow/#/models/IrisModel/versions/1");
+  });
+
+  it("fails when @champion is still on the newest version", async () => {
+    const report = await gradeIn("ali-not-rolled-back", "model-aliases");
+    expect(report.status).toBe("failed");
+    const checks = expectStatuses(report, { failed: ["champion-rolled-back"] });
+    expect(checks["champion-rolled-back"].message).toBe("`@champion` points to version 2, the newest version: roll it back to an older one");
+  });
+
+  it("@Champion is not @champion", async () => {
+    const report = await gradeIn("ali-case", "model-aliases");
+    const checks = expectStatuses(report, { failed: ["champion-set"], skipped: ["champion-rolled-back"] });
+    expect(checks["champion-set"].message).toContain("the alias `@Champion` points to version 1, but aliases are case-sensitive");
+  });
+
+  it("one version in Staging only (the model-registry solution): nothing to roll back to", async () => {
+    const report = await gradeIn("reg-pass", "model-aliases");
+    const checks = expectStatuses(report, { failed: ["two-versions"], skipped: ["champion-set", "champion-rolled-back"] });
+    expect(checks["two-versions"].message).toContain("has only version 1");
+  });
+});
+
 describe("MLflow failing during a grading", () => {
   it("MLflow unreachable: the report is `error`, nothing is `failed`", async () => {
     const port = await findFreePort();
@@ -257,6 +289,8 @@ describe("expected reports", () => {
     ["empty", "tracking-exercise"],
     ...(Object.keys(STATES) as State[]).filter((s) => s.startsWith("reg-")).map((s): [State, string] => [s, "model-registry"]),
     ["empty", "model-registry"],
+    ...(Object.keys(STATES) as State[]).filter((s) => s.startsWith("ali-")).map((s): [State, string] => [s, "model-aliases"]),
+    ["empty", "model-aliases"],
   ];
   it.each(table)("%s graded as %s", async (state, exercise) => {
     const report = await gradeIn(state, exercise, { attempt: 1 });

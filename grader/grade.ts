@@ -1,6 +1,7 @@
 import { launchDirectly, type ProcessLauncher } from "./process-launch";
 import { GRADER_DEFAULTS } from "./defaults";
-import type { Exercise } from "./exercises/exercise";
+import type { Exercise, ModelServerControl } from "./exercises/exercise";
+import { modelAliases } from "./exercises/model-aliases";
 import { modelRegistry } from "./exercises/model-registry";
 import { modelServing } from "./exercises/model-serving";
 import { sparkIntegration } from "./exercises/spark-integration";
@@ -15,6 +16,7 @@ export const EXERCISES = {
   "tracking-example": trackingExample,
   "tracking-exercise": trackingExercise,
   "model-registry": modelRegistry,
+  "model-aliases": modelAliases,
   "model-serving": modelServing,
   "spark-integration": sparkIntegration,
 } as const satisfies Record<string, Exercise>;
@@ -57,6 +59,12 @@ export type GradeOptions = {
   launcher?: ProcessLauncher;
   /** Prefix of links into the MLflow UI. Default `/mlflow`. */
   uiBase?: string;
+  /**
+   * How the learner starts their model server, which the serving Check's hints tell them to do:
+   * `serve-panel` (the course's Check: press Start in the Serve panel) or `command` (default:
+   * the CLI, a server started by hand with `mlflow models serve`).
+   */
+  modelServerControl?: ModelServerControl;
   modelServerTimeoutMs?: number;
   pythonTimeoutMs?: number;
   /**
@@ -84,6 +92,7 @@ export async function grade(exerciseId: string, options: GradeOptions): Promise<
       client: createMlflowClient({ timeoutMs: GRADER_DEFAULTS.mlflowTimeoutMs, ...options.mlflow }),
       links: createLinks(options.uiBase ?? GRADER_DEFAULTS.uiBase),
       modelServerUrl: options.modelServerUrl === undefined ? GRADER_DEFAULTS.modelServerUrl : options.modelServerUrl,
+      modelServerControl: options.modelServerControl ?? "command",
       modelServerTimeoutMs: options.modelServerTimeoutMs ?? GRADER_DEFAULTS.modelServerTimeoutMs,
       pythonBin: options.pythonBin,
       pythonTimeoutMs: options.pythonTimeoutMs ?? GRADER_DEFAULTS.pythonTimeoutMs,

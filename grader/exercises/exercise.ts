@@ -5,6 +5,8 @@ import type { MlflowClient } from "../mlflow";
 import type { ProcessLauncher } from "../process-launch";
 import type { CheckResult, GradedRun } from "../report";
 
+export type ModelServerControl = "serve-panel" | "command";
+
 /** What one grading may use: every connection setting is passed in, none read from globals. */
 export type GradingContext = {
   client: MlflowClient;
@@ -12,6 +14,12 @@ export type GradingContext = {
   /** The learner's own model server (model-serving); null when they have none running. */
   modelServerUrl: string | null;
   modelServerTimeoutMs: number;
+  /**
+   * Who starts the learner's model server, for the serving Check's hints: `serve-panel` (graded
+   * from the course: the learner presses Start in the Serve panel) or `command` (the CLI, grading
+   * a server started by hand with `mlflow models serve`).
+   */
+  modelServerControl: ModelServerControl;
   /** The course's Python (for the expected-predictions helper); model-serving reports an error without it. */
   pythonBin?: string;
   pythonTimeoutMs: number;

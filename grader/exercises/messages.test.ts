@@ -130,7 +130,7 @@ describe("grade", () => {
   it("throws a typed error listing the valid ids for an unknown exercise", async () => {
     const error = await grade("nope", { mlflow: { baseUrl: "http://x" }, learner: "ada" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnknownExerciseError);
-    expect((error as UnknownExerciseError).validIds).toEqual(["tracking-example", "tracking-exercise", "model-registry", "model-serving", "spark-integration"]);
+    expect((error as UnknownExerciseError).validIds).toEqual(["tracking-example", "tracking-exercise", "model-registry", "model-aliases", "model-serving", "spark-integration"]);
   });
 
   it("registers every exercise with a title and its checks in lesson order", () => {
@@ -138,6 +138,7 @@ describe("grade", () => {
       ["tracking-example", "MLflow Tracking: example"],
       ["tracking-exercise", "MLflow Tracking: exercise"],
       ["model-registry", "Model registry"],
+      ["model-aliases", "Model aliases: promote and roll back"],
       ["model-serving", "Model serving"],
       ["spark-integration", "Scoring with Spark"],
     ]);
@@ -164,5 +165,91 @@ describe("grade", () => {
         }
       }
     }
+  });
+});
+
+describe("model-serving hints: the Serve panel in the course, the command in a terminal", () => {
+  const servingChecks = EXERCISES["model-serving"].checks;
+
+  it("has a Serve panel hint for every kind of miss a command hint exists for, and none of them shows the command", () => {
+    for (const check of servingChecks) {
+      for (const kind of Object.keys(check.hints)) {
+        if (kind === "notStarted" || kind.startsWith("panel")) continue;
+        const panelKind = kind === "default" ? "panel" : `panel-${kind}`;
+        expect(check.hints[panelKind], `${check.id}/${panelKind}`).toBeDefined();
+      }
+      for (const [kind, tiers] of Object.entries(check.hints)) {
+        if (!kind.startsWith("panel") && kind !== "notStarted") continue;
+        expect(tiers[2], `${check.id}/${kind}: the last tier says what to press`).toMatch(/Serve panel|panel.s log/);
+        for (const tier of tiers) expect(tier, `${check.id}/${kind}`).not.toMatch(/mlflow models serve -m|-p 5050|Ctrl-C|In a terminal/);
+      }
+    }
+  });
+
+  // Nothing listens on port 9 of the loopback address (discard, never served in tests): "connection refused".
+  const closed = "http://127.0.0.1:9";
+  const gradeServing = (attempt: number, modelServerControl?: "serve-panel" | "command") =>
+    grade("model-serving", { mlflow: { baseUrl: "http://mlflow.test", fetch: stubMlflow({}) }, learner: "ada", attempt, modelServerUrl: closed, modelServerControl });
+
+  it("graded from the course, a server that does not answer gets Serve panel hints at every attempt", async () => {
+    for (const attempt of [1, 2, 3]) {
+      const ping = (await gradeServing(attempt, "serve-panel")).checks[0];
+      expect(ping.status).toBe("failed");
+      expect(ping.message).toMatch(/^no model server running at http:\/\/127\.0\.0\.1:9 /);
+      expect(ping.hint).toContain("Serve panel");
+      expect(ping.hint).not.toContain("mlflow models serve -m");
+    }
+  });
+
+  it("graded from the CLI (the default), the same miss shows the command", async () => {
+    const third = (await gradeServing(3)).checks[0];
+    expect(third.hint).toContain("mlflow models serve -m models:/IrisModel/Staging -p 5050 --env-manager local");
+    expect(third.hint).not.toContain("Serve panel");
+    expect((await gradeServing(3, "command")).checks[0].hint).toBe(third.hint);
+  });
+});
+
+describe("model-aliases: @champion promoted, then rolled back", () => {
+  const version = (v: string) => ({ name: "IrisModel", version: v, current_stage: "None", status: "READY" });
+  const gradeAliases = (versions: string[], aliases: { alias: string; version: string }[]) =>
+    gradeWith("model-aliases", {
+      "GET /api/2.0/mlflow/registered-models/get": () => ({ registered_model: { name: "IrisModel", latest_versions: [], aliases } }),
+      "GET /api/2.0/mlflow/model-versions/search": () => ({ model_versions: versions.map(version).reverse() }),
+    });
+  const statuses = (report: Awaited<ReturnType<typeof gradeAliases>>) => Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+
+  it("passes when @champion points at a version older than the newest", async () => {
+    const report = await gradeAliases(["1", "2", "3"], [{ alias: "champion", version: "2" }, { alias: "staging", version: "3" }]);
+    expect(report.status).toBe("passed");
+    expect(report.checks.at(-1)!.message).toBe("`@champion` points to version 2, older than the newest version 3: rolled back");
+    expect(report.checks.at(-1)!.link).toBe("/mlflow/#/models/IrisModel/versions/2");
+  });
+
+  it("fails when @champion is still on the newest version (promoted, not rolled back)", async () => {
+    const report = await gradeAliases(["1", "2"], [{ alias: "champion", version: "2" }]);
+    expect(report.status).toBe("failed");
+    expect(statuses(report)).toEqual({ "two-versions": "passed", "champion-set": "passed", "champion-rolled-back": "failed" });
+    expect(report.checks[2].message).toBe("`@champion` points to version 2, the newest version: roll it back to an older one");
+  });
+
+  it("fails with one version only: nothing to roll back to", async () => {
+    const report = await gradeAliases(["1"], [{ alias: "champion", version: "1" }]);
+    expect(statuses(report)).toEqual({ "two-versions": "failed", "champion-set": "skipped", "champion-rolled-back": "skipped" });
+    expect(report.checks[0].message).toBe("`IrisModel` has only version 1; a rollback needs an older version to go back to, so register a new one");
+  });
+
+  it("does not take @Champion for @champion: aliases are case-sensitive", async () => {
+    const report = await gradeAliases(["1", "2"], [{ alias: "Champion", version: "1" }]);
+    expect(statuses(report)).toMatchObject({ "champion-set": "failed", "champion-rolled-back": "skipped" });
+    expect(report.checks[1].message).toContain("aliases are case-sensitive");
+    expect(report.checks[1].hint).toContain("`@Champion` and `@champion` are two different aliases");
+  });
+
+  it("names the aliases there are when @champion is missing, and a missing model", async () => {
+    const report = await gradeAliases(["1", "2"], [{ alias: "staging", version: "1" }]);
+    expect(report.checks[1].message).toBe("`IrisModel` has no alias `@champion`; its aliases are `@staging`");
+    const none = await gradeWith("model-aliases", { "GET /api/2.0/mlflow/registered-models/get": notFound });
+    expect(none.checks[0].message).toBe("no registered model named `IrisModel`; finish the model-registry exercise first");
+    expect(none.status).toBe("failed");
   });
 });

@@ -42,6 +42,8 @@ export async function checkExercise(learner: Learner, exerciseId: string): Promi
       learner: learner.id,
       attempt,
       modelServerUrl,
+      // In the course the Serve panel starts the learner's server: the hints say to press Start there.
+      modelServerControl: "serve-panel",
       learnerCode,
       pythonBin: path.join(config.python.bin, "python"),
       // The helpers load the learner's model and run their Spark code: in their sandbox when there is one.

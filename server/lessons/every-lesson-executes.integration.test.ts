@@ -1,5 +1,6 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { grade } from "@/grader/grade";
 import type { CellEvent } from "../kernels/cell-events";
 import { KernelPool } from "../kernels/kernel-pool";
 import { ModelServerManager } from "../model-servers/model-server-manager";
@@ -71,6 +72,16 @@ describe("every lesson executes against the pinned MLflow", () => {
       await pool.shutdown(learner);
     });
   }
+
+  it("leaves what the Checks graded on MLflow's state ask for", { timeout: 120_000 }, async () => {
+    // The lessons above ran with their solutions: each exercise graded from MLflow's state passes.
+    const outcomes: Record<string, string> = {};
+    for (const exercise of ["tracking-example", "tracking-exercise", "model-registry", "model-aliases"]) {
+      const report = await grade(exercise, { mlflow: { baseUrl: course.config.mlflow.url }, learner: "lessons" });
+      outcomes[exercise] = report.status === "passed" ? "passed" : JSON.stringify(report.checks.filter((check) => check.status !== "passed" && !check.optional));
+    }
+    expect(outcomes).toEqual({ "tracking-example": "passed", "tracking-exercise": "passed", "model-registry": "passed", "model-aliases": "passed" });
+  });
 
   /** Runs and model versions in the whole MLflow: what an unfinished starter must not add to. */
   async function mlflowState(): Promise<{ runs: number; versions: number }> {
