@@ -44,21 +44,23 @@ describe("model servers: real `mlflow models serve` of a real registered model",
   let course: TempCourse;
   let manager: ModelServerManager;
   let low: number;
+  /** A manager of `mlflow models serve` against the test's MLflow, on ports of its own. */
+  const managerOptions = (): ConstructorParameters<typeof ModelServerManager>[0] => ({
+    pythonBin: `${course.config.python.bin}/python`,
+    mlflowUrl: course.config.mlflow.url,
+    baseEnv: process.env,
+    portRange: { min: low, max: low + 20 },
+    idleTimeoutMs: 600_000,
+    readyTimeoutMs: 150_000,
+    workdirFor: () => os.tmpdir(),
+  });
 
   beforeAll(async () => {
     course = await startTempCourse(["mlflow"]);
     await runFixture("stage_iris_model.py", course.config.mlflow.url);
     // Below the machine's ephemeral ports (32768 and up), which any process's outgoing or throwaway sockets may take.
     low = (await findFreePort()) % 10000 + 20000;
-    manager = new ModelServerManager({
-      pythonBin: `${course.config.python.bin}/python`,
-      mlflowUrl: course.config.mlflow.url,
-      baseEnv: process.env,
-      portRange: { min: low, max: low + 20 },
-      idleTimeoutMs: 600_000,
-      readyTimeoutMs: 150_000,
-      workdirFor: () => os.tmpdir(),
-    });
+    manager = new ModelServerManager(managerOptions());
   });
   afterAll(async () => {
     await manager?.stopAll();
@@ -158,17 +160,7 @@ describe("model servers: real `mlflow models serve` of a real registered model",
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "model-server-directory-"));
       const { db } = await openStore({ dialect: "sqlite", file: path.join(dataDir, "course.db") });
       const directory = storeServerDirectory(async () => db);
-      options = {
-        pythonBin: `${course.config.python.bin}/python`,
-        mlflowUrl: course.config.mlflow.url,
-        baseEnv: process.env,
-        portRange: { min: low, max: low + 20 },
-        idleTimeoutMs: 600_000,
-        readyTimeoutMs: 150_000,
-        workdirFor: () => os.tmpdir(),
-        directory,
-        timing,
-      };
+      options = { ...managerOptions(), directory, timing };
       first = new ModelServerManager(options);
       second = new ModelServerManager(options);
     });

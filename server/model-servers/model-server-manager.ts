@@ -8,24 +8,9 @@ import { groupAlive, startProcessGroup, type RunningProcess } from "../superviso
 import type { Env } from "../config/config";
 import { parseModelUri } from "./model-uri";
 import { resolveModelVersion } from "./resolve-model";
-import { isLive, memoryServerDirectory, type ModelServerState, type ServerDirectory, type ServerRecord } from "../store/model-servers";
+import { isLive, memoryServerDirectory, type ModelServerState, type ModelServerStatus, type ServerDirectory, type ServerRecord } from "../store/model-servers";
 
-export type { ModelServerState };
-
-export type ModelServerStatus = {
-  state: ModelServerState;
-  modelUri: string;
-  port: number;
-  version?: string;
-  /** The command as a learner would type it. */
-  command: string;
-  url: string;
-  startedAt: number;
-  readyAt?: number;
-  /** Why it failed, in plain words. */
-  reason?: string;
-  log: string[];
-};
+export type { ModelServerState, ModelServerStatus };
 
 export type ManagerOptions = {
   pythonBin: string;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXERCISE_IDS } from "@/grader/grade";
 import { kernelOutputCapBytes } from "../config/config";
 import { lessonProgram, listLessons } from "../lessons/lesson-catalog";
-import { rawRequest } from "../testing/raw-http";
+import { rawRequest, readCellRun, type CellRunOutcome } from "../testing/raw-http";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 
 /**
@@ -15,7 +15,7 @@ import { startTempCourse, type TempCourse } from "../testing/temp-course";
  */
 const lessons = listLessons(process.cwd());
 
-type Outcome = { status: string; problems: string[]; text: string };
+type Outcome = CellRunOutcome;
 
 describe("the whole course runs in the sandbox", () => {
   let course: TempCourse;
@@ -26,15 +26,7 @@ describe("the whole course runs in the sandbox", () => {
   }
 
   async function runCell(lesson: string, cellId: string, code: string): Promise<Outcome> {
-    const response = await post("/api/cells/run", { lesson, cellId, code });
-    const outcome: Outcome = { status: `http ${response.status}`, problems: [], text: "" };
-    for (const line of response.text.split("\n").filter(Boolean)) {
-      const event = JSON.parse(line);
-      if (event.type === "error" || (event.type === "notice" && event.level === "error")) outcome.problems.push(JSON.stringify(event).replace(/\\u001b\[[\d;]*m/g, ""));
-      if (event.type === "stream") outcome.text += event.text;
-      if (event.type === "done") outcome.status = event.status;
-    }
-    return outcome;
+    return readCellRun(await post("/api/cells/run", { lesson, cellId, code }));
   }
 
   beforeAll(async () => {

@@ -4,24 +4,30 @@ import type { Database } from "./schema";
 
 export type ModelServerState = "starting" | "ready" | "failed" | "stopped";
 
-/** What every course instance knows of a learner's model server. */
-export type ServerRecord = {
-  learnerId: string;
-  /** The course instance whose process it is. */
-  instanceId: string;
+/** How a learner's model server is doing, as the Serve panel shows it. */
+export type ModelServerStatus = {
   state: ModelServerState;
   modelUri: string;
   port: number;
   version?: string;
+  /** The command as a learner would type it. */
   command: string;
   /** Where the learner's own code calls it. */
   url: string;
-  /** Where a course instance calls it (the owner's bridge into a sandbox, or `url`). */
-  reachUrl: string;
   startedAt: number;
   readyAt?: number;
+  /** Why it failed, in plain words. */
   reason?: string;
   log: string[];
+};
+
+/** What every course instance knows of a learner's model server. */
+export type ServerRecord = ModelServerStatus & {
+  learnerId: string;
+  /** The course instance whose process it is. */
+  instanceId: string;
+  /** Where a course instance calls it (the owner's bridge into a sandbox, or `url`). */
+  reachUrl: string;
   lastUsedMs: number;
   heartbeatMs: number;
 };

@@ -10,7 +10,7 @@ import { findPostgresBin } from "../../scripts/testing/postgres.mjs";
 import { loadConfig, type Env } from "../config/config";
 import { lessonProgram, listLessons } from "../lessons/lesson-catalog";
 import { createNetworkHosts, type NetworkHost, type NetworkHosts } from "../testing/network-hosts";
-import { joinClass, rawRequest, signInAsInstructor } from "../testing/raw-http";
+import { joinClass, rawRequest, signInAsInstructor, readCellRun, type CellRunOutcome } from "../testing/raw-http";
 import { mlflowServiceSpec } from "./course-services";
 
 /**
@@ -43,7 +43,7 @@ const SITE_PORTS = [3000, 3001];
 const BALANCER_PORT = 8080;
 
 type Instance = { name: string; port: number; dataDir: string; process: ChildProcess; log: string[] };
-type Outcome = { status: string; problems: string[]; text: string };
+type Outcome = CellRunOutcome;
 
 describe("a class over three hosts: data, kernels, and two course instances behind HAProxy", () => {
   let network: NetworkHosts;
@@ -82,15 +82,7 @@ describe("a class over three hosts: data, kernels, and two course instances behi
   const get = (route: string, cookie = learner.cookie) => rawRequest(site, { path: route, headers: { cookie } });
 
   async function runCell(lesson: string, cellId: string, code: string): Promise<Outcome> {
-    const response = await post("/api/cells/run", { lesson, cellId, code });
-    const outcome: Outcome = { status: `http ${response.status}`, problems: [], text: "" };
-    for (const line of response.text.split("\n").filter(Boolean)) {
-      const event = JSON.parse(line);
-      if (event.type === "error" || (event.type === "notice" && event.level === "error")) outcome.problems.push(JSON.stringify(event).replace(/\\u001b\[[\d;]*m/g, ""));
-      if (event.type === "stream") outcome.text += event.text;
-      if (event.type === "done") outcome.status = event.status;
-    }
-    return outcome;
+    return readCellRun(await post("/api/cells/run", { lesson, cellId, code }));
   }
 
   async function runLesson(slug: string): Promise<void> {

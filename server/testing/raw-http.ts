@@ -127,3 +127,18 @@ export async function runCellAs(site: string, cookie: string, code: string, cell
     .map((line) => JSON.parse(line) as { type: string; name?: string; text?: string });
   return { stdout: events.filter((event) => event.type === "stream" && event.name === "stdout").map((event) => event.text).join(""), all: response.text };
 }
+
+/** What a cell run through /api/cells/run came to: its final status, its errors (ANSI codes removed) and what it printed. */
+export type CellRunOutcome = { status: string; problems: string[]; text: string };
+
+/** Reads the NDJSON answer of /api/cells/run (`status`: the HTTP status, for a run that never started). */
+export function readCellRun(response: { status: number; text: string }): CellRunOutcome {
+  const outcome: CellRunOutcome = { status: `http ${response.status}`, problems: [], text: "" };
+  for (const line of response.text.split("\n").filter(Boolean)) {
+    const event = JSON.parse(line);
+    if (event.type === "error" || (event.type === "notice" && event.level === "error")) outcome.problems.push(JSON.stringify(event).replace(/\\u001b\[[\d;]*m/g, ""));
+    if (event.type === "stream") outcome.text += event.text;
+    if (event.type === "done") outcome.status = event.status;
+  }
+  return outcome;
+}
