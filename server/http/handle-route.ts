@@ -53,7 +53,8 @@ export function handleRoute<
 
 export function errorResponse(error: unknown): Response {
   if (isAppError(error)) {
-    return Response.json({ error: { code: error.code, message: error.message, ...(error.details ?? {}) } }, { status: error.status });
+    const retryAfter = typeof error.details?.retryAfterSeconds === "number" ? { "retry-after": String(error.details.retryAfterSeconds) } : undefined;
+    return Response.json({ error: { code: error.code, message: error.message, ...(error.details ?? {}) } }, { status: error.status, headers: retryAfter });
   }
   console.error("Unexpected error in a route:", error);
   return Response.json(

@@ -94,7 +94,12 @@ describe("a class over three hosts: data, kernels, and two course instances behi
 
   /** "passed", or what failed. */
   async function check(exercise: string): Promise<string> {
-    const checked = await post(`/api/exercises/${exercise}/check`, {});
+    let checked = await post(`/api/exercises/${exercise}/check`, {});
+    // The walk presses Check more than 6 times a minute (the limit, counted across instances): wait as a learner is told to.
+    if (checked.status === 429) {
+      await new Promise((resolve) => setTimeout(resolve, (Number(checked.headers["retry-after"]) + 1) * 1000));
+      checked = await post(`/api/exercises/${exercise}/check`, {});
+    }
     const report = checked.json?.report;
     if (report?.status === "passed") passedChecks.add(exercise);
     return report?.status === "passed" ? "passed" : `${checked.status} ${JSON.stringify(report?.checks?.filter((one: { status: string }) => one.status !== "passed") ?? checked.json ?? checked.text)}`;

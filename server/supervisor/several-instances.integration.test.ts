@@ -199,6 +199,7 @@ describe("two course instances behind one class", () => {
       const refused = await checkAs(site);
       expect(refused.status, refused.text).toBe(429);
       expect(refused.json.error.message).toMatch(/6 checks in the last minute/);
+      expect(Number(refused.headers["retry-after"]), "when to try again, for programs too").toBeGreaterThan(0);
     }
   });
 
