@@ -160,10 +160,15 @@ test("reduced motion: nothing animates while a cell runs", async ({ page }) => {
   expect(await running()).toBeGreaterThan(0); // the busy indicators pulse
   await waitIdle(page);
 
+  // A learner who asks for less motion has asked before the page loads (the editor reads it when it starts).
   await page.emulateMedia({ reducedMotion: "reduce" });
+  await page.reload();
   await page.getByTestId(`cell-${cellId}`).getByRole("button", { name: /^Run/ }).click();
   await expect(page.getByTestId(`cell-${cellId}`)).toHaveAttribute("data-phase", "running", { timeout: 60_000 });
-  expect(await running()).toBe(0);
+  const animating = await page.evaluate(() =>
+    document.getAnimations().filter((animation) => animation.playState === "running").map((animation) => `${(animation as CSSAnimation).animationName ?? animation.id} on ${(animation.effect as KeyframeEffect | null)?.target?.className ?? "?"}`),
+  );
+  expect(animating, "animations still running with reduced motion").toStrictEqual([]);
   await waitIdle(page);
   await page.getByTestId(`cell-${cellId}`).getByRole("button", { name: "Reset code" }).click();
 });

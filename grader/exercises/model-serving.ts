@@ -99,7 +99,7 @@ const pingHints = {
   notStarted: [
     "The Check grades your own model server, the one the Serve panel starts: open the serving lesson and press Start.",
     "In the Serve panel keep the model URI `models:/IrisModel/Staging`, press Start and wait for Ready; a server started another way (from a cell or a terminal) is not the one the Check grades.",
-    "If Start fails, the panel's log says why (most often: no version of IrisModel is in Staging yet; finish the model-registry exercise first).",
+    "If Start fails, the Serve panel's log says why (most often: no version of IrisModel is in Staging yet; finish the model-registry exercise first).",
   ],
   down: [
     "Nothing answers at that address: start the model server (the lesson shows the command), keep it running, and check again.",
