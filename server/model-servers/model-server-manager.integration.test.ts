@@ -107,6 +107,22 @@ describe("model servers: real `mlflow models serve` of a real registered model",
     await manager.stop("bob");
   });
 
+  it("serves a version by its alias, as lesson 5 serves @champion", async () => {
+    const aliased = await fetch(`${course.config.mlflow.url}/api/2.0/mlflow/registered-models/alias`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "IrisModel", alias: "served", version: "1" }),
+    });
+    expect(aliased.status, await aliased.text()).toBe(200);
+    const started = await manager.start("frida", "models:/IrisModel@served", low + 3);
+    expect(started.version).toBe("1");
+    const ready = await waitForState(manager, "frida", ["ready", "failed"]);
+    expect(ready.state, ready.log.slice(-20).join("\n")).toBe("ready");
+    expect((await invoke(ready.url, { inputs: [[6.0, 2.2, 5.0, 1.5]] })).status).toBe(200);
+    await manager.stop("frida");
+    expect(servingOn(low + 3)).toEqual([]);
+  });
+
   it.each([
     ["a stage with no version in it", "models:/IrisModel/Production", 5, /IrisModel has no version in Production \(version 1 is in Staging\)/],
     ["a model that does not exist", "models:/NoSuchModel/Staging", 6, /no registered model named NoSuchModel/],

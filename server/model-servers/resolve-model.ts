@@ -9,8 +9,13 @@ import type { ParsedModelUri } from "./model-uri";
  */
 export async function resolveModelVersion(mlflowUrl: string, uri: ParsedModelUri, workspace?: string): Promise<string> {
   let found: ModelVersion[];
+  let aliases: Array<{ alias: string; version: string }> = [];
   try {
-    found = await createMlflowClient({ baseUrl: mlflowUrl, ...(workspace ? { workspace } : {}) }).searchModelVersions(uri.name);
+    const client = createMlflowClient({ baseUrl: mlflowUrl, ...(workspace ? { workspace } : {}) });
+    // MLflow's version search leaves aliases out: they are read from the registered model.
+    const [versions, registered] = await Promise.all([client.searchModelVersions(uri.name), uri.kind === "alias" ? client.getRegisteredModel(uri.name) : null]);
+    found = versions;
+    aliases = registered?.aliases ?? [];
   } catch (error) {
     if (!isMlflowUnavailableError(error)) throw error;
     if (error.kind === "unreachable" || error.kind === "timeout") {
@@ -39,7 +44,7 @@ export async function resolveModelVersion(mlflowUrl: string, uri: ParsedModelUri
       return found.version;
     }
     case "alias": {
-      const found = versions.find((version) => version.aliases?.includes(uri.alias));
+      const found = aliases.find((alias) => alias.alias === uri.alias);
       if (!found) throw new AppError("bad_request", `${uri.name} has no alias @${uri.alias}. Set it on a version first, or serve a stage or version instead.`);
       return found.version;
     }
