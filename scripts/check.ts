@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { runCli } from "../grader/cli";
-import { httpUrl, port } from "../server/config/config";
+import { browserHostFor, httpUrl, port } from "../server/config/config";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -31,8 +31,7 @@ if (!parsed.success) {
   process.exit(2);
 }
 const env = parsed.data;
-const host = env.HOST?.trim() || "127.0.0.1";
-const browserHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+const browserHost = browserHostFor(env.HOST?.trim() || "127.0.0.1");
 
 runCli(
   process.argv.slice(2),

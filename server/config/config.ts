@@ -277,6 +277,11 @@ export class ConfigError extends Error {
   }
 }
 
+/** Where a browser on this machine opens a site listening on `host` (a wildcard address is not one to open). */
+export function browserHostFor(host: string): string {
+  return host === "0.0.0.0" || host === "::" ? "localhost" : host;
+}
+
 export function loadConfig(env: Env = process.env): CourseConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -287,7 +292,7 @@ export function loadConfig(env: Env = process.env): CourseConfig {
   const projectRoot = path.resolve(/* turbopackIgnore: true */ e.COURSE_PROJECT_ROOT ?? process.cwd());
   const dataDir = path.resolve(/* turbopackIgnore: true */ projectRoot, e.COURSE_DATA_DIR?.trim() || ".data");
   const host = e.HOST?.trim() || "127.0.0.1";
-  const browserHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  const browserHost = browserHostFor(host);
   const venvDir = path.join(/* turbopackIgnore: true */ projectRoot, ".venv");
   return {
     mode: e.COURSE_MODE,

@@ -253,11 +253,8 @@ export class ModelServerManager {
       if (!isLive(entry.state)) continue;
       const record = await this.directory.get(learnerId);
       if (!record || record.instanceId !== this.instanceId || record.startedAt !== entry.startedAt || !isLive(record.state)) {
-        entry.state = "stopped";
-        entry.log.push("Stopped from another course instance.");
-        await entry.process?.stop(3000);
-        entry.process = undefined;
-        entry.bridge?.close();
+        // Its record is no longer this start's (stopped or started again elsewhere): stopHere's publish is refused, as it should be.
+        await this.stopHere(learnerId, "Stopped from another course instance.");
         continue;
       }
       if (now - Math.max(entry.lastUsed, record.lastUsedMs) > this.options.idleTimeoutMs) {
