@@ -4,9 +4,10 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import type { CheckResult } from "@/grader/report";
-import type { CatchUpResult, CaughtUpExercise } from "@/server/catch-up/catch-up";
+import type { CaughtUpExercise } from "@/server/catch-up/catch-up";
 import type { CheckResponse } from "@/server/grading/check-exercise";
 import { requestJson } from "../request-json";
+import { CatchUpOffer, useCatchUp } from "./catch-up-offer";
 import { CatchUpResultView, SolutionsBeside } from "./catch-up-result";
 
 const ICONS: Record<CheckResult["status"], { mark: string; label: string; tone: string }> = {
@@ -37,10 +38,7 @@ export function CheckPanel({
   caughtUp: CaughtUpExercise["solutions"] | null;
 }) {
   const router = useRouter();
-  const catchUp = useMutation({
-    mutationFn: () => requestJson<CatchUpResult>(`/api/exercises/${exercise}/catch-up`, { method: "POST" }),
-    onSuccess: () => router.refresh(),
-  });
+  const catchUp = useCatchUp(`/api/exercises/${exercise}/catch-up`);
   const check = useMutation({
     mutationFn: () => runCheck(exercise),
     // The outline's ticks are server-rendered: refresh them once the exercise passes.
@@ -107,17 +105,7 @@ export function CheckPanel({
       </div>
       {shortcut && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Shortcut: Alt+Shift+C</p>}
       {offerCatchUp && (
-        <div className="mt-3 flex flex-wrap items-center gap-3 rounded border border-amber-300 p-2 text-sm dark:border-amber-800">
-          <span>Stuck? Catch me up runs the reference solution in your workspace so the next lessons work. It counts as caught up, not passed.</span>
-          <button
-            type="button"
-            onClick={() => !catchUp.isPending && catchUp.mutate()}
-            aria-disabled={catchUp.isPending}
-            className="rounded bg-amber-700 px-3 py-1 font-medium text-white hover:bg-amber-800 aria-disabled:opacity-60"
-          >
-            {catchUp.isPending ? "Catching up…" : "Catch me up"}
-          </button>
-        </div>
+        <CatchUpOffer catchUp={catchUp}>Stuck? Catch me up runs the reference solution in your workspace so the next lessons work. It counts as caught up, not passed.</CatchUpOffer>
       )}
       {(catchUp.isPending || catchUp.isError) && (
         <p role="status" className="mt-2 text-sm" data-testid="exercise-catch-up-status">

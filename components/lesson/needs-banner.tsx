@@ -1,9 +1,9 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import type { CatchUpResult, LessonNeeds } from "@/server/catch-up/catch-up";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { LessonNeeds } from "@/server/catch-up/catch-up";
 import { requestJson } from "../request-json";
+import { CatchUpOffer, useCatchUp } from "./catch-up-offer";
 import { CatchUpResultView } from "./catch-up-result";
 
 /**
@@ -11,7 +11,6 @@ import { CatchUpResultView } from "./catch-up-result";
  * something is missing, with links to the exercises and Catch me up.
  */
 export function NeedsBanner({ lesson }: { lesson: string }) {
-  const router = useRouter();
   const queryClient = useQueryClient();
   const needs = useQuery({
     queryKey: ["lesson-needs", lesson],
@@ -19,13 +18,7 @@ export function NeedsBanner({ lesson }: { lesson: string }) {
     staleTime: 30_000,
     retry: 1,
   });
-  const catchUp = useMutation({
-    mutationFn: () => requestJson<CatchUpResult>(`/api/lessons/${lesson}/catch-up`, { method: "POST" }),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ["lesson-needs", lesson] });
-      router.refresh();
-    },
-  });
+  const catchUp = useCatchUp(`/api/lessons/${lesson}/catch-up`, () => void queryClient.invalidateQueries({ queryKey: ["lesson-needs", lesson] }));
 
   if (needs.isError) {
     return (
@@ -55,19 +48,7 @@ export function NeedsBanner({ lesson }: { lesson: string }) {
         </ul>
       )}
       {missing.length > 0 && needs.data?.catchUp === "offered" && (
-        <div className="mt-3 flex flex-wrap items-center gap-3">
-          <button
-            type="button"
-            onClick={() => !catchUp.isPending && catchUp.mutate()}
-            aria-disabled={catchUp.isPending}
-            className="rounded bg-amber-700 px-3 py-1.5 font-medium text-white hover:bg-amber-800 aria-disabled:opacity-60"
-          >
-            {catchUp.isPending ? "Catching up…" : "Catch me up"}
-          </button>
-          <span className="text-sm">
-            Runs the reference solutions in your own workspace (this can take a minute or two). It counts as caught up, not as passed.
-          </span>
-        </div>
+        <CatchUpOffer catchUp={catchUp}>Runs the reference solutions in your own workspace (this can take a minute or two). It counts as caught up, not as passed.</CatchUpOffer>
       )}
       {missing.length > 0 && needs.data?.catchUp === "never" && <p className="mt-2 text-sm">Your instructor has turned catch-up off for this class: finish those exercises first, or ask for help.</p>}
       <p role="status" className="mt-2 text-sm" data-testid="catch-up-status">

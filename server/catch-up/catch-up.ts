@@ -14,7 +14,7 @@ import { modelServerStatus, startModelServer } from "../model-servers/learner-mo
 import { launchDirectly } from "@/grader/process-launch";
 import { sandboxLauncherFor } from "../sandbox/sandboxed-process";
 import { storeActionLedger } from "../store/action-ledger";
-import { failedAttempts, recordAttempt } from "../store/attempts";
+import { countedAttempts, recordAttempt } from "../store/attempts";
 import { readSavedCode } from "../store/cells";
 import { getStore, type Store } from "../store/database";
 import { exercisesToMake, lessonOfExercise, planCatchUp, type CatchUpStep } from "./catch-up-plan";
@@ -85,7 +85,7 @@ export async function lessonNeeds(learner: Learner, slug: string): Promise<Lesso
  */
 export async function exerciseCatchUpOffer(db: Store, config: CourseConfig, learnerId: string, exercise: string): Promise<{ offered: boolean; policy: CatchUpPolicy; failed: number }> {
   const policy = await readCatchUpPolicy(db, config);
-  const failed = await failedAttempts(db, learnerId, exercise);
+  const failed = await countedAttempts(db, learnerId, exercise, "failed");
   const offered = policy.mode === "always" || (policy.mode === "after-failures" && failed >= policy.failures);
   return { offered, policy, failed };
 }

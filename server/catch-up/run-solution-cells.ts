@@ -29,8 +29,6 @@ export async function runSolutionCells(request: {
 }): Promise<CellsOutcome> {
   const script = catchUpScript(request.projectRoot);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "catch-up-"));
-  // The sandbox's user (nobody) writes the cells' files (train.csv) there.
-  fs.chmodSync(scratch, 0o777);
   try {
     const launch = request.launcher({
       command: request.pythonBin,

@@ -55,34 +55,25 @@ export async function recordAttempt(db: Store, learnerId: string, report: Exerci
   return id;
 }
 
-/** Attempts that count (platform errors excluded). */
-export async function countedAttempts(db: Store, learnerId: string, exercise: string): Promise<number> {
-  const row = await db
+/**
+ * Attempts that count (platform errors and catch-ups excluded); `failed`: only those that failed
+ * (when a class's catch-up comes "after N failed Checks").
+ */
+export async function countedAttempts(db: Store, learnerId: string, exercise: string, which: "all" | "failed" = "all"): Promise<number> {
+  let query = db
     .selectFrom("attempts")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("learner_id", "=", learnerId)
     .where("exercise", "=", exercise)
-    .where("counted", "=", 1)
-    .executeTakeFirst();
+    .where("counted", "=", 1);
+  if (which === "failed") query = query.where("status", "=", "failed");
+  const row = await query.executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
 export async function completedExercises(db: Store, learnerId: string): Promise<Set<string>> {
   const rows = await db.selectFrom("exercise_completions").select("exercise").where("learner_id", "=", learnerId).execute();
   return new Set(rows.map((row) => row.exercise));
-}
-
-/** Counted attempts that failed: when a class's catch-up comes "after N failed Checks". */
-export async function failedAttempts(db: Store, learnerId: string, exercise: string): Promise<number> {
-  const row = await db
-    .selectFrom("attempts")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("learner_id", "=", learnerId)
-    .where("exercise", "=", exercise)
-    .where("counted", "=", 1)
-    .where("status", "=", "failed")
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
 }
 
 /** Exercises the learner caught up on, with the runs those catch-ups were graded on. */
