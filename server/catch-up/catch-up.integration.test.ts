@@ -38,6 +38,12 @@ describe("catch-up from the live MLflow state", () => {
     return answer.json as { report: { status: string; checks: Array<{ status: string; title: string; message: string }> }; caughtUp: boolean; catchUpOffered: boolean };
   }
 
+  /** A Check's outcome, with what did not pass in the grader's words (so a failure says why). */
+  function outcome(checked: Awaited<ReturnType<typeof check>>) {
+    const misses = checked.report.checks.filter((entry) => entry.status !== "passed" && entry.status !== "skipped").map((entry) => `${entry.title}: ${entry.message}`);
+    return { status: checked.report.status, caughtUp: checked.caughtUp, misses };
+  }
+
   async function setPolicy(policy: unknown): Promise<RawResponse> {
     return call(instructor, "PUT", "/api/instructor/catch-up", policy);
   }
@@ -85,7 +91,7 @@ describe("catch-up from the live MLflow state", () => {
     await runLesson(ada.cookie, "model-registry");
     for (const exercise of ["model-registry", "model-aliases"]) {
       const checked = await check(ada.cookie, exercise);
-      expect({ exercise, status: checked.report.status, caughtUp: checked.caughtUp }).toEqual({ exercise, status: "passed", caughtUp: false });
+      expect({ exercise, ...outcome(checked) }).toEqual({ exercise, status: "passed", caughtUp: false, misses: [] });
     }
     // Checking the caught-up exercise passes on the catch-up's run: still caught up, never a pass.
     const again = await check(ada.cookie, "tracking-exercise");
@@ -114,8 +120,7 @@ describe("catch-up from the live MLflow state", () => {
     }
     expect(state).toBe("ready");
     await runLesson(ben.cookie, "model-serving");
-    const checked = await check(ben.cookie, "model-serving");
-    expect({ status: checked.report.status, caughtUp: checked.caughtUp }).toEqual({ status: "passed", caughtUp: false });
+    expect(outcome(await check(ben.cookie, "model-serving"))).toEqual({ status: "passed", caughtUp: false, misses: [] });
   });
 
   it("lesson 6: catches up on three exercises, then the Spark lesson's cells and its Check pass", { timeout: 900_000 }, async () => {
@@ -134,8 +139,7 @@ describe("catch-up from the live MLflow state", () => {
     ]);
     expect((await call(cy.cookie, "GET", "/api/lessons/spark-integration/needs")).json.needs.every((need: { met: boolean }) => need.met)).toBe(true);
     await runLesson(cy.cookie, "spark-integration");
-    const checked = await check(cy.cookie, "spark-integration");
-    expect({ status: checked.report.status, caughtUp: checked.caughtUp }).toEqual({ status: "passed", caughtUp: false });
+    expect(outcome(await check(cy.cookie, "spark-integration"))).toEqual({ status: "passed", caughtUp: false, misses: [] });
   });
 
   it("changes nothing in another learner's workspace", async () => {
