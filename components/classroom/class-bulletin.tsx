@@ -137,7 +137,7 @@ function MessageNotices({ messages, fallbackFocus }: { messages: LearnerMessage[
                   }}
                   type="button"
                   onClick={() => onDismiss(message.id)}
-                  className="rounded border border-sky-400 px-2 text-xs hover:bg-sky-100 dark:border-sky-600 dark:hover:bg-sky-900"
+                  className="rounded border border-sky-400 px-2 py-1 text-xs hover:bg-sky-100 dark:border-sky-600 dark:hover:bg-sky-900"
                   aria-label={`Dismiss the message sent at ${timeOf(message.sentAt)}`}
                 >
                   Dismiss

@@ -85,7 +85,7 @@ export function ClassMessages() {
           Send
         </button>
       </form>
-      <p role="status" aria-live="polite" className="mt-2 text-sm" data-testid="message-notice">
+      <p role="status" aria-live="polite" className="mt-2 text-sm" data-testid="message-send-status">
         {notice}
       </p>
       <h3 className="mt-4 font-semibold">Sent</h3>

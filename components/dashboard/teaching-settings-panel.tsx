@@ -78,8 +78,8 @@ function CatchUpForm({ policy, onSave, pending }: { policy: CatchUpPolicy; onSav
   const [mode, setMode] = useState<CatchUpPolicy["mode"]>(policy.mode);
   const [failures, setFailures] = useState(String(policy.mode === "after-failures" ? policy.failures : DEFAULT_FAILURES));
   const radio = (value: CatchUpPolicy["mode"], label: string) => (
-    <label className="flex items-center gap-2">
-      <input type="radio" name="catch-up-mode" value={value} checked={mode === value} onChange={() => setMode(value)} />
+    <label className="flex items-center gap-2 py-1">
+      <input type="radio" name="catch-up-mode" value={value} checked={mode === value} onChange={() => setMode(value)} className="h-4 w-4" />
       {label}
     </label>
   );
@@ -92,7 +92,7 @@ function CatchUpForm({ policy, onSave, pending }: { policy: CatchUpPolicy; onSav
         onSave(mode === "after-failures" ? { mode, failures: Number(failures) } : { mode });
       }}
     >
-      <fieldset className="space-y-1 text-sm">
+      <fieldset className="text-sm">
         <legend className="mb-1 font-medium">Offer catch-up for an exercise</legend>
         {radio("always", "Always")}
         <div className="flex flex-wrap items-center gap-2">
