@@ -84,7 +84,8 @@ function MessageList({ messages, toggleRef }: { messages: LearnerMessage[]; togg
         Messages from the instructor ({messages.length})
       </button>
       {open && (
-        <ol id={listId} className="mt-2 space-y-2" aria-label="Messages from the instructor" data-testid="messages-list">
+        // Scrolls on its own (the lesson's outline beside it is sticky); focusable so the keyboard can scroll it.
+        <ol id={listId} tabIndex={0} className="mt-2 max-h-72 space-y-2 overflow-y-auto" aria-label="Messages from the instructor" data-testid="messages-list">
           {messages.map((message) => (
             <li key={message.id} className="rounded border border-slate-200 p-2 dark:border-slate-800" data-testid="messages-list-item">
               <p className="text-xs text-slate-600 dark:text-slate-400">
