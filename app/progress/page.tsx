@@ -8,7 +8,7 @@ import { requireLearnerPage } from "../page-viewer";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "My progress · MLflow Training" };
 
-const LABEL: Record<string, string> = { "not-started": "Not started", "in-progress": "In progress", passed: "Passed", stuck: "Needs a look" };
+const LABEL: Record<string, string> = { "not-started": "Not started", "in-progress": "In progress", passed: "Passed", stuck: "Needs a look", "caught-up": "Caught up (not passed)" };
 
 /** The learner's own progress (the class dashboard is the instructor's). */
 export default async function ProgressPage() {

@@ -10,10 +10,11 @@ const STATE_STYLE: Record<string, { label: string; cell: string }> = {
   "in-progress": { label: "in progress", cell: "bg-sky-50 text-sky-900 dark:bg-sky-950/50 dark:text-sky-200" },
   passed: { label: "passed", cell: "bg-emerald-50 text-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-200" },
   stuck: { label: "stuck", cell: "bg-red-50 text-red-900 dark:bg-red-950/50 dark:text-red-200" },
+  "caught-up": { label: "caught up", cell: "bg-amber-50 text-amber-900 dark:bg-amber-950/50 dark:text-amber-200" },
 };
 
 type SortKey = "name" | "passed" | "stuck" | "attempts" | `exercise:${string}`;
-const STATE_ORDER: Record<string, number> = { stuck: 0, "in-progress": 1, "not-started": 2, passed: 3 };
+const STATE_ORDER: Record<string, number> = { stuck: 0, "in-progress": 1, "not-started": 2, "caught-up": 3, passed: 4 };
 
 /** Learners by exercises; sortable by any column, filterable by name and state. */
 export function ClassMatrix({ rows, exercises, onOpen }: { rows: MatrixRow[]; exercises: ExerciseInfo[]; onOpen: (learnerId: string) => void }) {
@@ -63,6 +64,7 @@ export function ClassMatrix({ rows, exercises, onOpen }: { rows: MatrixRow[]; ex
             <option value="stuck">stuck</option>
             <option value="in-progress">in progress</option>
             <option value="passed">passed</option>
+            <option value="caught-up">caught up</option>
             <option value="not-started">not started</option>
           </select>
         </label>

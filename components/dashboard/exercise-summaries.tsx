@@ -11,13 +11,14 @@ export function ExerciseSummaries({ summaries }: { summaries: ExerciseSummary[] 
         return (
           <li key={summary.exercise} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800" data-testid={`summary-${summary.exercise}`}>
             <p className="font-medium">{summary.title}</p>
-            <div className="mt-2 flex h-3 overflow-hidden rounded bg-slate-100 dark:bg-slate-800" role="img" aria-label={`${summary.passed} passed, ${summary.inProgress} in progress, ${summary.stuck} stuck, ${summary.notStarted} not started`}>
+            <div className="mt-2 flex h-3 overflow-hidden rounded bg-slate-100 dark:bg-slate-800" role="img" aria-label={`${summary.passed} passed, ${summary.inProgress} in progress, ${summary.stuck} stuck, ${summary.caughtUp} caught up, ${summary.notStarted} not started`}>
               <span className="bg-emerald-500" style={{ width: part(summary.passed) }} />
               <span className="bg-sky-400" style={{ width: part(summary.inProgress) }} />
               <span className="bg-red-500" style={{ width: part(summary.stuck) }} />
+              <span className="bg-amber-400" style={{ width: part(summary.caughtUp) }} />
             </div>
             <p className="mt-2 text-sm text-slate-600 dark:text-slate-300">
-              {summary.passed}/{summary.learners} passed · pass rate {formatPercent(summary.passRateOfStarted)} of those who started · median time to pass{" "}
+              {summary.passed}/{summary.learners} passed{summary.caughtUp ? ` · ${summary.caughtUp} caught up` : ""} · pass rate {formatPercent(summary.passRateOfStarted)} of those who started · median time to pass{" "}
               {formatDuration(summary.medianTimeToPassMs)}
             </p>
           </li>

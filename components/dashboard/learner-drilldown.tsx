@@ -10,6 +10,7 @@ const STATUS_TONE: Record<string, string> = {
   passed: "text-emerald-700 dark:text-emerald-400",
   failed: "text-red-700 dark:text-red-400",
   error: "text-amber-700 dark:text-amber-300",
+  caught_up: "text-amber-700 dark:text-amber-300",
   skipped: "text-slate-500 dark:text-slate-400",
 };
 
@@ -51,8 +52,8 @@ export function LearnerDrilldown({ learnerId, onClose }: { learnerId: string; on
               {data.attempts.map((attempt) => (
                 <li key={attempt.id} className="rounded border border-slate-200 p-2 dark:border-slate-800">
                   <p>
-                    <span className={`font-medium ${STATUS_TONE[attempt.status] ?? ""}`}>{attempt.status}</span> · {attempt.exercise} · {formatTime(attempt.startedAt)}
-                    {!attempt.counted && <span className="ml-1 text-xs text-amber-700 dark:text-amber-300">(platform error, not counted)</span>}
+                    <span className={`font-medium ${STATUS_TONE[attempt.status] ?? ""}`}>{attempt.status === "caught_up" ? "caught up" : attempt.status}</span> · {attempt.exercise} · {formatTime(attempt.startedAt)}
+                    {!attempt.counted && attempt.status === "error" && <span className="ml-1 text-xs text-amber-700 dark:text-amber-300">(platform error, not counted)</span>}
                   </p>
                   <ul className="mt-1 space-y-0.5">
                     {attempt.checks

@@ -3,10 +3,12 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
-import type { CheckResult, ExerciseReport } from "@/grader/report";
+import type { CheckResult } from "@/grader/report";
+import type { CaughtUpExercise } from "@/server/catch-up/catch-up";
+import type { CheckResponse } from "@/server/grading/check-exercise";
 import { requestJson } from "../request-json";
-
-type CheckResponse = { report: ExerciseReport; attempt: number };
+import { CatchUpOffer, useCatchUp } from "./catch-up-offer";
+import { CatchUpResultView, SolutionsBeside } from "./catch-up-result";
 
 const ICONS: Record<CheckResult["status"], { mark: string; label: string; tone: string }> = {
   passed: { mark: "✓", label: "passed", tone: "text-emerald-700 dark:text-emerald-400" },
@@ -18,8 +20,25 @@ const ICONS: Record<CheckResult["status"], { mark: string; label: string; tone: 
 const runCheck = (exercise: string) => requestJson<CheckResponse>(`/api/exercises/${exercise}/check`, { method: "POST" });
 
 /** The Check button of one exercise and its checklist. Alt+Shift+C checks from anywhere in the lesson. */
-export function CheckPanel({ exercise, title, passedBefore, shortcut }: { exercise: string; title: string; passedBefore: boolean; shortcut: boolean }) {
+export function CheckPanel({
+  exercise,
+  title,
+  passedBefore,
+  shortcut,
+  catchUpOffered,
+  caughtUp,
+}: {
+  exercise: string;
+  title: string;
+  passedBefore: boolean;
+  shortcut: boolean;
+  /** Catch me up may be offered now (the class's setting, this learner's failed Checks). */
+  catchUpOffered: boolean;
+  /** Caught up earlier (not passed since): the reference code that ran, beside the learner's. */
+  caughtUp: CaughtUpExercise["solutions"] | null;
+}) {
   const router = useRouter();
+  const catchUp = useCatchUp(`/api/exercises/${exercise}/catch-up`);
   const check = useMutation({
     mutationFn: () => runCheck(exercise),
     // The outline's ticks are server-rendered: refresh them once the exercise passes.
@@ -44,13 +63,16 @@ export function CheckPanel({ exercise, title, passedBefore, shortcut }: { exerci
   }, [shortcut, mutate]);
 
   const report = check.data?.report;
-  const passed = report?.status === "passed" || (!report && passedBefore);
+  const passed = (report?.status === "passed" && !check.data?.caughtUp) || (!report && passedBefore);
+  const offerCatchUp = !passed && !caughtUp && !catchUp.data && (check.data ? check.data.catchUpOffered : catchUpOffered);
   const counts = report ? report.checks.filter((c) => !c.optional) : [];
   const summary = !report
     ? ""
     : report.status === "error"
       ? "The course could not finish checking your work. This is not your fault: see below and try again."
-      : `${counts.filter((c) => c.status === "passed").length} of ${counts.length} checks passed${report.status === "passed" ? ": exercise complete!" : "."}`;
+      : `${counts.filter((c) => c.status === "passed").length} of ${counts.length} checks passed${
+          report.status !== "passed" ? "." : check.data?.caughtUp ? ", on what Catch me up made: it counts as caught up. Do it yourself (your own run) to pass it." : ": exercise complete!"
+        }`;
 
   return (
     <section
@@ -64,6 +86,11 @@ export function CheckPanel({ exercise, title, passedBefore, shortcut }: { exerci
           Check: {title}
         </h2>
         {passed && <span className="rounded bg-emerald-100 px-2 py-0.5 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200">Passed</span>}
+        {!passed && (caughtUp || catchUp.data?.exercises.some((made) => made.status === "caught-up")) && (
+          <span className="rounded bg-amber-100 px-2 py-0.5 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200" data-testid="caught-up-badge">
+            Caught up
+          </span>
+        )}
         <button
           ref={button}
           type="button"
@@ -77,6 +104,21 @@ export function CheckPanel({ exercise, title, passedBefore, shortcut }: { exerci
         </button>
       </div>
       {shortcut && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Shortcut: Alt+Shift+C</p>}
+      {offerCatchUp && (
+        <CatchUpOffer catchUp={catchUp}>Stuck? Catch me up runs the reference solution in your workspace so the next lessons work. It counts as caught up, not passed.</CatchUpOffer>
+      )}
+      {(catchUp.isPending || catchUp.isError) && (
+        <p role="status" className="mt-2 text-sm" data-testid="exercise-catch-up-status">
+          {catchUp.isPending ? "Running the reference solution in your workspace…" : `Catch me up did not finish: ${catchUp.error?.message}`}
+        </p>
+      )}
+      {catchUp.data && <CatchUpResultView result={catchUp.data} />}
+      {!catchUp.data && caughtUp && caughtUp.length > 0 && (
+        <details className="mt-3">
+          <summary className="cursor-pointer text-sm font-medium">The reference solution Catch me up ran, beside your code</summary>
+          <SolutionsBeside solutions={caughtUp} />
+        </details>
+      )}
       <div className="mt-3">
         {/* Announced once, when the Check ends: the summary only; the checklist is read on demand. */}
         <p role="status" className={check.isError ? "rounded bg-amber-50 p-2 text-amber-900 dark:bg-amber-950/40 dark:text-amber-200" : summary ? "font-medium" : "sr-only"} data-testid="check-summary">

@@ -15,6 +15,7 @@ export type MatrixRow = {
   passed: number;
   stuck: number;
   inProgress: number;
+  caughtUp: number;
   /** Counted attempts over all exercises. */
   attempts: number;
   /** The last counted attempt at any exercise. */
@@ -40,7 +41,7 @@ export function buildMatrix(
   const rows = learners.map((learner): MatrixRow => {
     const mine = byLearner.get(learner.id);
     const cells: Record<string, MatrixCell> = {};
-    const row: MatrixRow = { learnerId: learner.id, displayName: learner.displayName, joinedAt: learner.joinedAt, lastSeenAt: learner.lastSeenAt, cells, passed: 0, stuck: 0, inProgress: 0, attempts: 0, lastAttemptAt: null };
+    const row: MatrixRow = { learnerId: learner.id, displayName: learner.displayName, joinedAt: learner.joinedAt, lastSeenAt: learner.lastSeenAt, cells, passed: 0, stuck: 0, inProgress: 0, caughtUp: 0, attempts: 0, lastAttemptAt: null };
     const flagged = noProgress.get(learner.id);
     for (const exercise of exercises) {
       let cell = matrixCell(mine?.get(exercise.id) ?? [], now, options);
@@ -51,6 +52,7 @@ export function buildMatrix(
       if (cell.state === "passed") row.passed += 1;
       else if (cell.state === "stuck") row.stuck += 1;
       else if (cell.state === "in-progress") row.inProgress += 1;
+      else if (cell.state === "caught-up") row.caughtUp += 1;
       row.attempts += cell.attempts;
       if (cell.lastAttemptAt && timeOf(cell.lastAttemptAt) > timeOf(row.lastAttemptAt)) row.lastAttemptAt = cell.lastAttemptAt;
     }
@@ -62,7 +64,7 @@ export function buildMatrix(
 export type MatrixSortKey = "name" | "passed" | "stuck" | "inProgress" | "attempts" | "lastAttemptAt" | "joinedAt" | `exercise:${string}`;
 
 /** Within one exercise column: not started, in progress, stuck, passed (ascending). */
-const STATE_RANK: Record<CellState, number> = { "not-started": 0, "in-progress": 1, stuck: 2, passed: 3 };
+const STATE_RANK: Record<CellState, number> = { "not-started": 0, "in-progress": 1, stuck: 2, "caught-up": 3, passed: 4 };
 
 /**
  * Sorts a copy of the rows; ties always by name, then id, ascending (so the order

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { matrixCell, repeatedFailure } from "./classify-cell";
 import { DASHBOARD_DEFAULTS, dashboardOptions } from "./dashboard-options";
-import { at, attempt, check, fail, NOW, pass, platformError } from "./test-records";
+import { at, attempt, caughtUp, check, fail, NOW, pass, platformError } from "./test-records";
 
 const EX = "tracking-exercise";
 
@@ -12,11 +12,24 @@ describe("matrixCell", () => {
       attempts: 0,
       attemptsToPass: null,
       platformErrors: 0,
+      caughtUpAt: null,
       firstAttemptAt: null,
       firstPassedAt: null,
       timeToPassMs: null,
       lastAttemptAt: null,
     });
+  });
+
+  it("is caught up after a catch-up, with or without failed Checks before, and never stuck", () => {
+    const made = caughtUp("ann", EX, -1);
+    expect(matrixCell([made], NOW)).toMatchObject({ state: "caught-up", attempts: 0, platformErrors: 0, caughtUpAt: at(-1), attemptsToPass: null });
+    const failures = [fail("ann", EX, -8, "c1"), fail("ann", EX, -6, "c1"), fail("ann", EX, -4, "c1"), fail("ann", EX, -3, "c1")];
+    expect(matrixCell(failures, NOW).state).toBe("stuck");
+    expect(matrixCell([...failures, made], NOW)).toMatchObject({ state: "caught-up", attempts: 4, caughtUpAt: at(-1) });
+  });
+
+  it("is passed when the learner passes on their own after a catch-up", () => {
+    expect(matrixCell([caughtUp("ann", EX, -10), pass("ann", EX, -1)], NOW)).toMatchObject({ state: "passed", attempts: 1, attemptsToPass: 1, caughtUpAt: at(-10) });
   });
 
   it("is not started, and never stuck, with only platform errors", () => {

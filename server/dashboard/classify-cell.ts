@@ -2,7 +2,8 @@ import { dashboardOptions, MINUTE_MS, type DashboardOptions } from "./dashboard-
 import { byStartTime, firstFailedCheck, isCounted, timeOf } from "./group-attempts";
 import type { AttemptRecord, FailingCheck } from "./types";
 
-export type CellState = "not-started" | "in-progress" | "passed" | "stuck";
+/** `caught-up`: not passed, but Catch me up made its state (the next lessons work). */
+export type CellState = "not-started" | "in-progress" | "passed" | "stuck" | "caught-up";
 
 /** Why a learner is stuck: (a) the same check failed again and again, or (b) active without progress. */
 export type StuckReason = "repeated-failure" | "no-progress";
@@ -16,6 +17,8 @@ export type MatrixCell = {
   attemptsToPass: number | null;
   /** Attempts the platform failed (not counted, shown so the instructor can tell). */
   platformErrors: number;
+  /** When Catch me up made its state (the first time); null when it never did. */
+  caughtUpAt: string | null;
   /** The first counted attempt: where "time to pass" starts. */
   firstAttemptAt: string | null;
   firstPassedAt: string | null;
@@ -83,6 +86,7 @@ export function repeatedFailure(attempts: readonly AttemptRecord[], now: Date, o
  * One learner's state on one exercise, from their attempts at it (any order).
  * - `not-started`: no counted attempt (platform errors alone start nothing);
  * - `passed`: a counted attempt passed, whatever came after;
+ * - `caught-up`: not passed, and a catch-up made its state (never stuck: the learner moved on);
  * - `stuck`: rule (a), see `repeatedFailure` (rule (b) needs the learner's other
  *   exercises and cell runs: `stuckLearners`, overlaid by `buildMatrix`);
  * - `in-progress`: otherwise.
@@ -99,18 +103,18 @@ export function classifyAttempts(
 ): { cell: MatrixCell; repeated: RepeatedFailure | null } {
   const sorted = [...attempts].sort(byStartTime);
   const counted = sorted.filter(isCounted);
-  const platformErrors = sorted.length - counted.length;
   const empty: MatrixCell = {
     state: "not-started",
     attempts: 0,
     attemptsToPass: null,
-    platformErrors,
+    platformErrors: sorted.filter((attempt) => attempt.status === "error").length,
+    caughtUpAt: sorted.find((attempt) => attempt.status === "caught_up")?.startedAt ?? null,
     firstAttemptAt: null,
     firstPassedAt: null,
     timeToPassMs: null,
     lastAttemptAt: null,
   };
-  if (counted.length === 0) return { cell: empty, repeated: null };
+  if (counted.length === 0) return { cell: empty.caughtUpAt ? { ...empty, state: "caught-up" } : empty, repeated: null };
   const first = counted[0];
   const last = counted[counted.length - 1];
   const passIndex = counted.findIndex((attempt) => attempt.status === "passed");
@@ -126,6 +130,7 @@ export function classifyAttempts(
     };
     return { cell: passed, repeated: null };
   }
+  if (cell.caughtUpAt) return { cell: { ...cell, state: "caught-up" }, repeated: null };
   const repeated = repeatedFailure(counted, now, options);
   if (repeated) return { cell: { ...cell, state: "stuck", stuckReason: "repeated-failure", failingCheck: repeated.check }, repeated };
   const lastFailed = [...counted].reverse().find((attempt) => firstFailedCheck(attempt));

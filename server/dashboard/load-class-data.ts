@@ -15,7 +15,7 @@ export type LoadClassDataOptions = {
 
 export const SOLO_LEARNER_ID = "local";
 
-const STATUSES = new Set<string>(["passed", "failed", "error"]);
+const STATUSES = new Set<string>(["passed", "failed", "error", "caught_up"]);
 
 /**
  * Everything the dashboard aggregates, in four queries whatever the class size

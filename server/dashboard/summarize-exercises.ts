@@ -11,6 +11,8 @@ export type ExerciseSummary = {
   passed: number;
   stuck: number;
   inProgress: number;
+  /** Learners whose state Catch me up made: neither passed nor failed. */
+  caughtUp: number;
   notStarted: number;
   /** passed / started; null when nobody started. */
   passRateOfStarted: number | null;
@@ -32,7 +34,7 @@ export function median(values: readonly number[]): number | null {
 /** Per exercise (course order), from the matrix so the two always agree. */
 export function exerciseSummaries(matrix: readonly MatrixRow[], exercises: readonly ExerciseInfo[]): ExerciseSummary[] {
   return exercises.map((exercise) => {
-    const counts = { passed: 0, stuck: 0, inProgress: 0, notStarted: 0 };
+    const counts = { passed: 0, stuck: 0, inProgress: 0, caughtUp: 0, notStarted: 0 };
     const times: number[] = [];
     const tries: number[] = [];
     for (const row of matrix) {
@@ -40,13 +42,15 @@ export function exerciseSummaries(matrix: readonly MatrixRow[], exercises: reado
       if (!cell || cell.state === "not-started") counts.notStarted += 1;
       else if (cell.state === "stuck") counts.stuck += 1;
       else if (cell.state === "in-progress") counts.inProgress += 1;
+      else if (cell.state === "caught-up") counts.caughtUp += 1;
       else {
         counts.passed += 1;
         if (cell.timeToPassMs !== null) times.push(cell.timeToPassMs);
         if (cell.attemptsToPass !== null) tries.push(cell.attemptsToPass);
       }
     }
-    const started = counts.passed + counts.stuck + counts.inProgress;
+    // Caught up counts as started (the learner tried, or moved on), never as passed.
+    const started = counts.passed + counts.stuck + counts.inProgress + counts.caughtUp;
     return {
       exercise: exercise.id,
       title: exercise.title,

@@ -4,7 +4,8 @@
  * Times are ISO 8601 strings as stored.
  */
 
-export type AttemptStatus = "passed" | "failed" | "error";
+/** `caught_up`: passed on the state Catch me up made (never a pass, never a miss). */
+export type AttemptStatus = "passed" | "failed" | "error" | "caught_up";
 
 export type CheckRecord = {
   checkId: string;
@@ -19,7 +20,7 @@ export type AttemptRecord = {
   learnerId: string;
   exercise: string;
   status: AttemptStatus;
-  /** False for platform errors: stored, never counted as a failed attempt. */
+  /** False for platform errors and catch-ups: stored, never counted as a failed attempt. */
   counted: boolean;
   startedAt: string;
   durationMs: number;

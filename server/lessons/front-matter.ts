@@ -8,6 +8,11 @@ export const lessonFrontMatterSchema = z.object({
   minutes: z.number().positive("must be a positive number of minutes"),
   exercises: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "exercise ids are lowercase with hyphens")).default([]),
   summary: z.string().default(""),
+  /**
+   * Exercises of earlier lessons whose MLflow state this lesson's cells build on (lesson 4 needs
+   * the tracking exercise's logged model). The page checks them with the grader and offers catch-up.
+   */
+  needs: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "exercise ids are lowercase with hyphens")).default([]),
 });
 
 export type LessonFrontMatter = z.infer<typeof lessonFrontMatterSchema>;

@@ -38,7 +38,18 @@ export function listLessons(projectRoot: string): Lesson[] {
       parsed.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, lesson });
       return lesson;
     })
-    .sort((a, b) => a.frontMatter.order - b.frontMatter.order);
+    .sort((a, b) => a.frontMatter.order - b.frontMatter.order)
+    .map((lesson, position, lessons) => checkNeeds(lesson, lessons.slice(0, position)));
+}
+
+/** A lesson's needs are exercises of earlier lessons: a catch-up makes them before the lesson runs. */
+function checkNeeds(lesson: Lesson, earlier: Lesson[]): Lesson {
+  for (const need of lesson.frontMatter.needs) {
+    if (!earlier.some((candidate) => candidate.frontMatter.exercises.includes(need))) {
+      throw new LessonFormatError(path.basename(lesson.file), "needs", `names "${need}", which is not an exercise of an earlier lesson`);
+    }
+  }
+  return lesson;
 }
 
 /** The course outline: every lesson's front matter, in order. */

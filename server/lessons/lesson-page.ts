@@ -1,10 +1,11 @@
 import type { CourseConfig } from "../config/config";
 import type { CellEvent } from "../kernels/cell-events";
-import { completedExercises } from "../store/attempts";
+import { exerciseCatchUpOffer } from "../catch-up/catch-up";
+import { caughtUpExercises, completedExercises } from "../store/attempts";
 import { readSavedCode, readSavedOutputs } from "../store/cells";
 import { getStore } from "../store/database";
 import { rememberLesson } from "../store/learners";
-import { listLessons, type Lesson } from "./lesson-catalog";
+import { listLessons, readSolution, type Lesson } from "./lesson-catalog";
 
 export type LessonPageData = {
   lesson: Lesson;
@@ -17,6 +18,13 @@ export type LessonPageData = {
   initialCells: Array<{ id: string; outputs: CellEvent[]; executionCount: number | null; status?: string }>;
   /** Exercises the learner has passed. */
   completed: Set<string>;
+  /** Per exercise of this lesson: whether the Check panel offers Catch me up now. */
+  catchUpOffered: Record<string, boolean>;
+  /**
+   * Exercises of this lesson the learner caught up on and has not passed since: the reference
+   * code that ran, beside theirs (sent only once a catch-up has run it).
+   */
+  caughtUp: Record<string, Array<{ cellId: string; code: string; yours: string | null }>>;
 };
 
 /**
@@ -29,17 +37,27 @@ export async function openLessonPage(config: CourseConfig, learnerId: string, sl
   if (position < 0) return null;
   const lesson = lessons[position];
   const db = await getStore(config.dataDir);
-  const [savedCode, savedOutputs, completed] = await Promise.all([
+  const [savedCode, savedOutputs, completed, caughtUpRuns] = await Promise.all([
     readSavedCode(db, learnerId, slug),
     readSavedOutputs(db, learnerId, slug),
     completedExercises(db, learnerId),
+    caughtUpExercises(db, learnerId),
     rememberLesson(db, learnerId, slug),
   ]);
+  const catchUpOffered: Record<string, boolean> = {};
+  const caughtUp: LessonPageData["caughtUp"] = {};
+  for (const exercise of lesson.frontMatter.exercises) {
+    catchUpOffered[exercise] = (await exerciseCatchUpOffer(db, config, learnerId, exercise)).offered;
+    if (!caughtUpRuns.has(exercise) || completed.has(exercise)) continue;
+    caughtUp[exercise] = lesson.cells
+      .filter((cell) => cell.exercise === exercise)
+      .map((cell) => ({ cellId: cell.id, code: readSolution(config.projectRoot, slug, cell), yours: savedCode[cell.id] ?? null }));
+  }
   const initialCells = lesson.cells.map((cell) => ({
     id: cell.id,
     outputs: (savedOutputs[cell.id]?.outputs ?? []) as CellEvent[],
     executionCount: savedOutputs[cell.id]?.executionCount ?? null,
     status: savedOutputs[cell.id]?.status,
   }));
-  return { lesson, lessons, position, savedCode, initialCells, completed };
+  return { lesson, lessons, position, savedCode, initialCells, completed, catchUpOffered, caughtUp };
 }

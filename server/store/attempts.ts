@@ -2,12 +2,18 @@ import { randomUUID } from "node:crypto";
 import type { ExerciseReport } from "@/grader/report";
 import type { Store } from "./database";
 
+/** What an attempt's row says of it: the report's status, or `caught_up` (the state came from Catch me up). */
+export type StoredAttemptStatus = ExerciseReport["status"] | "caught_up";
+
 /**
  * Every report is stored as an attempt with its per-check results. Platform
  * errors are stored too, but `counted = 0`: they are not the learner's misses.
+ * `caughtUp`: a passing report on the state a catch-up made, stored as `caught_up`,
+ * neither counted (not a miss) nor a completion (not a pass).
  */
-export async function recordAttempt(db: Store, learnerId: string, report: ExerciseReport): Promise<string> {
+export async function recordAttempt(db: Store, learnerId: string, report: ExerciseReport, options: { caughtUp?: boolean } = {}): Promise<string> {
   const id = randomUUID();
+  const status: StoredAttemptStatus = options.caughtUp ? "caught_up" : report.status;
   await db.transaction().execute(async (tx) => {
     await tx
       .insertInto("attempts")
@@ -15,8 +21,8 @@ export async function recordAttempt(db: Store, learnerId: string, report: Exerci
         id,
         learner_id: learnerId,
         exercise: report.exercise,
-        status: report.status,
-        counted: report.status === "error" ? 0 : 1,
+        status,
+        counted: status === "passed" || status === "failed" ? 1 : 0,
         started_at: report.startedAt,
         // Whole milliseconds: PostgreSQL's integer column refuses fractions that SQLite would keep.
         duration_ms: Math.round(report.durationMs),
@@ -38,7 +44,7 @@ export async function recordAttempt(db: Store, learnerId: string, report: Exerci
         )
         .execute();
     }
-    if (report.status === "passed") {
+    if (status === "passed") {
       await tx
         .insertInto("exercise_completions")
         .values({ learner_id: learnerId, exercise: report.exercise, first_passed_at: report.startedAt })
@@ -49,19 +55,35 @@ export async function recordAttempt(db: Store, learnerId: string, report: Exerci
   return id;
 }
 
-/** Attempts that count (platform errors excluded). */
-export async function countedAttempts(db: Store, learnerId: string, exercise: string): Promise<number> {
-  const row = await db
+/**
+ * Attempts that count (platform errors and catch-ups excluded); `failed`: only those that failed
+ * (when a class's catch-up comes "after N failed Checks").
+ */
+export async function countedAttempts(db: Store, learnerId: string, exercise: string, which: "all" | "failed" = "all"): Promise<number> {
+  let query = db
     .selectFrom("attempts")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("learner_id", "=", learnerId)
     .where("exercise", "=", exercise)
-    .where("counted", "=", 1)
-    .executeTakeFirst();
+    .where("counted", "=", 1);
+  if (which === "failed") query = query.where("status", "=", "failed");
+  const row = await query.executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
 export async function completedExercises(db: Store, learnerId: string): Promise<Set<string>> {
   const rows = await db.selectFrom("exercise_completions").select("exercise").where("learner_id", "=", learnerId).execute();
   return new Set(rows.map((row) => row.exercise));
+}
+
+/** Exercises the learner caught up on, with the runs those catch-ups were graded on. */
+export async function caughtUpExercises(db: Store, learnerId: string): Promise<Map<string, Set<string>>> {
+  const rows = await db.selectFrom("attempts").select(["exercise", "graded_run_id"]).where("learner_id", "=", learnerId).where("status", "=", "caught_up").execute();
+  const byExercise = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const runs = byExercise.get(row.exercise) ?? new Set<string>();
+    if (row.graded_run_id) runs.add(row.graded_run_id);
+    byExercise.set(row.exercise, runs);
+  }
+  return byExercise;
 }

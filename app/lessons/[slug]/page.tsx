@@ -7,6 +7,7 @@ import { CheckPanel } from "@/components/lesson/check-panel";
 import { EXERCISES, isExerciseId } from "@/grader/grade";
 import { HintBox } from "@/components/lesson/hint-box";
 import { LessonView, type LessonBlock } from "@/components/lesson/lesson-view";
+import { NeedsBanner } from "@/components/lesson/needs-banner";
 import { Markdown } from "@/components/lesson/markdown";
 import { RequestPlayground } from "@/components/serving/request-playground";
 import { ServePanel } from "@/components/serving/serve-panel";
@@ -32,7 +33,7 @@ export default async function LessonPage({ params }: Params) {
   warmKernel(learner.id);
   const page = await openLessonPage(getConfig(), learner.id, slug);
   if (!page) notFound();
-  const { lesson, lessons, position, savedCode, initialCells, completed } = page;
+  const { lesson, lessons, position, savedCode, initialCells, completed, catchUpOffered, caughtUp } = page;
 
   const hintsByExercise = new Map<string, string[]>();
   for (const segment of lesson.segments) {
@@ -68,7 +69,16 @@ export default async function LessonPage({ params }: Params) {
   const checkPanel = (exercise: (typeof gradable)[number], index: number): LessonBlock => ({
     kind: "node",
     key: `check-${exercise}`,
-    node: <CheckPanel exercise={exercise} title={EXERCISES[exercise].title} passedBefore={completed.has(exercise)} shortcut={index === 0} />,
+    node: (
+      <CheckPanel
+        exercise={exercise}
+        title={EXERCISES[exercise].title}
+        passedBefore={completed.has(exercise)}
+        shortcut={index === 0}
+        catchUpOffered={catchUpOffered[exercise] ?? false}
+        caughtUp={caughtUp[exercise] ?? null}
+      />
+    ),
   });
   gradable.forEach((exercise, index) => {
     const lastCell = blocks.findLastIndex((block) => block.kind === "cell" && block.exercise === exercise);
@@ -116,6 +126,7 @@ export default async function LessonPage({ params }: Params) {
           Lesson {position + 1} of {lessons.length} · about {lesson.frontMatter.minutes} minutes
         </p>
         <h1 className="mb-4 mt-1 text-3xl font-bold tracking-tight">{lesson.frontMatter.title}</h1>
+        {lesson.frontMatter.needs.length > 0 && <NeedsBanner lesson={slug} />}
         <LessonView lesson={slug} blocks={blocks} initialCells={initialCells} />
         <nav aria-label="Lesson navigation" className="mt-10 flex justify-between gap-4 border-t border-slate-200 pt-4 dark:border-slate-800">
           {previous ? (

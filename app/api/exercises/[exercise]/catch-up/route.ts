@@ -1,0 +1,8 @@
+import { catchUpExercise } from "@/server/catch-up/catch-up";
+import { handleRoute } from "@/server/http/handle-route";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export const maxDuration = 900;
+
+export const POST = handleRoute<undefined, undefined, { exercise: string }>({}, async ({ learner, params }) => catchUpExercise(learner, params.exercise));
