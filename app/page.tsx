@@ -1,3 +1,4 @@
+import { ClassBulletin } from "@/components/classroom/class-bulletin";
 import { CourseOutline } from "@/components/course-outline";
 import { StatusPanel } from "@/components/status-panel";
 import { getConfig } from "@/server/config/runtime-config";
@@ -31,6 +32,11 @@ export default async function HomePage() {
   return (
     <div className="grid gap-10 lg:grid-cols-[1fr_20rem]">
       <section aria-labelledby="outline-heading">
+        {config.mode === "classroom" && (
+          <div className="mb-6">
+            <ClassBulletin currentLesson={null} />
+          </div>
+        )}
         <h1 className="text-3xl font-bold tracking-tight">Learn MLflow by doing it</h1>
         <p className="mt-3 max-w-2xl text-slate-600 dark:text-slate-300">
           Track experiments, register and stage models, serve them over HTTP and score with them in Spark, against a

@@ -6,10 +6,12 @@ import type { ClassDashboard as Dashboard } from "@/server/dashboard/class-dashb
 import { ClassManager } from "../classroom/class-manager";
 import { requestJson } from "../request-json";
 import { ClassMatrix } from "./class-matrix";
+import { ClassMessages } from "./class-messages";
 import { CommonFailures } from "./common-failures";
 import { ExerciseSummaries } from "./exercise-summaries";
 import { LearnerDrilldown } from "./learner-drilldown";
 import { StuckList } from "./stuck-list";
+import { TeachingSettingsPanel } from "./teaching-settings-panel";
 import { formatTime } from "./format";
 
 
@@ -48,6 +50,11 @@ export function ClassDashboard() {
       </div>
 
       {open && <LearnerDrilldown learnerId={open} onClose={() => setOpen(null)} />}
+
+      <div className="grid gap-8 lg:grid-cols-2">
+        <ClassMessages />
+        <TeachingSettingsPanel />
+      </div>
 
       <section aria-labelledby="progress-title">
         <h2 id="progress-title" className="mb-3 text-xl font-semibold">

@@ -1,26 +1,34 @@
-// Placeholder until the class-messages branch lands its version (same API).
-import { z } from "zod";
 import type { CourseConfig } from "../config/config";
+import { AppError } from "../errors/app-error";
 import type { Store } from "../store/database";
-import { readSetting, writeSetting } from "../store/settings";
+import { deleteSetting, readSetting, writeSetting } from "../store/settings";
+import { DEFAULT_CATCH_UP_POLICY, catchUpPolicySchema, type CatchUpPolicy } from "./catch-up-schema";
 
-export const catchUpPolicySchema = z.discriminatedUnion("mode", [
-  z.object({ mode: z.literal("always") }),
-  z.object({ mode: z.literal("after-failures"), failures: z.number().int().min(1).max(20) }),
-  z.object({ mode: z.literal("never") }),
-]);
-export type CatchUpPolicy = z.infer<typeof catchUpPolicySchema>;
-export const DEFAULT_CATCH_UP_POLICY: CatchUpPolicy = { mode: "after-failures", failures: 3 };
-const KEY = "catch_up_policy";
+export { CATCH_UP_MAX_FAILURES, CATCH_UP_MIN_FAILURES, DEFAULT_CATCH_UP_POLICY, catchUpPolicySchema, type CatchUpPolicy } from "./catch-up-schema";
 
+const CATCH_UP_SETTING = "catch_up_policy";
+
+/** The class's catch-up policy; the default in solo mode, when unset, or when what is stored no longer parses. */
 export async function readCatchUpPolicy(db: Store, config: CourseConfig): Promise<CatchUpPolicy> {
-  if (config.mode === "solo") return DEFAULT_CATCH_UP_POLICY;
-  const raw = await readSetting(db, KEY);
-  if (!raw) return DEFAULT_CATCH_UP_POLICY;
-  const parsed = catchUpPolicySchema.safeParse(JSON.parse(raw));
-  return parsed.success ? parsed.data : DEFAULT_CATCH_UP_POLICY;
+  if (config.mode !== "classroom") return DEFAULT_CATCH_UP_POLICY;
+  const stored = await readSetting(db, CATCH_UP_SETTING);
+  if (stored === null) return DEFAULT_CATCH_UP_POLICY;
+  try {
+    const parsed = catchUpPolicySchema.safeParse(JSON.parse(stored));
+    return parsed.success ? parsed.data : DEFAULT_CATCH_UP_POLICY;
+  } catch {
+    return DEFAULT_CATCH_UP_POLICY;
+  }
 }
 
+/** Stores the class's policy (only what the schema lets through: no stray keys). */
 export async function writeCatchUpPolicy(db: Store, policy: CatchUpPolicy): Promise<void> {
-  await writeSetting(db, KEY, JSON.stringify(catchUpPolicySchema.parse(policy)));
+  const parsed = catchUpPolicySchema.safeParse(policy);
+  if (!parsed.success) throw new AppError("bad_request", `Invalid catch-up policy: ${parsed.error.issues.map((issue) => issue.message).join("; ")}`);
+  await writeSetting(db, CATCH_UP_SETTING, JSON.stringify(parsed.data));
+}
+
+/** Back to the default (a new class starts with it). */
+export async function resetCatchUpPolicy(db: Store): Promise<void> {
+  await deleteSetting(db, CATCH_UP_SETTING);
 }

@@ -6,6 +6,9 @@ import { rotateClassCode } from "../identity/class-settings";
 import { getKernelPool } from "../kernels/course-kernels";
 import { getModelServers } from "../model-servers/course-model-servers";
 import { getStore } from "../store/database";
+import { resetCatchUpPolicy } from "./catch-up-policy";
+import { clearClassLesson } from "./class-lesson";
+import { clearClassMessages } from "./class-messages";
 
 export type NewClassResult = { classCode: string; archivedLearners: number; archive: string };
 
@@ -14,7 +17,9 @@ export type NewClassResult = { classCode: string; archivedLearners: number; arch
  * written to `<data>/archive/class-<time>.json` (the same JSON as the export),
  * its learners are archived (kept in the store, out of the dashboard, signed
  * out, kernels and model servers stopped) and the class code changes.
- * Their MLflow workspaces stay, so nothing of their work is deleted.
+ * Their MLflow workspaces stay, so nothing of their work is deleted. The old
+ * class's messages, its lesson and its catch-up policy go: the new class starts
+ * with none, none and the default.
  */
 export async function startNewClass(now: Date = new Date()): Promise<NewClassResult> {
   const config = getConfig();
@@ -29,6 +34,7 @@ export async function startNewClass(now: Date = new Date()): Promise<NewClassRes
   const stamp = now.toISOString();
   await db.updateTable("learners").set({ removed_at: stamp }).where("removed_at", "is", null).where("workspace", "is not", null).execute();
   await db.updateTable("sessions").set({ revoked_at: stamp }).where("role", "=", "learner").where("revoked_at", "is", null).execute();
+  await Promise.all([clearClassMessages(db), clearClassLesson(db), resetCatchUpPolicy(db)]);
   const pool = getKernelPool();
   const servers = getModelServers();
   await Promise.all(learners.map(({ id }) => Promise.all([pool.shutdown(id).catch(() => undefined), servers.stop(id).catch(() => false)])));

@@ -32,6 +32,8 @@ const SAMPLE_PARAMS: Record<string, string> = {
   "[slug]": "tracking-example",
   "[exercise]": "tracking-exercise",
   "[learner]": "nobody",
+  // A well-formed message id (16 hex digits), so the lookup itself is fuzzed, not only the format check.
+  "[message]": "0123456789abcdef",
   "[[...path]]": "api/2.0/mlflow/experiments/search",
 };
 const HOSTILE_PARAMS = ["%E0%A4%A", "..%2f..%2fapi", "%00", "x".repeat(3000), "%3Cscript%3E", "%F0%9F%92%A9", "%2e%2e"];

@@ -198,6 +198,28 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0007-class-messages": {
+    // The instructor's messages to one learner (learner_id) or to everyone (null), and which
+    // learner dismissed which message (a dismissed message leaves the live notice, not the list).
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("class_messages")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("learner_id", "text")
+        .addColumn("text", "text", (c) => c.notNull())
+        .addColumn("sender", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("class_messages_created").on("class_messages").columns(["created_at"]).execute();
+      await db.schema
+        .createTable("message_dismissals")
+        .addColumn("message_id", "text", (c) => c.notNull())
+        .addColumn("learner_id", "text", (c) => c.notNull())
+        .addColumn("dismissed_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("message_dismissals_pk", ["message_id", "learner_id"])
+        .execute();
+    },
+  },
 };
 
 /**

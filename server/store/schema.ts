@@ -56,6 +56,22 @@ export type Database = {
     /** Refreshed by the owning instance while it runs the server: a stale one means the instance is gone. */
     heartbeat_ms: number;
   };
+  /** The instructor's messages: to one learner (`learner_id`), or to everyone in the class (null). */
+  class_messages: {
+    id: string;
+    learner_id: string | null;
+    /** Plain text, checked by `messageTextSchema`; always shown as text, never as markup. */
+    text: string;
+    /** Who sent it: "instructor" (the one instructor account). */
+    sender: string;
+    created_at: string;
+  };
+  /** A learner dismissed a message's live notice; it stays in their list. */
+  message_dismissals: {
+    message_id: string;
+    learner_id: string;
+    dismissed_at: string;
+  };
   rejoin_tokens: {
     /** SHA-256 (hex) of the token in the link; the token itself is never stored. */
     id: string;

@@ -29,3 +29,8 @@ export async function replaceSetting(db: Store, key: string, expected: string, v
   await db.updateTable("settings").set({ value, updated_at: new Date().toISOString() }).where("key", "=", key).where("value", "=", expected).execute();
   return (await readSetting(db, key)) ?? value;
 }
+
+/** Forgets a setting (reading it again gives null). */
+export async function deleteSetting(db: Store, key: string): Promise<void> {
+  await db.deleteFrom("settings").where("key", "=", key).execute();
+}

@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, NO_TEST_POSTGRES, type TestDatabase } from "../testing/test-postgres";
 import { storeActionLedger } from "./action-ledger";
+import { deleteAllMessages, findLearnerMessage, insertDismissal, insertMessage, listLearnerMessages, listSentMessages } from "./class-messages";
 import { forgetKernelId, rememberKernelId, rememberedKernelId } from "./learner-kernels";
 import { storeServerDirectory } from "./model-servers";
 import type { CheckResult, ExerciseReport, ReportStatus } from "@/grader/report";
@@ -16,7 +17,7 @@ import { ensureLearner, findActiveLearnerByNameKey, insertClassLearner, lastLess
 import { migrations } from "./migrations";
 import { createRejoinToken, inspectRejoinToken, redeemRejoinToken } from "./rejoin-tokens";
 import { createSession, findLiveSession, revokeLearnerSessions, revokeSession } from "./sessions";
-import { readSetting, replaceSetting, writeSetting, writeSettingOnce } from "./settings";
+import { deleteSetting, readSetting, replaceSetting, writeSetting, writeSettingOnce } from "./settings";
 
 /**
  * The progress store against both of its databases: a SQLite file in a
@@ -43,6 +44,8 @@ const TABLES = [
   "action_log",
   "actions_in_flight",
   "model_servers",
+  "class_messages",
+  "message_dismissals",
 ] as const;
 
 /** A place for one fresh store: `create()` makes an empty database, `dispose()` deletes it. */
@@ -344,6 +347,44 @@ function storeSuite(backend: Backend) {
       expect(await findLiveSession(db, instructor.id)).toBeNull();
       await revokeLearnerSessions(db, "sess-a");
       expect(await findLiveSession(db, session.id)).toBeNull();
+    });
+
+    it("keeps the instructor's messages: a learner reads theirs and those to everyone since they joined, dismissals counted", async () => {
+      const message = (id: string, learnerId: string | null, createdAt: string) => ({ id, learnerId, text: `<b>${id}</b> & "quoted"`, sender: "instructor", createdAt });
+      await insertMessage(db, message("m-before", null, "2026-01-01T09:00:00.000Z"));
+      await insertMessage(db, message("m-all", null, "2026-01-01T10:00:00.000Z"));
+      await insertMessage(db, message("m-ada", "msg-ada", "2026-01-01T10:01:00.000Z"));
+      await insertMessage(db, message("m-bob", "msg-bob", "2026-01-01T10:02:00.000Z"));
+      const since = "2026-01-01T09:30:00.000Z";
+      const ada = await listLearnerMessages(db, "msg-ada", since, 100);
+      expect(ada).toStrictEqual([
+        { ...message("m-ada", "msg-ada", "2026-01-01T10:01:00.000Z"), dismissed: false },
+        { ...message("m-all", null, "2026-01-01T10:00:00.000Z"), dismissed: false },
+      ]);
+      expect((await listLearnerMessages(db, "msg-bob", since, 100)).map((m) => m.id)).toStrictEqual(["m-bob", "m-all"]);
+      expect(await findLearnerMessage(db, "msg-ada", since, "m-bob")).toBeUndefined();
+      expect(await findLearnerMessage(db, "msg-ada", since, "m-before")).toBeUndefined();
+      expect((await findLearnerMessage(db, "msg-ada", since, "m-all"))?.id).toBe("m-all");
+
+      await insertDismissal(db, "m-all", "msg-ada");
+      await insertDismissal(db, "m-all", "msg-ada");
+      await insertDismissal(db, "m-all", "msg-bob");
+      expect((await listLearnerMessages(db, "msg-ada", since, 100)).map((m) => [m.id, m.dismissed])).toStrictEqual([["m-ada", false], ["m-all", true]]);
+      expect((await listLearnerMessages(db, "msg-bob", since, 100)).map((m) => [m.id, m.dismissed])).toStrictEqual([["m-bob", false], ["m-all", true]]);
+      const sent = await listSentMessages(db, 100);
+      expect(sent.map((m) => [m.id, m.dismissals])).toStrictEqual([["m-bob", 0], ["m-ada", 0], ["m-all", 2], ["m-before", 0]]);
+      expect((await listSentMessages(db, 1)).map((m) => m.id)).toStrictEqual(["m-bob"]);
+
+      await deleteAllMessages(db);
+      expect(await listSentMessages(db, 100)).toStrictEqual([]);
+      expect(await db.selectFrom("message_dismissals").selectAll().execute()).toStrictEqual([]);
+    });
+
+    it("forgets a setting", async () => {
+      await writeSetting(db, "to-forget", "x");
+      await deleteSetting(db, "to-forget");
+      expect(await readSetting(db, "to-forget")).toBeNull();
+      await deleteSetting(db, "never-set");
     });
 
     it("writes a setting once, and replaces it only while it still has the expected value", async () => {

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ClassBulletin } from "@/components/classroom/class-bulletin";
 import { Callout } from "@/components/lesson/callout";
 import { CheckPanel } from "@/components/lesson/check-panel";
 import { EXERCISES, isExerciseId } from "@/grader/grade";
@@ -93,6 +94,11 @@ export default async function LessonPage({ params }: Params) {
         <Link href="/" className="text-slate-500 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white">
           ← Course home
         </Link>
+        {getConfig().mode === "classroom" && (
+          <div className="mt-3">
+            <ClassBulletin currentLesson={slug} />
+          </div>
+        )}
         <ol className="mt-3 space-y-1">
           {lessons.map(({ frontMatter }, index) => (
             <li key={frontMatter.slug}>

@@ -1,0 +1,8 @@
+import { dismissClassMessage } from "@/server/classroom/class-messages";
+import { handleRoute } from "@/server/http/handle-route";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Hides one of the learner's messages from the live notice; it stays in their list. */
+export const POST = handleRoute<undefined, undefined, { message: string }>({}, async ({ learner, params }) => dismissClassMessage(learner, params.message));

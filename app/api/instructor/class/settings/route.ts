@@ -1,0 +1,10 @@
+import { classSettingsSchema } from "@/server/classroom/instructor-schemas";
+import { teachingSettings, updateTeachingSettings } from "@/server/classroom/teaching-settings";
+import { handleRoute } from "@/server/http/handle-route";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = handleRoute({ auth: "instructor" }, async () => teachingSettings());
+
+export const PUT = handleRoute({ auth: "instructor", body: classSettingsSchema }, async ({ body }) => updateTeachingSettings(body));

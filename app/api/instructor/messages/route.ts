@@ -1,0 +1,12 @@
+import { sendClassMessage, sentClassMessages } from "@/server/classroom/class-messages";
+import { sendMessageSchema } from "@/server/classroom/instructor-schemas";
+import { handleRoute } from "@/server/http/handle-route";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = handleRoute({ auth: "instructor" }, async () => sentClassMessages());
+
+export const POST = handleRoute({ auth: "instructor", body: sendMessageSchema }, async ({ body }) => ({
+  message: await sendClassMessage(body.to === "learner" ? { to: "learner", learnerId: body.learnerId } : { to: "everyone" }, body.text),
+}));

@@ -1,0 +1,29 @@
+import { getConfig } from "../config/runtime-config";
+import { getStore } from "../store/database";
+import { readCatchUpPolicy, writeCatchUpPolicy, type CatchUpPolicy } from "./catch-up-policy";
+import { lessonChoices, readClassLesson, writeClassLesson, type LessonChoice } from "./class-lesson";
+
+/** What the instructor sets for the whole class from the dashboard. */
+export type TeachingSettings = {
+  /** The slug of the lesson the class is on, or null. */
+  classLesson: string | null;
+  /** The lessons to pick from, numbered as learners see them. */
+  lessons: LessonChoice[];
+  catchUp: CatchUpPolicy;
+};
+
+export async function teachingSettings(): Promise<TeachingSettings> {
+  const config = getConfig();
+  const db = await getStore(config.dataDir);
+  const [classLesson, catchUp] = await Promise.all([readClassLesson(db, config.projectRoot), readCatchUpPolicy(db, config)]);
+  return { classLesson: classLesson?.slug ?? null, lessons: lessonChoices(config.projectRoot), catchUp };
+}
+
+/** Changes what is named (already checked by `classSettingsSchema`); the lesson is checked against the catalog. */
+export async function updateTeachingSettings(change: { classLesson?: string | null; catchUp?: CatchUpPolicy }): Promise<TeachingSettings> {
+  const config = getConfig();
+  const db = await getStore(config.dataDir);
+  if (change.classLesson !== undefined) await writeClassLesson(db, config.projectRoot, change.classLesson);
+  if (change.catchUp !== undefined) await writeCatchUpPolicy(db, change.catchUp);
+  return teachingSettings();
+}
