@@ -45,7 +45,7 @@ describe("catch-up from the live MLflow state", () => {
   }
 
   async function setPolicy(policy: unknown): Promise<RawResponse> {
-    return call(instructor, "PUT", "/api/instructor/catch-up", policy);
+    return call(instructor, "PUT", "/api/instructor/class/settings", { catchUp: policy });
   }
 
   beforeAll(async () => {
