@@ -5,7 +5,7 @@ import { spawnGroup, waitForGroupToEnd, type LaunchCommand, type ProcessGroup, t
 export type RunOptions = {
   /** Written to the process's stdin, which is then closed; without it the process gets no stdin. */
   stdin?: string;
-  /** The time limit: the whole group is killed when it is reached. */
+  /** The time limit: the whole group is killed when it is reached (Infinity: none). */
   timeoutMs: number;
   /**
    * At the time limit (and on abort): SIGTERM to the group and SIGKILL after this grace, or SIGKILL at
@@ -80,10 +80,13 @@ export function runProcess(command: LaunchCommand, options: RunOptions): Promise
       terminating = true;
       void group.stop(grace);
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      terminate();
-    }, options.timeoutMs);
+    // No limit at all is Infinity (setTimeout would take it for 1 ms).
+    const timer = Number.isFinite(options.timeoutMs)
+      ? setTimeout(() => {
+          timedOut = true;
+          terminate();
+        }, options.timeoutMs)
+      : undefined;
     const onAbort = () => {
       aborted = true;
       terminate();
