@@ -11,7 +11,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["{server,grader,app,components,scripts,bench,deploy}/**/*.test.ts"],
+          include: ["{lib,server,grader,app,components,scripts,bench,deploy}/**/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "node_modules/**"],
           environment: "node",
         },
@@ -20,7 +20,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
-          include: ["{server,grader,app,scripts}/**/*.integration.test.ts"],
+          include: ["{lib,server,grader,app,scripts}/**/*.integration.test.ts"],
           environment: "node",
           // Real MLflow and Jupyter servers: slow to start, and two cores shared.
           testTimeout: 180_000,

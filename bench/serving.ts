@@ -3,6 +3,7 @@
 //   median latency of a two-row request through the app (/api/model-server/invocations)
 //   versus straight to the scoring server's /invocations, in the same run
 //   npx tsx bench/serving.ts [requests]
+import { waitUntil } from "../lib/process/wait-until";
 import { runFixture } from "../server/testing/python-fixture";
 import { startTempCourse } from "../server/testing/temp-course";
 import { summarize } from "./stats";
@@ -24,10 +25,9 @@ try {
   });
   if (!start.ok) throw new Error(`start failed: ${await start.text()}`);
   let state = "starting";
-  while (state === "starting") {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    state = ((await (await fetch(`${site}/api/model-server`)).json()) as { state: string }).state;
-  }
+  const settled = async () => (state = ((await (await fetch(`${site}/api/model-server`)).json()) as { state: string }).state) !== "starting";
+  // No time limit of its own: the course fails a server that does not become ready.
+  await waitUntil(settled, { timeoutMs: Number.POSITIVE_INFINITY, intervalMs: 100, probeErrors: "fail" });
   if (state !== "ready") throw new Error(`the model server ended ${state}`);
   console.log(`Start to ready: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 

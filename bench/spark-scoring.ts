@@ -10,10 +10,10 @@
 // The model is made by grader/fixtures/model_registry_pass.py against a temporary MLflow.
 // Each size: one warm-up, then the median of `repeats` timings. Spark: local[*], or SPARK_MASTER.
 //   npx tsx bench/spark-scoring.ts [repeats=3]
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { runProcess } from "../lib/process/run-process";
 import { runFixtures } from "../grader/testing/run-fixtures";
 import { startTempCourse } from "../server/testing/temp-course";
 
@@ -95,27 +95,12 @@ spark.stop()
 print("BENCH " + json.dumps(out), flush=True)
 `;
 
-function runPython(pythonBin: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(pythonBin, args, { env, cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-6000)));
-    child.once("error", reject);
-    child.once("exit", () => {
-      try {
-        process.kill(-child.pid!, "SIGKILL"); // Spark's JVM, if it outlived the script
-      } catch {
-        // already gone
-      }
-    });
-    child.once("close", (code) => {
-      const line = stdout.split("\n").find((l) => l.startsWith("BENCH "));
-      if (code !== 0 || !line) reject(new Error(`the benchmark script failed (exit ${code}):\n${stderr}`));
-      else resolve(line.slice("BENCH ".length));
-    });
-  });
+async function runPython(pythonBin: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
+  // Its own process group: Spark's JVM, if it outlived the script, goes with it.
+  const { code, stdout, stderr } = await runProcess({ command: pythonBin, args, env, cwd }, { timeoutMs: Number.POSITIVE_INFINITY, stderr: { maxChars: 6000, keep: "tail" } });
+  const line = stdout.split("\n").find((l) => l.startsWith("BENCH "));
+  if (code !== 0 || !line) throw new Error(`the benchmark script failed (exit ${code}):\n${stderr}`);
+  return line.slice("BENCH ".length);
 }
 
 type Result = {

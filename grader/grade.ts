@@ -1,4 +1,4 @@
-import { launchDirectly, type ProcessLauncher } from "./process-launch";
+import { launchDirectly, type ProcessLauncher } from "@/lib/process/launch";
 import { GRADER_DEFAULTS } from "./defaults";
 import type { Exercise, ModelServerControl } from "./exercises/exercise";
 import { modelAliases } from "./exercises/model-aliases";

@@ -1,28 +1,9 @@
+import type { Env } from "@/lib/process/launch";
+
 /**
- * How the grader starts a process that runs learner code or loads a
- * learner-made model (the Spark Check's helper, the expected-predictions
- * helper). The CLI, on a learner's own machine, starts them as they are; the
- * course passes its sandbox's launcher, which wraps the same process in
- * bubblewrap with the learner's limits and MLflow through the gate.
+ * The environment policy of the course's child processes. How they are started (the
+ * ProcessSpec / ProcessLauncher seam) is the process toolkit's: lib/process/launch.ts.
  */
-export type Env = Record<string, string | undefined>;
-
-export type ProcessSpec = {
-  command: string;
-  args: string[];
-  env: Env;
-  cwd: string;
-  /** Folders the process writes (its scratch folder); nothing else is writable in a sandbox. */
-  writable: string[];
-  /** Files of the course the process reads (its script); nothing else of the course is visible in a sandbox. */
-  readOnlyFiles: string[];
-};
-
-export type LaunchCommand = { command: string; args: string[]; env: Env; cwd: string };
-
-export type ProcessLauncher = (spec: ProcessSpec) => LaunchCommand;
-
-export const launchDirectly: ProcessLauncher = ({ command, args, env, cwd }) => ({ command, args, env, cwd });
 
 /** What a child process of the course inherits: the system basics, Java, Spark (`SPARK_*`) and MLflow (`MLFLOW_*`) settings. */
 const INHERITED = [

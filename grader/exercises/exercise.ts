@@ -2,7 +2,7 @@ import type { CheckSpec, HintSet } from "../checks/check-spec";
 import { runChecks } from "../checks/run-checks";
 import type { Links } from "../links";
 import type { MlflowClient } from "../mlflow";
-import type { ProcessLauncher } from "../process-launch";
+import type { ProcessLauncher } from "@/lib/process/launch";
 import type { CheckResult, GradedRun } from "../report";
 
 export type ModelServerControl = "serve-panel" | "command";

@@ -1,9 +1,10 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PlatformError } from "../platform-error";
-import { helperProcessEnv, launchDirectly, type Env, type ProcessLauncher } from "../process-launch";
+import { launchDirectly, type ProcessLauncher } from "@/lib/process/launch";
+import { runProcess, SpawnError } from "@/lib/process/run-process";
+import { helperProcessEnv } from "../process-launch";
 
 /**
  * What `models:/IrisModel/Staging` predicts when MLflow itself loads it, from
@@ -92,12 +93,18 @@ async function runExpectedPredictions(
     writable: [scratch],
     readOnlyFiles: [expectedPredictionsScript()],
   });
-  const { code, stdout, stderr, timedOut, aborted } = await runPython(launch.command, launch.args, launch.env, {
-    cwd: launch.cwd,
+  const { code, stdout, stderr, timedOut, aborted } = await runProcess(launch, {
     stdin: JSON.stringify(body),
     timeoutMs: request.timeoutMs,
+    // It runs a learner-made model, which may ignore SIGTERM.
+    killGraceMs: 0,
     signal,
-  }).finally(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  })
+    .catch((error: unknown) => {
+      if (error instanceof SpawnError) throw new PlatformError(`could not start the course's Python at ${error.command} (${error.cause.message})`);
+      throw error;
+    })
+    .finally(() => fs.rmSync(scratch, { recursive: true, force: true }));
   if (aborted) throw new PlatformError("computing the expected predictions was cancelled");
   if (timedOut) throw new PlatformError(`computing the expected predictions with MLflow took longer than ${Math.round(request.timeoutMs / 1000)} s`);
 
@@ -108,48 +115,6 @@ async function runExpectedPredictions(
   if (error?.kind === "mlflow_unreachable") throw new PlatformError(`MLflow at ${request.trackingUri} is not reachable from the course's Python`);
   if (error) throw new PlatformError(`MLflow could not compute the expected predictions (${error.kind}: ${firstLine(error.message)})`);
   throw new PlatformError(`the expected-predictions helper failed (exit ${code}: ${firstLine(lastLines(stderr))})`);
-}
-
-function runPython(
-  command: string,
-  args: string[],
-  env: Env,
-  options: { cwd: string; stdin: string; timeoutMs: number; signal?: AbortSignal },
-): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean; aborted: boolean }> {
-  return new Promise((resolve, reject) => {
-    if (options.signal?.aborted) {
-      resolve({ code: null, stdout: "", stderr: "", timedOut: false, aborted: true });
-      return;
-    }
-    const child = spawn(command, args, { env: env as NodeJS.ProcessEnv, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    let aborted = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, options.timeoutMs);
-    const abort = () => {
-      aborted = true;
-      child.kill("SIGKILL");
-    };
-    options.signal?.addEventListener("abort", abort, { once: true });
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-20_000)));
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", abort);
-      reject(new PlatformError(`could not start the course's Python at ${command} (${error.message})`));
-    });
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", abort);
-      resolve({ code, stdout, stderr, timedOut, aborted });
-    });
-    child.stdin.on("error", () => undefined);
-    child.stdin.end(options.stdin);
-  });
 }
 
 function parseLastJsonLine(text: string): unknown {

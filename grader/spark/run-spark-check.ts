@@ -1,11 +1,12 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Readable, Writable } from "node:stream";
 import { GRADER_DEFAULTS } from "../defaults";
 import { PlatformError } from "../platform-error";
-import { helperProcessEnv, launchDirectly, type Env, type ProcessLauncher } from "../process-launch";
+import { CappedText } from "@/lib/process/capped-text";
+import { launchDirectly, type Env, type ProcessLauncher } from "@/lib/process/launch";
+import { runProcess, SpawnError } from "@/lib/process/run-process";
+import { helperProcessEnv } from "../process-launch";
 import { computeIrisExpectedPredictions, type DatasetPredictions } from "../serving/compute-expected-predictions";
 import { IRIS_COLUMNS } from "../serving/iris-rows";
 import { measureAgreement } from "./measure-agreement";
@@ -223,136 +224,90 @@ export type LearnerProcessResult = {
  * one JSON line, once it resolves) on file descriptor 4. At `timeoutMs`, when
  * the gate fails or when the answer channel overflows, the group is killed.
  */
-export function runLearnerCodeProcess(
+export async function runLearnerCodeProcess(
   command: string,
   args: string[],
   options: { env: Env; cwd: string; stdin: string; timeoutMs: number; gate: Promise<unknown> },
 ): Promise<LearnerProcessResult> {
-  return new Promise((resolve, reject) => {
-    // detached: the child leads a new process group, which its JVM and workers join.
-    const child = spawn(command, args, {
-      env: options.env as NodeJS.ProcessEnv,
-      cwd: options.cwd,
-      detached: true,
-      stdio: ["pipe", "pipe", "pipe", "pipe", "pipe"],
-    });
-    const answerStream = child.stdio[ANSWER_FD] as Readable;
-    const gateStream = child.stdio[GATE_FD] as Writable;
-    let answer = "";
-    let answerOverflow = false;
-    let stderrTail = "";
-    let pending = "";
-    let lastStage: LearnerProcessResult["lastStage"];
-    let timedOut = false;
-    let gateFailed = false;
-    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const answer = new CappedText({ maxChars: MAX_ANSWER_BYTES, keep: "head" });
+  const stderrTail = new CappedText({ maxChars: 20_000, keep: "tail" });
+  let pending = "";
+  let lastStage: LearnerProcessResult["lastStage"];
+  let gateFailed = false;
 
-    const killGroup = () => {
-      if (!child.pid) return;
+  const readLine = (line: string) => {
+    if (line.startsWith(STAGE_PREFIX)) {
       try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // the group is already gone
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, options.timeoutMs);
-
-    const readLine = (line: string) => {
-      if (line.startsWith(STAGE_PREFIX)) {
-        try {
-          const parsed = JSON.parse(line.slice(STAGE_PREFIX.length)) as { stage?: unknown; found?: unknown };
-          if (typeof parsed.stage === "string" && (SPARK_STAGES as readonly string[]).includes(parsed.stage)) {
-            lastStage = { stage: parsed.stage as SparkStage, found: parsed.found };
-          }
-        } catch {
-          // a learner's print that merely looks like one
+        const parsed = JSON.parse(line.slice(STAGE_PREFIX.length)) as { stage?: unknown; found?: unknown };
+        if (typeof parsed.stage === "string" && (SPARK_STAGES as readonly string[]).includes(parsed.stage)) {
+          lastStage = { stage: parsed.stage as SparkStage, found: parsed.found };
         }
-        return;
+      } catch {
+        // a learner's print that merely looks like one
       }
-      stderrTail = `${stderrTail}${line}\n`.slice(-20_000);
-    };
-    const readOutput = (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) readLine(line);
-    };
-    // The helper sends file descriptor 1 to stderr; whatever still comes on stdout is output too.
-    child.stdout?.setEncoding("utf8").on("data", readOutput);
-    child.stderr?.setEncoding("utf8").on("data", readOutput);
-    answerStream.setEncoding("utf8").on("data", (chunk: string) => {
-      if (answerOverflow) return;
-      answer += chunk;
-      if (answer.length > MAX_ANSWER_BYTES) {
-        answer = answer.slice(0, MAX_ANSWER_BYTES);
-        answerOverflow = true;
-        killGroup();
-      }
-    });
-    answerStream.on("error", () => undefined);
-    gateStream.on("error", () => undefined); // the process may be gone before the word comes
-    options.gate.then(
-      (word) => {
-        if (!exit && !gateStream.destroyed) gateStream.end(`${JSON.stringify(word)}\n`);
-      },
-      () => {
-        if (exit) return;
-        gateFailed = true;
-        killGroup();
-      },
-    );
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(new PlatformError(`could not start the course's Python at ${command} (${error.message})`));
-    });
-    let lingering: NodeJS.Timeout | undefined;
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      exit = { code, signal };
-      if (!gateStream.destroyed) gateStream.destroy();
-      // Whatever the helper left behind (a JVM still shutting down, a worker) goes with it.
-      killGroup();
-      // A process that left the group (setsid) may still hold the pipes: stop waiting for it.
-      lingering = setTimeout(() => {
-        for (const stream of child.stdio) stream?.destroy();
-      }, 5000);
-    });
-    // `close` comes once every holder of the pipes (the JVM and workers too) is gone.
-    child.once("close", (code, signal) => {
-      clearTimeout(timer);
-      clearTimeout(lingering);
-      if (pending) readLine(pending);
-      waitForGroupToEnd(child.pid).then(() =>
-        resolve({
-          answer,
-          answerOverflow,
-          stderrTail,
-          lastStage,
-          timedOut,
-          gateFailed,
-          exitCode: exit?.code ?? code,
-          signal: exit?.signal ?? signal,
-        }),
-      );
-    });
-    child.stdin?.on("error", () => undefined);
-    child.stdin?.end(options.stdin);
-  });
-}
-
-async function waitForGroupToEnd(pid: number | undefined): Promise<void> {
-  if (!pid) return;
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(-pid, 0);
-    } catch {
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    stderrTail.append(`${line}\n`);
+  };
+  // The helper sends file descriptor 1 to stderr; whatever still comes on stdout is output too.
+  const readOutput = (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) readLine(line);
+  };
+
+  try {
+    // Its own process group, which its JVM and workers join: the time limit kills them all,
+    // with SIGKILL at once (learner code may ignore SIGTERM).
+    const result = await runProcess(
+      { command, args, env: options.env, cwd: options.cwd },
+      {
+        stdin: options.stdin,
+        timeoutMs: options.timeoutMs,
+        killGraceMs: 0,
+        stdout: { maxChars: 0, keep: "tail" },
+        stderr: { maxChars: 0, keep: "tail" },
+        onOutput: readOutput,
+        extraPipes: 2,
+        withPipes: (pipes, group) => {
+          const answerStream = pipes[ANSWER_FD - 3];
+          const gateStream = pipes[GATE_FD - 3];
+          answerStream.setEncoding("utf8").on("data", (chunk: string) => {
+            if (!answer.append(chunk)) group.kill();
+          });
+          answerStream.on("error", () => undefined);
+          gateStream.on("error", () => undefined); // the process may be gone before the word comes
+          void group.exited.then(() => {
+            if (!gateStream.destroyed) gateStream.destroy();
+          });
+          options.gate.then(
+            (word) => {
+              if (!group.leaderEnded() && !gateStream.destroyed) gateStream.end(`${JSON.stringify(word)}\n`);
+            },
+            () => {
+              if (group.leaderEnded()) return;
+              gateFailed = true;
+              group.kill();
+            },
+          );
+        },
+      },
+    );
+    if (pending) readLine(pending);
+    return {
+      answer: answer.text,
+      answerOverflow: answer.truncated,
+      stderrTail: stderrTail.text,
+      lastStage,
+      timedOut: result.timedOut,
+      gateFailed,
+      exitCode: result.code,
+      signal: result.signal,
+    };
+  } catch (error) {
+    if (error instanceof SpawnError) throw new PlatformError(`could not start the course's Python at ${command} (${error.cause.message})`);
+    throw error;
   }
 }
 

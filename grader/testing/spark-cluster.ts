@@ -2,6 +2,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process"
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { waitAtMost } from "@/lib/process/wait-until";
 import { findFreePort } from "../../server/net/free-port";
 
 /** A Spark standalone cluster for tests: one master and one worker, from the PySpark distribution. */
@@ -63,14 +64,12 @@ export async function startSparkCluster(pythonBin: string, options: SparkCluster
   try {
     children.push(start(["org.apache.spark.deploy.master.Master", "--host", host, "--port", String(port), "--webui-port", String(webUi)]));
     children.push(start(["org.apache.spark.deploy.worker.Worker", "--host", host, "--cores", "1", "--memory", "1g", "--webui-port", String(workerUi), masterUrl]));
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const alive = await status().then((answer) => answer.aliveworkers, () => 0);
-      if (alive >= 1) break;
-      const ended = children.find((child) => child.exitCode !== null);
-      if (ended || Date.now() > deadline) throw new Error(`the Spark cluster did not start (${ended ? `a process exited with ${ended.exitCode}` : "no worker within 90 s"}):\n${logs.join("").slice(-3000)}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    const ended = () => children.find((child) => child.exitCode !== null);
+    let registered = false;
+    // Until a worker registered, or a process exited (then the cluster will not start).
+    await waitAtMost(async () => (registered = await status().then((answer) => answer.aliveworkers >= 1, () => false)) || ended() !== undefined, { timeoutMs: 90_000, intervalMs: 500 });
+    const exited = ended();
+    if (!registered) throw new Error(`the Spark cluster did not start (${exited ? `a process exited with ${exited.exitCode}` : "no worker within 90 s"}):\n${logs.join("").slice(-3000)}`);
   } catch (error) {
     await stop();
     throw error;

@@ -1,5 +1,5 @@
-import { startProcessGroup, type RunningProcess } from "../../server/supervisor/process-group";
-import type { Env } from "../../server/config/config";
+import { spawnGroup, type Env } from "@/lib/process/process-group";
+import { waitUntil } from "@/lib/process/wait-until";
 
 /**
  * Starts a server process in its own process group and waits until `readyUrl`
@@ -18,10 +18,15 @@ export async function startServedProcess(spec: {
   readyTimeoutMs?: number;
 }): Promise<ServedProcess> {
   const lines: string[] = [];
-  const running: RunningProcess = startProcessGroup({ command: spec.command, args: spec.args, env: spec.env, cwd: spec.cwd }, (line) => {
-    lines.push(line);
-    if (lines.length > 200) lines.shift();
-  });
+  const group = spawnGroup(
+    { command: spec.command, args: spec.args, env: spec.env, cwd: spec.cwd },
+    {
+      onLine: (line) => {
+        lines.push(line);
+        if (lines.length > 200) lines.shift();
+      },
+    },
+  );
   let stopped = false;
   const served: ServedProcess = {
     url: spec.url,
@@ -29,19 +34,17 @@ export async function startServedProcess(spec: {
     async stop() {
       if (stopped) return;
       stopped = true;
-      await running.stop(5000);
+      await group.stop(5000);
     },
   };
-  const deadline = Date.now() + (spec.readyTimeoutMs ?? 120_000);
-  let exited = false;
-  void running.exited.then(() => (exited = true));
-  while (Date.now() < deadline && !exited) {
-    const ok = await fetch(`${spec.url}${spec.readyPath}`, { signal: AbortSignal.timeout(1000) })
-      .then((response) => response.status === 200)
-      .catch(() => false);
-    if (ok) return served;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  // A server that exited will never answer: stop waiting for it.
+  const exited = new AbortController();
+  void group.exited.then(() => exited.abort(new Error("exited")));
+  const ready = await waitUntil(
+    () => fetch(`${spec.url}${spec.readyPath}`, { signal: AbortSignal.timeout(1000) }).then((response) => response.status === 200),
+    { timeoutMs: spec.readyTimeoutMs ?? 120_000, intervalMs: 250, signal: exited.signal },
+  ).catch(() => false);
+  if (ready) return served;
   await served.stop();
   throw new Error(`${spec.command} ${spec.args.join(" ")} did not become ready at ${spec.url}${spec.readyPath}:\n${served.output().slice(-3000)}`);
 }

@@ -3,7 +3,9 @@
 // Plain Node.js with no dependencies (it runs from scripts/test.mjs).
 //
 //   ensurePostgres()               installs Debian's `postgresql` (bootstrap's apt-get installer) when no initdb is found
-//   startTestPostgres()            -> { url, stop() }: a new cluster, one database and one user
+//   startTestPostgres(options)     -> { url, urlFor(database), stop() }: a new cluster, one user and its database(s);
+//                                  by default on a free loopback port, or where `options` say (the multi-host
+//                                  test: a network namespace's address, through `ip netns exec <namespace>`)
 //   withTestPostgres(env, run)     both of the above around `run()`, with TEST_DATABASE_URL set
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
@@ -87,13 +89,27 @@ function freePort() {
  * owned by it. `stop()` stops the server and deletes the folder; it is
  * synchronous, safe to call twice, and also runs if the process exits or is
  * interrupted first.
+ *
+ * Options, for a PostgreSQL that other (network-namespace) hosts reach:
+ * - `listenAddress`: the one address it listens on (default 127.0.0.1), also the URLs' host;
+ * - `port`: a fixed port (default: a free one of 127.0.0.1, tried again if taken meanwhile);
+ * - `commandPrefix`: what the server is started through, e.g. `["ip", "netns", "exec", namespace]`
+ *   (set-up and stop use its socket folder, which every namespace sees);
+ * - `allowFrom`: subnets (CIDR) whose clients may log in with the password, besides loopback;
+ * - `databases`: the databases to create, owned by the user (default one); `url` names the first.
+ *
+ * @param {{ bin?: string | null, listenAddress?: string, port?: number, commandPrefix?: string[], allowFrom?: string[], databases?: string[] }} [options]
+ * @returns {Promise<{ url: string, urlFor: (database: string) => string, stop: () => void }>}
  */
-export async function startTestPostgres({ bin = findPostgresBin() } = {}) {
+export async function startTestPostgres({ bin = findPostgresBin(), listenAddress = "127.0.0.1", port: fixedPort, commandPrefix = [], allowFrom = [], databases = [DATABASE] } = {}) {
   if (!bin) throw new Error(`No PostgreSQL server found under ${PG_ROOT}/*/bin: call ensurePostgres() first.`);
   // initdb and postgres refuse to run as root: as root, the cluster belongs to the postgres user.
   const asUser = isRoot() ? "postgres" : null;
   if (asUser && run("id", ["-u", asUser]).ok === false) throw new Error(`Running as root, but there is no "${asUser}" user to own the test cluster.`);
-  const as = (command, args) => (asUser ? run("runuser", ["-u", asUser, "--", command, ...args]) : run(command, args));
+  const as = (command, args, prefix = []) => {
+    const argv = [...prefix, ...(asUser ? ["runuser", "-u", asUser, "--"] : []), command, ...args];
+    return run(argv[0], argv.slice(1));
+  };
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mlflow-training-pg-"));
   const dataDir = path.join(dir, "data");
@@ -146,16 +162,18 @@ export async function startTestPostgres({ bin = findPostgresBin() } = {}) {
     ]);
     fs.rmSync(passwordFile, { force: true });
     if (!init.ok) throw new Error(`initdb failed:\n${init.output}`);
+    // Clients of other hosts log in over TCP with the password too.
+    if (allowFrom.length) fs.appendFileSync(path.join(dataDir, "pg_hba.conf"), allowFrom.map((cidr) => `host all all ${cidr} scram-sha-256\n`).join(""));
 
     // A throwaway cluster: durability off, for speed.
-    const serverOptions = ["-c listen_addresses=127.0.0.1", `-k '${dir}'`, "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=100"];
+    const serverOptions = [`-c listen_addresses=${listenAddress}`, `-k '${dir}'`, "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=100"];
     let port;
     for (let attempt = 1; ; attempt++) {
-      port = await freePort();
-      const start = as(pg("pg_ctl"), ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", [`-p ${port}`, ...serverOptions].join(" ")]);
+      port = fixedPort ?? (await freePort());
+      const start = as(pg("pg_ctl"), ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", [`-p ${port}`, ...serverOptions].join(" ")], commandPrefix);
       if (start.ok) break;
       // The port may have been taken between finding and binding it: try another.
-      if (attempt === 3 || !/already in use|could not bind/i.test(readOr(logFile, ""))) {
+      if (attempt === 3 || fixedPort !== undefined || !/already in use|could not bind/i.test(readOr(logFile, ""))) {
         throw new Error(`PostgreSQL did not start:\n${start.output}\n${tail(readOr(logFile, ""))}`);
       }
     }
@@ -164,11 +182,12 @@ export async function startTestPostgres({ bin = findPostgresBin() } = {}) {
     const psql = as(pg("psql"), [
       "-h", dir, "-p", String(port), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q",
       "-c", `create role ${USER} login createdb password '${password}'`,
-      "-c", `create database ${DATABASE} owner ${USER}`,
+      ...databases.flatMap((database) => ["-c", `create database ${database} owner ${USER}`]),
     ]);
     if (!psql.ok) throw new Error(`Creating the test database failed:\n${psql.output}`);
 
-    return { url: `postgresql://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`, stop };
+    const urlFor = (database) => `postgresql://${USER}:${password}@${listenAddress.includes(":") ? `[${listenAddress}]` : listenAddress}:${port}/${database}`;
+    return { url: urlFor(databases[0]), urlFor, stop };
   } catch (error) {
     if (started) console.error(tail(readOr(logFile, "")));
     stop();

@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnGroup, type ProcessGroup } from "@/lib/process/process-group";
+import { waitUntil } from "@/lib/process/wait-until";
 import { jupyterSettings } from "../jupyter/connection-settings";
 import { findFreePort } from "../net/free-port";
 import { joinClass, rawRequest, runCellAs, signInAsInstructor } from "../testing/raw-http";
@@ -23,7 +24,7 @@ const KERNEL_NAME = "mlflow-training-python";
 const REFUSED_LEARNER = "refused-learner";
 
 describe("kernels on Jupyter Enterprise Gateway", () => {
-  let gateway: ChildProcess;
+  let gateway: ProcessGroup | undefined;
   let gatewayLog = "";
   let course: TempCourse;
   let site: string;
@@ -41,21 +42,22 @@ describe("kernels on Jupyter Enterprise Gateway", () => {
       JSON.stringify({ display_name: "MLflow Training", language: "python", argv: [path.join(projectRoot, ".venv", "bin", "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"] }),
     );
     const port = await findFreePort();
-    gateway = spawn(gatewayBin, ["enterprisegateway", "--ip=127.0.0.1", `--port=${port}`, `--EnterpriseGatewayApp.auth_token=${token}`, // Only the course's kernel spec (jupyter_client 6's name for the list, as Enterprise Gateway 3.3 pins it).
+    gateway = spawnGroup({ command: gatewayBin, args: ["enterprisegateway", "--ip=127.0.0.1", `--port=${port}`, `--EnterpriseGatewayApp.auth_token=${token}`, // Only the course's kernel spec (jupyter_client 6's name for the list, as Enterprise Gateway 3.3 pins it).
       `--KernelSpecManager.whitelist=["${KERNEL_NAME}"]`,
       // As on a cluster, the gateway's own user may not own kernels (its default refuses root).
       `--EnterpriseGatewayApp.unauthorized_users=["${os.userInfo().username}", "${REFUSED_LEARNER}"]`,
-    ], {
-      env: { ...process.env, JUPYTER_PATH: specs, JUPYTER_RUNTIME_DIR: path.join(specs, "runtime") },
-      stdio: ["ignore", "pipe", "pipe"],
+    ], env: { ...process.env, JUPYTER_PATH: specs, JUPYTER_RUNTIME_DIR: path.join(specs, "runtime") }, cwd: process.cwd() }, {
+      onLine: (line) => (gatewayLog += `${line}\n`),
     });
-    for (const stream of [gateway.stdout!, gateway.stderr!]) stream.on("data", (chunk: Buffer) => (gatewayLog += chunk.toString()));
     const gatewayUrl = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 60_000;
-    while ((await fetch(`${gatewayUrl}/api/kernelspecs`, { headers: { authorization: `token ${token}` } }).then((r) => r.status, () => 0)) !== 200) {
-      if (gateway.exitCode !== null || Date.now() > deadline) throw new Error(`Enterprise Gateway did not start:\n${gatewayLog.slice(-2000)}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    const exited = new AbortController();
+    void gateway.exited.then(() => exited.abort(new Error(`Enterprise Gateway did not start:\n${gatewayLog.slice(-2000)}`)));
+    await waitUntil(() => fetch(`${gatewayUrl}/api/kernelspecs`, { headers: { authorization: `token ${token}` } }).then((r) => r.status === 200), {
+      timeoutMs: 60_000,
+      signal: exited.signal,
+      what: "Enterprise Gateway",
+      details: () => gatewayLog.slice(-2000),
+    });
 
     course = await startTempCourse(["mlflow", "site"], {
       COURSE_MODE: "classroom",
@@ -74,12 +76,7 @@ describe("kernels on Jupyter Enterprise Gateway", () => {
 
   afterAll(async () => {
     await course?.stop();
-    if (gateway && gateway.exitCode === null) {
-      const ended = new Promise((resolve) => gateway.once("exit", resolve));
-      gateway.kill("SIGTERM");
-      await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (gateway.exitCode === null) gateway.kill("SIGKILL");
-    }
+    await gateway?.stop(10_000);
     fs.rmSync(specs, { recursive: true, force: true });
   });
 

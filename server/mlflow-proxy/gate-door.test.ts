@@ -7,6 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createSiteServer } from "../http/site-entry";
 import { learnerToken } from "../sandbox/learner-token";
 import { GateDoor, isGateRequest } from "./gate-door";
+import { waitUntil } from "@/lib/process/wait-until";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-door-"));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -135,9 +136,5 @@ describe("the entry point with the gate's door", () => {
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitUntil(condition, { timeoutMs, intervalMs: 10, probeErrors: "fail" });
 }

@@ -5,21 +5,24 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../errors/app-error";
 import { findFreePort } from "../net/free-port";
-import { groupAlive } from "../supervisor/process-group";
+import { groupAlive } from "@/lib/process/process-group";
+import { waitUntil as pollUntil } from "@/lib/process/wait-until";
 import { runFixture } from "../testing/python-fixture";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 import { openStore } from "../store/database";
 import { storeServerDirectory, type ServerDirectory } from "../store/model-servers";
-import { ModelServerManager } from "./model-server-manager";
+import { ModelServerManager, type ModelServerStatus } from "./model-server-manager";
 
 async function waitForState(manager: ModelServerManager, learner: string, states: string[], timeoutMs = 150_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  let last: ModelServerStatus | null = null;
+  const reached = async (): Promise<ModelServerStatus | undefined> => {
     const status = await manager.status(learner);
-    if (status && states.includes(status.state)) return status;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`model server did not reach ${states.join("/")}: ${JSON.stringify(await manager.status(learner))}`);
+    last = status;
+    return status && states.includes(status.state) ? status : undefined;
+  };
+  return (await pollUntil(reached, { timeoutMs, intervalMs: 250, probeErrors: "fail" }).catch((error: unknown) => {
+    throw new Error(`model server did not reach ${states.join("/")}: ${JSON.stringify(last)}`, { cause: error });
+  }))!;
 }
 
 const invoke = (url: string, body: unknown) =>
@@ -165,11 +168,7 @@ describe("model servers: real `mlflow models serve` of a real registered model",
     let dataDir: string;
     let options: ConstructorParameters<typeof ModelServerManager>[0];
     const waitUntil = async (condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!(await condition())) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await pollUntil(condition, { what, timeoutMs, intervalMs: 100, probeErrors: "fail" });
     };
 
     beforeAll(async () => {

@@ -1,10 +1,11 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import { AppError } from "../errors/app-error";
-import type { LaunchCommand, ProcessSpec } from "@/grader/process-launch";
+import type { LaunchCommand, ProcessSpec } from "@/lib/process/launch";
+import { spawnGroup, type ProcessGroup } from "@/lib/process/process-group";
+import { waitUntil } from "@/lib/process/wait-until";
 import { isPortFree } from "../net/free-port";
 import { openSocketBridge, type SocketBridge } from "../net/socket-bridge";
-import { groupAlive, startProcessGroup, type RunningProcess } from "../supervisor/process-group";
 import type { Env } from "../config/config";
 import { parseModelUri } from "./model-uri";
 import { resolveModelVersion } from "./resolve-model";
@@ -41,7 +42,7 @@ export type ManagerOptions = {
 /** A server this instance runs. */
 type Entry = ModelServerStatus & {
   learnerId: string;
-  process?: RunningProcess;
+  process?: ProcessGroup;
   lastUsed: number;
   /** Where the course itself calls the server (a bridge to its sandbox, or `url`). */
   reachAt: string;
@@ -160,16 +161,15 @@ export class ModelServerManager {
       entry.reachAt = entry.bridge.url;
     }
     await this.directory.put(this.recordOf(entry));
-    entry.process = startProcessGroup(
-      sandbox ? sandbox.command(learnerId, { ...spec, writable: [workdir], readOnlyFiles: [] }, port) : spec,
-      (line) => {
+    entry.process = spawnGroup(sandbox ? sandbox.command(learnerId, { ...spec, writable: [workdir], readOnlyFiles: [] }, port) : spec, {
+      onLine: (line) => {
         entry.log.push(line);
         if (entry.log.length > LOG_LINES) entry.log.splice(0, entry.log.length - LOG_LINES);
         this.publishLogSoon(entry);
       },
-    );
+    });
     void entry.process.exited.then((exit) => {
-      entry.process?.killGroup();
+      entry.process?.kill();
       entry.bridge?.close();
       if (entry.state === "stopped") return;
       entry.state = "failed";
@@ -194,7 +194,7 @@ export class ModelServerManager {
   /** Synchronous last resort when the app exits: no scoring server may outlive it. */
   killAllNow() {
     for (const entry of this.servers.values()) {
-      if (entry.process && groupAlive(entry.process.pid)) entry.process.killGroup();
+      if (entry.process?.alive()) entry.process.kill();
     }
   }
 
@@ -310,17 +310,17 @@ export class ModelServerManager {
   }
 
   private async waitReady(entry: Entry) {
-    const deadline = entry.startedAt + this.options.readyTimeoutMs;
-    while (entry.state === "starting" && Date.now() < deadline) {
-      const ok = await fetch(`${entry.reachAt}/ping`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
-      if (ok && entry.state === "starting") {
-        entry.state = "ready";
-        entry.readyAt = Date.now();
-        entry.log.push(`Ready: POST ${entry.url}/invocations`);
-        await this.publish(entry);
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 300));
+    // Only while this start is still starting: a stop, an exit or a newer start ends the wait.
+    const ready = await waitUntil(
+      () => entry.state !== "starting" || fetch(`${entry.reachAt}/ping`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok),
+      { timeoutMs: entry.startedAt + this.options.readyTimeoutMs - Date.now(), intervalMs: 300 },
+    ).catch(() => false);
+    if (ready && entry.state === "starting") {
+      entry.state = "ready";
+      entry.readyAt = Date.now();
+      entry.log.push(`Ready: POST ${entry.url}/invocations`);
+      await this.publish(entry);
+      return;
     }
     if (entry.state === "starting") {
       entry.state = "failed";

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitAtMost } from "@/lib/process/wait-until";
 import { findFreePort, isPortFree } from "../net/free-port";
 import { cookiesFrom, rawRequest, signInAsInstructor } from "../testing/raw-http";
 import { STAGE_IRIS_MODEL_CELL } from "../testing/cell-snippets";
@@ -206,8 +207,7 @@ describe("learner code runs in the sandbox", () => {
       body: JSON.stringify({ action: "restart" }),
     });
     expect(restart.status, restart.text).toBe(200);
-    const deadline = Date.now() + 10_000;
-    while (running() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitAtMost(() => !running(), { timeoutMs: 10_000, intervalMs: 200 });
     expect(running()).toBe(false);
     expect((await run("Bob", "print(6 * 7)")).stdout.trim()).toBe("42");
   });
@@ -292,8 +292,7 @@ describe("learner code runs in the sandbox", () => {
     const stopped = await api("Alice", "DELETE", "/api/model-server");
     expect(stopped.status, stopped.text).toBe(200);
     const servers = () => processesWhere((commandLine) => commandLine.includes(`${port}`) && commandLine.includes("models"));
-    const deadline = Date.now() + 10_000;
-    while (servers().length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitAtMost(() => servers().length === 0, { timeoutMs: 10_000, intervalMs: 200 });
     expect(servers()).toEqual([]);
   });
 
@@ -547,13 +546,13 @@ describe("learner code runs in the sandbox", () => {
       expect((await run("Bob", "import os; print(os.getppid(), os.getuid() != 0, 6 * 7)")).stdout.trim()).toBe("1 True 42");
       // A new forker within 5 s, listening once it has done its imports.
       const deadline = Date.now() + 60_000;
-      while (!forkerPids().some((pid) => pid !== first) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      await waitAtMost(() => forkerPids().some((pid) => pid !== first), { timeoutMs: 60_000, intervalMs: 250 });
       const [second] = forkerPids();
       expect(second).toBeDefined();
       expect(second).not.toBe(first);
       // Listening (a kernel asked for before that starts inside bubblewrap, as without a forker).
       const listening = () => new Promise<boolean>((resolve) => net.connect(path.join(course.config.sandbox.dir, "kernel-forker.sock")).on("connect", function (this: net.Socket) { this.destroy(); resolve(true); }).on("error", () => resolve(false)));
-      while (!(await listening()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      await waitAtMost(listening, { timeoutMs: deadline - Date.now(), intervalMs: 250 });
       const restart = await api("Bob", "POST", "/api/kernel", { action: "restart" });
       expect(restart.status, restart.text).toBe(200);
       expect((await run("Bob", "import os; print(os.getppid(), 6 * 7)")).stdout.trim()).toBe("0 42");

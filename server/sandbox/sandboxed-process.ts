@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { LaunchCommand, ProcessLauncher, ProcessSpec } from "@/grader/process-launch";
+import type { LaunchCommand, ProcessLauncher, ProcessSpec } from "@/lib/process/launch";
 import type { CourseConfig } from "../config/config";
 import { writeLaunchDescription } from "./launch-description";
 

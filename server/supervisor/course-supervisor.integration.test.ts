@@ -5,16 +5,11 @@ import { getHealth } from "../health/get-health";
 import { findFreePort } from "../net/free-port";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 import { CourseSupervisor, StartupError } from "./course-supervisor";
-import { groupAlive } from "./process-group";
+import { groupAlive } from "@/lib/process/process-group";
+import { waitUntil } from "@/lib/process/wait-until";
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
+function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  return waitUntil(check, { what, timeoutMs, intervalMs: 250, probeErrors: "fail" }) as Promise<T>;
 }
 
 describe("the course back end, on a real MLflow and Jupyter", () => {

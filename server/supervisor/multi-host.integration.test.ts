@@ -6,7 +6,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXERCISE_IDS } from "@/grader/grade";
 import { startSparkCluster, type SparkCluster } from "@/grader/testing/spark-cluster";
-import { findPostgresBin } from "../../scripts/testing/postgres.mjs";
+import { waitUntil } from "@/lib/process/wait-until";
+import { startTestPostgres } from "../../scripts/testing/postgres.mjs";
 import { loadConfig, type Env } from "../config/config";
 import { lessonProgram, listLessons } from "../lessons/lesson-catalog";
 import { createNetworkHosts, type NetworkHost, type NetworkHosts } from "../testing/network-hosts";
@@ -51,6 +52,7 @@ describe("a class over three hosts: data, kernels, and two course instances behi
   let kernels: NetworkHost;
   let web: NetworkHost;
   let cluster: SparkCluster | undefined;
+  let postgres: Awaited<ReturnType<typeof startTestPostgres>> | undefined;
   const instances: Instance[] = [];
   const folders: string[] = [];
   const logs: Record<string, string[]> = {};
@@ -118,46 +120,27 @@ describe("a class over three hosts: data, kernels, and two course instances behi
   }
 
   async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs: number, diagnostics: () => string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await ready().catch(() => false))) {
-      if (Date.now() > deadline) throw new Error(`${what} was not ready within ${timeoutMs / 1000} s:\n${diagnostics()}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    await waitUntil(ready, { what, timeoutMs, intervalMs: 250, details: diagnostics });
   }
 
-  /** PostgreSQL on the data host: a fresh cluster, password logins over TCP, one database for the course's store and one for MLflow's. */
-  async function startPostgres(password: string): Promise<void> {
-    const bin = findPostgresBin();
-    if (!bin) throw new Error("No PostgreSQL server under /usr/lib/postgresql/*/bin (npm test installs it)");
-    const folder = temporaryFolder("multi-host-pg-");
-    const clusterDir = path.join(folder, "data");
-    // postgres refuses to run as root (scripts/testing/postgres.mjs does the same): the cluster is the postgres user's.
-    const asPostgres = (command: string, args: string[]) => {
-      const result = spawnSync("runuser", ["-u", "postgres", "--", path.join(bin, command), ...args], { encoding: "utf8" });
-      if (result.status !== 0) throw new Error(`${command} failed:\n${result.stdout}${result.stderr}`);
-    };
-    const [uid, gid] = ["-u", "-g"].map((flag) => Number(spawnSync("id", [flag, "postgres"], { encoding: "utf8" }).stdout.trim()));
-    fs.chownSync(folder, uid, gid);
-    asPostgres("initdb", ["-D", clusterDir, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync"]);
-    // Other hosts connect over the bridge, with a password.
-    fs.appendFileSync(path.join(clusterDir, "pg_hba.conf"), `host all all ${network.subnet} scram-sha-256\n`);
-    startOn(data, "postgres", "runuser", [
-      "-u", "postgres", "--", path.join(bin, "postgres"), "-D", clusterDir, "-p", String(POSTGRES_PORT),
-      "-c", `listen_addresses=${data.address}`, "-k", folder, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-    ]);
-    const ready = () => Promise.resolve(spawnSync(path.join(bin, "pg_isready"), ["-h", data.address, "-p", String(POSTGRES_PORT)]).status === 0);
-    await waitFor("PostgreSQL", ready, 30_000, () => tail("postgres"));
-    // Set up through its socket (in the folder, trusted): the password never goes on a command line of another host.
-    asPostgres("psql", [
-      "-h", folder, "-p", String(POSTGRES_PORT), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q",
-      "-c", `create role course login password '${password}'`,
-      "-c", "create database course_store owner course",
-      "-c", "create database mlflow_store owner course",
-    ]);
+  /**
+   * PostgreSQL on the data host: the tests' one throwaway PostgreSQL (scripts/testing/postgres.mjs),
+   * started inside the host's namespace on its address, password logins from the hosts' subnet, one
+   * database for the course's store and one for MLflow's. Set up through its socket folder, so the
+   * password never goes on a command line of another host.
+   */
+  async function startPostgres(): Promise<void> {
+    postgres = await startTestPostgres({
+      listenAddress: data.address,
+      port: POSTGRES_PORT,
+      commandPrefix: ["ip", "netns", "exec", data.namespace],
+      allowFrom: [network.subnet],
+      databases: ["course_store", "mlflow_store"],
+    });
   }
 
   /** MLflow on the data host, started with the very args and environment the course gives its own (course-services.ts), on the host's address. */
-  async function startMlflow(password: string): Promise<void> {
+  async function startMlflow(): Promise<void> {
     const config = loadConfig({
       COURSE_PROJECT_ROOT: projectRoot,
       COURSE_DATA_DIR: temporaryFolder("multi-host-mlflow-"),
@@ -165,7 +148,7 @@ describe("a class over three hosts: data, kernels, and two course instances behi
       MLFLOW_PORT: String(MLFLOW_PORT),
       MLFLOW_WORKERS: "1",
       // SQLAlchemy 2.1 reads postgresql:// with psycopg 3, which .venv has.
-      COURSE_MLFLOW_DATABASE_URL: `postgresql://course:${password}@${data.address}:${POSTGRES_PORT}/mlflow_store`,
+      COURSE_MLFLOW_DATABASE_URL: postgres!.urlFor("mlflow_store"),
       COURSE_MLFLOW_ARTIFACTS_DIR: temporaryFolder("multi-host-artifacts-"),
     });
     const spec = mlflowServiceSpec(config);
@@ -255,7 +238,6 @@ describe("a class over three hosts: data, kernels, and two course instances behi
   beforeAll(async () => {
     network = await createNetworkHosts(["data", "kernels", "web"]);
     ({ data, kernels, web } = network.hosts);
-    const password = crypto.randomBytes(16).toString("hex");
     const token = crypto.randomBytes(16).toString("hex");
 
     // The data host first (MLflow needs its store); the kernels host at the same time.
@@ -263,8 +245,8 @@ describe("a class over three hosts: data, kernels, and two course instances behi
       startGateway(token),
       startSparkCluster(pythonBin, { bindAddress: kernels.address, spawn: (command, args, options) => network.spawnIn(kernels, command, args, options) }).then((started) => (cluster = started)),
     ]);
-    await startPostgres(password);
-    await startMlflow(password);
+    await startPostgres();
+    await startMlflow();
     await kernelsHost;
 
     const balancer = `http://${web.address}:${BALANCER_PORT}`;
@@ -277,7 +259,7 @@ describe("a class over three hosts: data, kernels, and two course instances behi
       COURSE_SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
       COURSE_PUBLIC_URL: balancer,
       COURSE_TRUST_PROXY: web.address,
-      DATABASE_URL: `postgresql://course:${password}@${data.address}:${POSTGRES_PORT}/course_store`,
+      DATABASE_URL: postgres!.urlFor("course_store"),
       MLFLOW_TRACKING_URI: `http://${data.address}:${MLFLOW_PORT}`,
       JUPYTER_URL: `http://${kernels.address}:${GATEWAY_PORT}`,
       JUPYTER_TOKEN: token,
@@ -309,6 +291,7 @@ describe("a class over three hosts: data, kernels, and two course instances behi
     // Everything the test started runs in the three namespaces: removing them ends it all.
     await cluster?.stop().catch(() => undefined);
     await network?.remove();
+    postgres?.stop();
     for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
   }, 60_000);
 

@@ -2,8 +2,8 @@ import { EventEmitter } from "node:events";
 import { PassThrough } from "node:stream";
 import type { ChildProcess } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import type { Clock } from "./clock";
-import type { SpawnFn } from "./process-group";
+import type { Clock } from "@/lib/process/clock";
+import type { SpawnFn } from "@/lib/process/process-group";
 import { ServiceSupervisor, type ServiceSpec, type ServiceStatus } from "./service-supervisor";
 
 /** Virtual time: sleeps resolve when the test advances the clock. */

@@ -1,10 +1,11 @@
 import { DEFAULT_BACKOFF, nextAttempt, restartDelay, type BackoffPolicy } from "./backoff";
-import { systemClock, type Clock } from "./clock";
-import { startProcessGroup, type ExitInfo, type ProcessSpec, type RunningProcess, type SpawnFn } from "./process-group";
+import { systemClock, type Clock } from "@/lib/process/clock";
+import { spawnGroup, type ExitInfo, type LaunchCommand, type ProcessGroup, type SpawnFn } from "@/lib/process/process-group";
+import { waitUntil, WaitTimeoutError } from "@/lib/process/wait-until";
 
 export type ServiceState = "starting" | "ready" | "restarting" | "stopping" | "stopped" | "failed";
 
-export type ServiceSpec = ProcessSpec & {
+export type ServiceSpec = LaunchCommand & {
   name: string;
   /** What a person calls it, e.g. "MLflow server". */
   label: string;
@@ -44,7 +45,7 @@ const RECENT_LINES = 40;
  * policy is tested in virtual time.
  */
 export class ServiceSupervisor {
-  private process: RunningProcess | null = null;
+  private process: ProcessGroup | null = null;
   private state: ServiceState = "stopped";
   private restarts = 0;
   private attempt = 0;
@@ -112,16 +113,17 @@ export class ServiceSupervisor {
     while (!stopped.aborted) {
       const startedAt = this.clock.now();
       this.setState(this.restarts === 0 ? "starting" : "restarting");
-      const running = startProcessGroup(this.spec, (line) => this.record(line), this.deps.spawn);
+      // A process group of its own: stopping it stops the workers it forked too.
+      const running = spawnGroup(this.spec, { onLine: (line) => this.record(line), spawn: this.deps.spawn });
       this.process = running;
       this.emit();
 
-      const exit = await Promise.race([running.exited, this.becomeReady(running, startedAt)]);
+      const exit = await Promise.race([running.exited, this.becomeReady(running)]);
       const info: ExitInfo = exit === "ready" ? await running.exited : exit;
       if (stopped.aborted) break;
 
       // A leader that died may leave forked workers holding its port.
-      running.killGroup();
+      running.kill();
       this.process = null;
       this.lastExit = { code: info.code, signal: info.signal, at: this.clock.now() };
       this.attempt = nextAttempt(this.attempt, this.clock.now() - startedAt, this.backoff);
@@ -136,23 +138,25 @@ export class ServiceSupervisor {
   }
 
   /** Polls the health probe until it passes; never resolves if it times out (the exit wins the race). */
-  private async becomeReady(running: RunningProcess, startedAt: number): Promise<"ready"> {
-    const interval = this.deps.probeIntervalMs ?? 250;
-    let exited = false;
-    void running.exited.then(() => (exited = true));
-    while (!exited && !this.stopController.signal.aborted) {
-      if (await this.spec.probe().catch(() => false)) {
-        if (exited || this.stopController.signal.aborted) break;
-        this.setState("ready");
-        this.settleWaiters(true);
-        return "ready";
-      }
-      if (this.clock.now() - startedAt > this.spec.readyTimeoutMs) {
+  private async becomeReady(running: ProcessGroup): Promise<"ready"> {
+    const exited = new AbortController();
+    void running.exited.then(() => exited.abort());
+    try {
+      await waitUntil(() => this.spec.probe(), {
+        timeoutMs: this.spec.readyTimeoutMs,
+        intervalMs: this.deps.probeIntervalMs ?? 250,
+        clock: this.clock,
+        // A probe that passes after the process ended or the supervisor stopped does not count.
+        signal: AbortSignal.any([exited.signal, this.stopController.signal]),
+      });
+      this.setState("ready");
+      this.settleWaiters(true);
+      return "ready";
+    } catch (error) {
+      if (error instanceof WaitTimeoutError) {
         this.record(`${this.spec.label} did not become ready within ${Math.round(this.spec.readyTimeoutMs / 1000)} s; stopping it`);
         void running.stop(2000);
-        break;
       }
-      await this.clock.sleep(interval, this.stopController.signal);
     }
     return new Promise<"ready">(() => {});
   }

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitAtMost } from "@/lib/process/wait-until";
 import type { Env } from "../config/config";
 import { probeJupyter } from "../health/probes";
 import { findFreePort } from "../net/free-port";
@@ -106,8 +107,7 @@ describe("two course instances behind one class", () => {
     // The kernel that lost the race was ended: one kernel per learner on the shared Jupyter.
     const { url, token } = backing.config.jupyter;
     const kernels = async () => ((await (await fetch(`${url}/api/kernels`, { headers: { authorization: `token ${token}` } })).json()) as unknown[]).length;
-    const deadline = Date.now() + 10_000;
-    while ((await kernels()) !== 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitAtMost(async () => (await kernels()) === 2, { timeoutMs: 10_000, intervalMs: 200 });
     expect(await kernels()).toBe(2);
   });
 
@@ -151,10 +151,7 @@ describe("two course instances behind one class", () => {
     const started = await serve(sites[0], "POST", { modelUri: "models:/IrisModel/Staging", port });
     expect(started.status, started.text).toBe(200);
     let status = (await serve(sites[1], "GET")).json;
-    for (const deadline = Date.now() + 150_000; status.state === "starting" && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      status = (await serve(sites[1], "GET")).json;
-    }
+    await waitAtMost(async () => (status = (await serve(sites[1], "GET")).json).state !== "starting", { timeoutMs: 150_000, intervalMs: 500 });
     expect(status, JSON.stringify(status.log?.slice(-15))).toMatchObject({ exists: true, state: "ready", port, version: "1" });
     const up = await runCellAs(sites[1], learner.cookie, waitForServer, waitCell);
     expect(up.stdout, up.all).toContain(`The model server is up: GET http://127.0.0.1:${port}/ping answered 200.`);
@@ -183,8 +180,7 @@ describe("two course instances behind one class", () => {
     const stopped = await serve(sites[1], "DELETE");
     expect(stopped.json, stopped.text).toMatchObject({ exists: true, state: "stopped" });
     // The instance that runs it stops it at its next heartbeat: its port answers no more.
-    const deadline = Date.now() + 15_000;
-    while ((await fetch(`http://127.0.0.1:${port}/ping`).then(() => true, () => false)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    await waitAtMost(() => fetch(`http://127.0.0.1:${port}/ping`).then(() => false, () => true), { timeoutMs: 15_000, intervalMs: 250 });
     expect(await fetch(`http://127.0.0.1:${port}/ping`).then(() => "answering", () => "gone")).toBe("gone");
   });
 

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:child_process";
 import crypto from "node:crypto";
+import { waitAtMost } from "@/lib/process/wait-until";
 
 /**
  * Several "machines" on this one, for tests of a class spread over hosts: each host is a network
@@ -119,8 +120,7 @@ export async function createNetworkHosts(names: string[]): Promise<NetworkHosts>
     for (const name of ["SIGINT", "SIGTERM"] as const) process.off(name, onSignal);
     // Politely first (PostgreSQL and MLflow leave no half-written state), then for sure.
     for (const namespace of namespaces) for (const pid of pidsIn(namespace)) signal(pid, "SIGTERM");
-    const deadline = Date.now() + graceMs;
-    while (namespaces.some((namespace) => pidsIn(namespace).length > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitAtMost(() => namespaces.every((namespace) => pidsIn(namespace).length === 0), { timeoutMs: graceMs, intervalMs: 100 });
     removeNow();
   };
 

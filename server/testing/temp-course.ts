@@ -5,6 +5,7 @@ import { loadConfig, type CourseConfig, type Env } from "../config/config";
 import { kernelForkerSocket, usesKernelForker } from "../kernels/kernel-specs";
 import { findFreePort } from "../net/free-port";
 import { CourseSupervisor, type ServiceName } from "../supervisor/course-supervisor";
+import { waitAtMost } from "@/lib/process/wait-until";
 
 /**
  * A real course back end for tests: MLflow and/or Jupyter from the project's
@@ -64,9 +65,6 @@ export async function startTempCourse(services: ServiceName[] = ["mlflow", "jupy
 async function kernelForkerListening(config: CourseConfig, services: ServiceName[]): Promise<void> {
   if (!services.includes("jupyter") || !usesKernelForker(config)) return;
   const socket = kernelForkerSocket(config);
-  const deadline = Date.now() + 120_000;
-  while (!fs.existsSync(socket)) {
-    if (Date.now() > deadline) throw new Error(`the kernel forker did not start listening on ${socket} within 2 minutes; see ${path.join(config.runDir, "logs", "jupyter.log")}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const listening = await waitAtMost(() => fs.existsSync(socket), { timeoutMs: 120_000, intervalMs: 200 });
+  if (!listening) throw new Error(`the kernel forker did not start listening on ${socket} within 2 minutes; see ${path.join(config.runDir, "logs", "jupyter.log")}`);
 }

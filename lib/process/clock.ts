@@ -1,6 +1,7 @@
-/** Time as the supervisor sees it; tests hand in a virtual one. */
+/** Time as a waiting loop sees it; the supervisor's tests hand in a virtual one. */
 export type Clock = {
   now(): number;
+  /** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 };
 
