@@ -11,7 +11,8 @@ import type { Learner } from "../identity/current-learner";
 import { findLesson, listLessons, readSolution, type Lesson } from "../lessons/lesson-catalog";
 import { getModelServers } from "../model-servers/course-model-servers";
 import { modelServerStatus, startModelServer } from "../model-servers/learner-model-server";
-import { launchDirectly } from "@/grader/process-launch";
+import { launchDirectly } from "@/lib/process/launch";
+import { waitUntil, WaitTimeoutError } from "@/lib/process/wait-until";
 import { sandboxLauncherFor } from "../sandbox/sandboxed-process";
 import { storeActionLedger } from "../store/action-ledger";
 import { countedAttempts, recordAttempt } from "../store/attempts";
@@ -213,14 +214,21 @@ async function gradeOrThrow(config: CourseConfig, db: Store, learner: Learner, e
 }
 
 async function waitForServer(learnerId: string): Promise<void> {
-  const deadline = Date.now() + SERVER_READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (await getModelServers().readyUrl(learnerId)) return;
-    const status = await getModelServers().status(learnerId);
-    if (status && (status.state === "failed" || status.state === "stopped")) {
-      throw new AppError("service_unavailable", `Your model server did not start: ${status.reason ?? "see the Serve panel's log"}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  const servers = getModelServers();
+  try {
+    await waitUntil(
+      async () => {
+        if (await servers.readyUrl(learnerId)) return true;
+        const status = await servers.status(learnerId);
+        if (status && (status.state === "failed" || status.state === "stopped")) {
+          throw new AppError("service_unavailable", `Your model server did not start: ${status.reason ?? "see the Serve panel's log"}`);
+        }
+        return false;
+      },
+      { timeoutMs: SERVER_READY_TIMEOUT_MS, intervalMs: 500, probeErrors: "fail" },
+    );
+  } catch (error) {
+    if (error instanceof WaitTimeoutError) throw new AppError("timeout", `Your model server was not ready after ${SERVER_READY_TIMEOUT_MS / 1000} s; see the Serve panel's log.`);
+    throw error;
   }
-  throw new AppError("timeout", `Your model server was not ready after ${SERVER_READY_TIMEOUT_MS / 1000} s; see the Serve panel's log.`);
 }

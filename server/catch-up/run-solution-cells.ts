@@ -1,8 +1,9 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { helperProcessEnv, type ProcessLauncher } from "@/grader/process-launch";
+import { helperProcessEnv } from "@/grader/process-launch";
+import type { ProcessLauncher } from "@/lib/process/launch";
+import { runProcess } from "@/lib/process/run-process";
 
 export type CellsOutcome = { ok: true; output: string } | { ok: false; output: string; failedCell?: string; error: string };
 
@@ -38,7 +39,17 @@ export async function runSolutionCells(request: {
       writable: [scratch],
       readOnlyFiles: [script],
     });
-    const { code, output, stdout, timedOut } = await run(launch.command, launch.args, launch.env, launch.cwd, JSON.stringify({ cells: request.cells }), request.timeoutMs);
+    // Both streams as they come, for the learner; stdout alone for the verdict on its last line.
+    let output = "";
+    const { code, stdout, timedOut } = await runProcess(launch, {
+      stdin: JSON.stringify({ cells: request.cells }),
+      timeoutMs: request.timeoutMs,
+      killGraceMs: 0,
+      stdout: { maxChars: 4096, keep: "tail" },
+      onOutput: (chunk) => {
+        output = (output + chunk).slice(-OUTPUT_LIMIT);
+      },
+    });
     // The verdict is stdout's last line; what is shown is both streams as they came, without it.
     const verdictLine = stdout.trimEnd().split("\n").at(-1);
     const verdict = parseJson(verdictLine);
@@ -59,39 +70,4 @@ function parseJson(line: string | undefined): Record<string, unknown> | null {
   } catch {
     return null;
   }
-}
-
-function run(command: string, args: string[], env: Record<string, string | undefined>, cwd: string, stdin: string, timeoutMs: number) {
-  return new Promise<{ code: number | null; output: string; stdout: string; timedOut: boolean }>((resolve, reject) => {
-    const child = spawn(command, args, { env: env as NodeJS.ProcessEnv, cwd, stdio: ["pipe", "pipe", "pipe"], detached: true });
-    let output = "";
-    let stdout = "";
-    let timedOut = false;
-    const keep = (chunk: string) => {
-      output = (output + chunk).slice(-OUTPUT_LIMIT);
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        child.kill("SIGKILL");
-      }
-    }, timeoutMs);
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout = (stdout + chunk).slice(-4096);
-      keep(chunk);
-    });
-    child.stderr.setEncoding("utf8").on("data", keep);
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output, stdout, timedOut });
-    });
-    child.stdin.on("error", () => undefined);
-    child.stdin.end(stdin);
-  });
 }
