@@ -1,11 +1,12 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+import type { Completion } from "@/contracts/cell-requests";
 import { requestJson } from "../request-json";
 import { monaco, setCompletionSource } from "./monaco";
 
 setCompletionSource((code, cursorPos) =>
-  requestJson<{ matches: string[]; cursorStart: number; cursorEnd: number }>("/api/kernel/complete", { body: { code, cursorPos } }),
+  requestJson<Completion>("/api/kernel/complete", { body: { code, cursorPos } }),
 );
 
 export type CodeEditorHandle = { focus(): void; setValue(code: string): void; getValue(): string };
