@@ -21,8 +21,6 @@ type Props = {
   onReady?: (handle: CodeEditorHandle) => void;
 };
 
-type EditorRegistry = Record<string, monaco.editor.IStandaloneCodeEditor>;
-
 const darkQuery = () => window.matchMedia("(prefers-color-scheme: dark)");
 
 // Monaco's vs-dark draws comments in #608b4e, 4.2:1 on its background: below WCAG AA's 4.5:1.
@@ -103,10 +101,6 @@ export default function CodeEditor({ cellId, value, label, onChange, onRun, onRu
     const onScheme = (event: MediaQueryListEvent) => monaco.editor.setTheme(themeFor(event.matches));
     media.addEventListener("change", onScheme);
 
-    // Test hook: Playwright sets code through the model (typing adds auto-indentation).
-    const registry = ((window as unknown as { __courseEditors?: EditorRegistry }).__courseEditors ??= {});
-    registry[cellId] = editor;
-
     onReady?.({
       focus: () => editor.focus(),
       setValue: (code) => editor.setValue(code),
@@ -115,7 +109,6 @@ export default function CodeEditor({ cellId, value, label, onChange, onRun, onRu
     return () => {
       media.removeEventListener("change", onScheme);
       subscriptions.forEach((subscription) => subscription.dispose());
-      delete registry[cellId];
       editor.getModel()?.dispose();
       editor.dispose();
     };
