@@ -11,7 +11,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["{lib,server,grader,app,components,scripts,bench,deploy}/**/*.test.ts"],
+          include: ["{contracts,lib,server,grader,app,components,scripts,bench,deploy}/**/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "node_modules/**"],
           environment: "node",
         },

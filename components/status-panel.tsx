@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { HealthReport, ServiceHealth } from "@/server/health/get-health";
+import type { HealthReport, ServiceHealth } from "@/contracts/health";
 
 async function fetchHealth(): Promise<HealthReport> {
   // 503 still carries the report: it is how the route says "something is down".

@@ -2,7 +2,7 @@
 // or the instructor meets, in light and dark mode; what screen readers are told; reduced motion;
 // 1280x720 and 200% zoom. Every axe run is attached to the report with its counts (expectAccessible).
 import { expect, test, type Page } from "@playwright/test";
-import { classCode, expectAccessible, joinClass, resetCell, runCell, setCell, signInInstructor, waitIdle } from "./helpers";
+import { classCode, editorOf, expectAccessible, joinClass, resetCell, runCell, setCell, signInInstructor, waitIdle } from "./helpers";
 
 /** Each lesson with the cell run to show outputs (an error's traceback where the cell cannot succeed yet). */
 const LESSONS: Array<[slug: string, cell: string]> = [
@@ -201,7 +201,7 @@ test("1280x720 and 200% zoom: no horizontal scrolling, the key controls visible"
     await test.info().attach(`home at ${name}`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 
     await page.goto("/lessons/tracking-exercise");
-    await page.waitForFunction(() => Boolean((window as never as { __courseEditors?: Record<string, unknown> }).__courseEditors?.["track-the-run"]));
+    await editorOf(page, "track-the-run");
     await noHorizontalScroll("a lesson");
     await visible(page.getByRole("button", { name: "Run all cells" }));
     await visible(page.getByRole("button", { name: "Run exercise cell 3" }));

@@ -1,11 +1,9 @@
 // Shared helpers of the e2e specs: cells, the classroom's people, and the accessibility gate.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Locator, type Page } from "@playwright/test";
 import { E2E_INSTRUCTOR_PASSWORD } from "./global-setup";
 
 export const classroomUrl = () => process.env.E2E_CLASSROOM_URL!;
-
-type EditorRegistry = Record<string, { setValue(v: string): void }>;
 
 /** A lesson's code cells, in order. */
 export const cells = (page: Page) => page.locator("section[data-phase]");
@@ -15,10 +13,33 @@ export async function cellIdAt(page: Page, index: number): Promise<string> {
   return (await cells(page).nth(index).getAttribute("data-testid"))!.replace(/^cell-/, "");
 }
 
-/** Sets a cell's code through Monaco's model (typing would add auto-indentation). */
+/** Waits until a cell's Monaco editor is on the page (its text lines drawn), and returns the editor. */
+export async function editorOf(page: Page, cellId: string): Promise<Locator> {
+  const editor = page.getByTestId(`editor-${cellId}`).locator(".monaco-editor");
+  await expect(editor.locator(".view-lines")).toBeVisible();
+  return editor;
+}
+
+/**
+ * Replaces a cell's code as a learner pastes it: focus the editor, select all, paste. A paste, not
+ * typing: typed text gets Monaco's auto-indentation and closing brackets, pasted text does not. The
+ * paste is the event the browser fires on the editor's input for Ctrl+V (headless Chromium's own Ctrl+V
+ * does not reach the page's clipboard handlers), so the editor takes it through its own paste path.
+ */
 export async function setCell(page: Page, cellId: string, code: string) {
-  await page.waitForFunction((id) => Boolean((window as never as { __courseEditors?: EditorRegistry }).__courseEditors?.[id]), cellId);
-  await page.evaluate(([id, text]) => (window as never as { __courseEditors: EditorRegistry }).__courseEditors[id].setValue(text), [cellId, code] as const);
+  const editor = await editorOf(page, cellId);
+  // The text input learners type into: a textarea, or the EditContext element where the browser has one.
+  const input = editor.getByRole("textbox");
+  await input.focus();
+  await page.keyboard.press("ControlOrMeta+A");
+  await input.evaluate((element, text) => {
+    const clipboardData = new DataTransfer();
+    clipboardData.setData("text/plain", text);
+    element.dispatchEvent(new ClipboardEvent("paste", { clipboardData, bubbles: true, cancelable: true }));
+  }, code);
+  // The cursor ends on the last line, so Monaco draws it: the paste has landed once it shows.
+  const lastLine = code.split("\n").findLast((line) => line.trim())?.trim();
+  if (lastLine) await expect(editor.locator(".view-lines")).toContainText(lastLine);
 }
 
 /** Sets the index-th cell's code; returns its id. */

@@ -2,7 +2,7 @@
 // and run it, leave the editor with Escape then Tab, Check, open a hint, go on to the next lesson.
 // Every stop of the focus must show a focus indicator (expectFocusVisible, in tabTo).
 import { expect, test, type Page } from "@playwright/test";
-import { expectFocusVisible, focusIsIn, resetCell, tabTo } from "./helpers";
+import { editorOf, expectFocusVisible, focusIsIn, resetCell, tabTo } from "./helpers";
 
 const EDITOR = '[data-testid="editor-track-the-run"]';
 const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
@@ -10,7 +10,7 @@ const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.
 test("a lesson with the keyboard only: edit, run, leave the editor, Check, a hint, the next lesson", async ({ page }) => {
   test.setTimeout(300_000);
   await page.goto("/lessons/tracking-exercise");
-  await page.waitForFunction(() => Boolean((window as never as { __courseEditors?: Record<string, unknown> }).__courseEditors?.["track-the-run"]));
+  await editorOf(page, "track-the-run");
 
   // The skip link comes first and takes the keyboard past the site's header.
   await page.keyboard.press("Tab");

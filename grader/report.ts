@@ -1,53 +1,7 @@
-/**
- * The grader's contract: what one grading of one exercise produces. The Check
- * panel, the progress store, the instructor dashboard and the CLI all read
- * this shape, so it changes only on purpose.
- *
- * Statuses of one check:
- * - `passed`:  the learner's work is there.
- * - `failed`:  the learner's work is not there yet; `message` names what was
- *              expected and what was found, `hint` says how to get there.
- * - `skipped`: a check this one depends on did not pass; `message` says which.
- * - `error`:   the platform failed (MLflow unreachable, a timeout, a helper
- *              crashed); `message` says so and that it is not the learner's fault.
- */
-export type CheckStatus = "passed" | "failed" | "skipped" | "error";
+import type { CheckResult, ReportStatus } from "../contracts/report";
 
-export type CheckResult = {
-  /** Stable id within the exercise, e.g. `param-num-trees`. */
-  id: string;
-  /** Short human title shown in the checklist, e.g. "Param `num_trees` is logged". */
-  title: string;
-  status: CheckStatus;
-  message: string;
-  /** Set on failed checks: the hint tier chosen for this attempt. */
-  hint?: string;
-  /** Path in the proxied MLflow UI (e.g. `/mlflow/#/experiments/1/runs/abc`). */
-  link?: string;
-  /** An extra that never blocks passing (e.g. the `@staging` alias). */
-  optional?: true;
-};
-
-export type ReportStatus = "passed" | "failed" | "error";
-
-export type GradedRun = {
-  runId: string;
-  runName?: string;
-  link: string;
-};
-
-export type ExerciseReport = {
-  exercise: string;
-  learner: string;
-  /** ISO 8601 time the grading started. */
-  startedAt: string;
-  durationMs: number;
-  status: ReportStatus;
-  /** In lesson order. */
-  checks: CheckResult[];
-  /** The run the run-level checks looked at, when the exercise grades a run. */
-  gradedRun?: GradedRun;
-};
+/** The report's shape is a contract of the course (contracts/report.ts); the grader's code imports it from here. */
+export type { CheckResult, CheckStatus, ExerciseReport, GradedRun, ReportStatus } from "../contracts/report";
 
 /**
  * The report's overall status.

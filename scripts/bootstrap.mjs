@@ -147,7 +147,7 @@ export async function ensureRequirementsTable() {
   fs.writeFileSync(stamp, wanted);
 }
 
-const BUILD_INPUTS = ["app", "components", "server", "grader"];
+const BUILD_INPUTS = ["app", "components", "contracts", "server", "grader"];
 const BUILD_FILES = ["next.config.js", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
 
 export async function ensureBuild({ force = false } = {}) {

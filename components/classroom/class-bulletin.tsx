@@ -3,8 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useId, useRef, useState, type RefObject } from "react";
-import type { ClassFeed, LearnerMessage } from "@/server/classroom/class-messages";
-import type { ClassLesson } from "@/server/classroom/class-lesson";
+import type { ClassFeed, ClassLesson, LearnerMessage } from "@/contracts/classroom";
 import { requestJson } from "../request-json";
 
 const FEED_KEY = ["class-feed"];

@@ -2,26 +2,24 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { RosterLearner } from "@/server/classroom/class-roster";
+import type { ClassOverview, NewClassResult, RejoinLink } from "@/contracts/classroom";
 import { requestJson } from "../request-json";
-
-type Overview = { classCode: string; learners: RosterLearner[] };
 
 /** Class code and learner list for the instructor. Polled: the list changes as learners join. */
 export function ClassManager() {
   const client = useQueryClient();
-  const overview = useQuery({ queryKey: ["class"], queryFn: () => requestJson<Overview>("/api/instructor/class"), refetchInterval: 3000 });
+  const overview = useQuery({ queryKey: ["class"], queryFn: () => requestJson<ClassOverview>("/api/instructor/class"), refetchInterval: 3000 });
   const [notice, setNotice] = useState("");
   const refresh = () => client.invalidateQueries({ queryKey: ["class"] });
   const rotate = useMutation({ mutationFn: () => requestJson("/api/instructor/class", { body: { action: "rotate-code" } }), onSuccess: () => (setNotice("New class code: the old one no longer works."), refresh()) });
   const newClass = useMutation({
-    mutationFn: () => requestJson<{ classCode: string; archivedLearners: number; archive: string }>("/api/instructor/class", { body: { action: "new-class" } }),
+    mutationFn: () => requestJson<NewClassResult>("/api/instructor/class", { body: { action: "new-class" } }),
     onSuccess: (result) => (setNotice(`New class started: ${result.archivedLearners} learners archived (saved to ${result.archive} in the data folder). New code ${result.classCode}.`), refresh()),
     onError: (error) => setNotice(error.message),
   });
   const act = useMutation({
     mutationFn: ({ id, action, displayName }: { id: string; action: string; displayName?: string }) =>
-      requestJson<{ url?: string; expiresAt?: string }>(`/api/instructor/learners/${id}`, { body: { action, ...(displayName ? { displayName } : {}) } }),
+      requestJson<Partial<RejoinLink>>(`/api/instructor/learners/${id}`, { body: { action, ...(displayName ? { displayName } : {}) } }),
     onSuccess: (result, { action }) => {
       if (action === "rejoin-link" && result.url) {
         void navigator.clipboard?.writeText(result.url).catch(() => undefined);

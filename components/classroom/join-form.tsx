@@ -2,8 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { CLASS_CODE_EXAMPLE, CLASS_CODE_INPUT_MAX_LENGTH, CLASS_CODE_LENGTH } from "@/server/identity/class-code";
-import { DISPLAY_NAME_MAX_LENGTH } from "@/server/identity/display-name";
+import { JOIN_LIMITS } from "@/contracts/session-requests";
 import { requestJson } from "../request-json";
 
 export function JoinForm() {
@@ -31,14 +30,14 @@ export function JoinForm() {
             autoCapitalize="characters"
             spellCheck={false}
             required
-            maxLength={CLASS_CODE_INPUT_MAX_LENGTH}
-            placeholder={CLASS_CODE_EXAMPLE}
+            maxLength={JOIN_LIMITS.classCode.inputMaxLength}
+            placeholder={JOIN_LIMITS.classCode.example}
             aria-describedby="class-code-hint"
             className="w-full rounded border border-slate-300 bg-white px-3 py-2 font-mono uppercase tracking-widest dark:border-slate-700 dark:bg-slate-900"
           />
         </label>
         <p id="class-code-hint" className="mt-1 text-sm text-slate-500 dark:text-slate-400">
-          {CLASS_CODE_LENGTH} letters and digits, as your instructor shows it; the dash and upper case are optional.
+          {JOIN_LIMITS.classCode.length} letters and digits, as your instructor shows it; the dash and upper case are optional.
         </p>
       </div>
       <div>
@@ -49,13 +48,13 @@ export function JoinForm() {
             onChange={(event) => setDisplayName(event.target.value)}
             autoComplete="name"
             required
-            maxLength={DISPLAY_NAME_MAX_LENGTH}
+            maxLength={JOIN_LIMITS.displayName.maxLength}
             aria-describedby="display-name-hint"
             className="w-full rounded border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
           />
         </label>
         <p id="display-name-hint" className="mt-1 text-sm text-slate-500 dark:text-slate-400">
-          Up to {DISPLAY_NAME_MAX_LENGTH} characters. Names are unique in a class: if yours is taken, add an initial.
+          Up to {JOIN_LIMITS.displayName.maxLength} characters. Names are unique in a class: if yours is taken, add an initial.
         </p>
       </div>
       <button type="submit" disabled={join.isPending} className="w-full rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-60">

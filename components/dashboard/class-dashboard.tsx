@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import type { ClassDashboard as Dashboard } from "@/server/dashboard/class-dashboard";
+import type { ClassDashboard as Dashboard } from "@/contracts/dashboard";
 import { ClassManager } from "../classroom/class-manager";
 import { requestJson } from "../request-json";
 import { ClassMatrix } from "./class-matrix";

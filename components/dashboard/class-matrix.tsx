@@ -1,8 +1,7 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import type { MatrixRow } from "@/server/dashboard/build-matrix";
-import type { ExerciseInfo } from "@/server/dashboard/types";
+import type { ExerciseInfo, MatrixRow } from "@/contracts/dashboard";
 import { formatDuration } from "./format";
 
 const STATE_STYLE: Record<string, { label: string; cell: string }> = {

@@ -2,9 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { RosterLearner } from "@/server/classroom/class-roster";
-import type { SentMessage } from "@/server/classroom/class-messages";
-import { MESSAGE_MAX_LENGTH } from "@/server/classroom/message-text";
+import type { RosterLearner, SentMessage } from "@/contracts/classroom";
+import { MESSAGE_MAX_LENGTH } from "@/contracts/message-text";
 import { requestJson } from "../request-json";
 import { formatTime } from "./format";
 

@@ -1,4 +1,4 @@
-import type { CommonFailure } from "@/server/dashboard/find-common-failures";
+import type { CommonFailure } from "@/contracts/dashboard";
 
 export function CommonFailures({ failures, titles }: { failures: CommonFailure[]; titles: Record<string, string> }) {
   if (failures.length === 0) return <p className="text-sm text-slate-500 dark:text-slate-400">No failed checks yet.</p>;

@@ -1,4 +1,4 @@
-import type { ExerciseSummary } from "@/server/dashboard/summarize-exercises";
+import type { ExerciseSummary } from "@/contracts/dashboard";
 import { formatDuration, formatPercent } from "./format";
 
 /** Pass rates as bars: a picture reads faster than a table here. */

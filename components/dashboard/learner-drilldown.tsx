@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
-import type { LearnerDetail } from "@/server/instructor/learner-detail";
+import type { LearnerDetail } from "@/contracts/learner-detail";
 import { requestJson } from "../request-json";
 import { formatTime } from "./format";
 

@@ -1,4 +1,4 @@
-import type { StuckLearner } from "@/server/dashboard/find-stuck-learners";
+import type { StuckLearner } from "@/contracts/dashboard";
 import { formatTime } from "./format";
 
 export function StuckList({ stuck, titles, onOpen }: { stuck: StuckLearner[]; titles: Record<string, string>; onOpen: (learnerId: string) => void }) {

@@ -2,8 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { CATCH_UP_MAX_FAILURES as MAX_FAILURES, CATCH_UP_MIN_FAILURES as MIN_FAILURES, DEFAULT_CATCH_UP_POLICY, type CatchUpPolicy } from "@/server/classroom/catch-up-schema";
-import type { TeachingSettings } from "@/server/classroom/teaching-settings";
+import { CATCH_UP_MAX_FAILURES as MAX_FAILURES, CATCH_UP_MIN_FAILURES as MIN_FAILURES, DEFAULT_CATCH_UP_POLICY, type CatchUpPolicy } from "@/contracts/catch-up-policy";
+import type { TeachingSettings } from "@/contracts/classroom";
 import { requestJson } from "../request-json";
 
 const DEFAULT_FAILURES = DEFAULT_CATCH_UP_POLICY.mode === "after-failures" ? DEFAULT_CATCH_UP_POLICY.failures : 3;

@@ -1,11 +1,12 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+import type { Completion } from "@/contracts/cell-requests";
 import { requestJson } from "../request-json";
 import { monaco, setCompletionSource } from "./monaco";
 
 setCompletionSource((code, cursorPos) =>
-  requestJson<{ matches: string[]; cursorStart: number; cursorEnd: number }>("/api/kernel/complete", { body: { code, cursorPos } }),
+  requestJson<Completion>("/api/kernel/complete", { body: { code, cursorPos } }),
 );
 
 export type CodeEditorHandle = { focus(): void; setValue(code: string): void; getValue(): string };
@@ -19,8 +20,6 @@ type Props = {
   onRunAndAdvance: () => void;
   onReady?: (handle: CodeEditorHandle) => void;
 };
-
-type EditorRegistry = Record<string, monaco.editor.IStandaloneCodeEditor>;
 
 const darkQuery = () => window.matchMedia("(prefers-color-scheme: dark)");
 
@@ -102,10 +101,6 @@ export default function CodeEditor({ cellId, value, label, onChange, onRun, onRu
     const onScheme = (event: MediaQueryListEvent) => monaco.editor.setTheme(themeFor(event.matches));
     media.addEventListener("change", onScheme);
 
-    // Test hook: Playwright sets code through the model (typing adds auto-indentation).
-    const registry = ((window as unknown as { __courseEditors?: EditorRegistry }).__courseEditors ??= {});
-    registry[cellId] = editor;
-
     onReady?.({
       focus: () => editor.focus(),
       setValue: (code) => editor.setValue(code),
@@ -114,7 +109,6 @@ export default function CodeEditor({ cellId, value, label, onChange, onRun, onRu
     return () => {
       media.removeEventListener("change", onScheme);
       subscriptions.forEach((subscription) => subscription.dispose());
-      delete registry[cellId];
       editor.getModel()?.dispose();
       editor.dispose();
     };

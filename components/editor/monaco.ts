@@ -5,6 +5,7 @@
 import * as monaco from "monaco-editor/editor";
 import "monaco-editor/features/register.all";
 import "monaco-editor/languages/definitions/python/register";
+import type { Completion } from "@/contracts/cell-requests";
 
 type MonacoGlobal = typeof globalThis & { MonacoEnvironment?: monaco.Environment };
 
@@ -12,7 +13,7 @@ type MonacoGlobal = typeof globalThis & { MonacoEnvironment?: monaco.Environment
   getWorker: () => new Worker(new URL("monaco-editor/editor/editor.worker", import.meta.url), { type: "module" }),
 };
 
-type CompletionSource = (code: string, cursorPos: number) => Promise<{ matches: string[]; cursorStart: number; cursorEnd: number }>;
+type CompletionSource = (code: string, cursorPos: number) => Promise<Completion>;
 
 let completionSource: CompletionSource | null = null;
 let completionRegistered = false;

@@ -2,7 +2,7 @@
 
 import { useMutation, type UseMutationResult } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import type { CatchUpResult } from "@/server/catch-up/catch-up";
+import type { CatchUpResult } from "@/contracts/catch-up";
 import { requestJson } from "../request-json";
 
 export type CatchUpMutation = UseMutationResult<CatchUpResult, Error, void>;

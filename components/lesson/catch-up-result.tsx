@@ -1,4 +1,4 @@
-import type { CatchUpResult, CaughtUpExercise } from "@/server/catch-up/catch-up";
+import type { CatchUpResult, CaughtUpExercise } from "@/contracts/catch-up";
 
 /** What a catch-up did: per exercise, the reference code that ran beside the learner's own. */
 export function CatchUpResultView({ result }: { result: CatchUpResult }) {

@@ -1,4 +1,4 @@
-import type { CellEvent } from "@/server/kernels/cell-events";
+import type { CellEvent } from "@/contracts/cell-events";
 import { AnsiText } from "./ansi-text";
 
 /** The visible output of one cell: streams merged, rich output in order. */

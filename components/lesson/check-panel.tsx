@@ -3,9 +3,9 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
-import type { CheckResult } from "@/grader/report";
-import type { CaughtUpExercise } from "@/server/catch-up/catch-up";
-import type { CheckResponse } from "@/server/grading/check-exercise";
+import type { CaughtUpExercise } from "@/contracts/catch-up";
+import type { CheckResponse } from "@/contracts/check";
+import type { CheckResult } from "@/contracts/report";
 import { requestJson } from "../request-json";
 import { CatchUpOffer, useCatchUp } from "./catch-up-offer";
 import { CatchUpResultView, SolutionsBeside } from "./catch-up-result";

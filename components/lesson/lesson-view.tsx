@@ -2,6 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import type { KernelAction, KernelState } from "@/contracts/cell-requests";
 import type { CodeEditorHandle } from "../editor/code-editor";
 import { requestJson } from "../request-json";
 import { CodeCell } from "./code-cell";
@@ -25,7 +26,7 @@ export function LessonView({ lesson, blocks, initialCells }: Props) {
   );
 
   const kernel = useMutation({
-    mutationFn: (action: "warm" | "interrupt" | "restart") => requestJson<{ state: string }>("/api/kernel", { body: { action } }),
+    mutationFn: (action: KernelAction) => requestJson<KernelState>("/api/kernel", { body: { action } }),
     onSuccess: (_, action) => {
       if (action === "restart") setAnnouncement("The kernel was restarted: run the cells again to rebuild its state.");
       if (action === "interrupt") setAnnouncement("Interrupt sent to the kernel.");

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import type { LessonNeeds } from "@/server/catch-up/catch-up";
+import type { LessonNeeds } from "@/contracts/catch-up";
 import { requestJson } from "../request-json";
 import { CatchUpOffer, useCatchUp } from "./catch-up-offer";
 import { CatchUpResultView } from "./catch-up-result";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useRef, useState } from "react";
-import type { CellEvent, CellRunStatus } from "@/server/kernels/cell-events";
+import type { CellEvent, CellRunStatus } from "@/contracts/cell-events";
 
 export type CellState = {
   outputs: CellEvent[];

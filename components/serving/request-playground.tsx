@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import type { InvocationResult } from "@/server/model-servers/learner-model-server";
+import type { InvocationResult } from "@/contracts/model-server";
 import { requestJson } from "../request-json";
 import { useModelServer } from "./use-model-server";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { ServerView } from "@/server/model-servers/learner-model-server";
+import type { ServerView } from "@/contracts/model-server";
 import { requestJson } from "../request-json";
 
 /**

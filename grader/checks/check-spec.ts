@@ -1,7 +1,8 @@
 /**
  * A check is data plus one evaluation function: its id, title, prerequisites
- * and hint tiers sit beside the code, in lesson order, so the lesson authors
- * and the Check panel read the same list.
+ * and hint tiers, in lesson order, so the lesson authors and the Check panel
+ * read the same list. The title and hints are course text, read from
+ * lessons/messages/<exercise>.yaml (course-text.ts).
  */
 
 /** Tier 1 points the way without code; tier 2 names the API; tier 3 nearly shows the line. */

@@ -11,10 +11,6 @@ export function listCodes(values: readonly (string | number)[], max = 5): string
   return `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
 }
 
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${count === 1 ? singular : pluralForm}`;
-}
-
 /** Names that differ only by case, dashes, underscores or spaces ("tracking_exercise" for "Tracking-Exercise"). */
 export function isNearMiss(expected: string, found: string): boolean {
   const squash = (value: string) => value.toLowerCase().replace(/[\s_-]+/g, "");

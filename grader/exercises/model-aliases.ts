@@ -1,6 +1,7 @@
 import { failed, passed } from "../checks/check-spec";
-import { code, listCodes } from "../checks/format-names";
+import { listCodes } from "../checks/format-names";
 import { once } from "../checks/once";
+import { courseText } from "../course-text";
 import type { ModelVersion, RegisteredModel } from "../mlflow";
 import { defineExercise, type GradingContext } from "./exercise";
 import { MODEL_NAME } from "./model-registry";
@@ -39,24 +40,37 @@ class AliasesState {
   }
 }
 
+const text = courseText("model-aliases", {
+  checks: {
+    "two-versions": [],
+    "champion-set": ["aliasCase"],
+    "champion-rolled-back": [],
+  },
+  messages: {
+    noModel: [],
+    noVersions: [],
+    oneVersion: ["version"],
+    enoughVersions: ["versions"],
+    championSet: ["version"],
+    championMissingNoAliases: [],
+    championMissing: ["aliases"],
+    championCase: ["alias", "version"],
+    notRolledBack: ["version"],
+    rolledBack: ["version", "newest"],
+  },
+});
+
 export const aliasesMessages = {
-  noModel: () => `no registered model named ${code(MODEL_NAME)}; finish the model-registry exercise first`,
+  noModel: () => text.message("noModel"),
   tooFewVersions: (versions: ModelVersion[]) =>
-    versions.length === 0
-      ? `${code(MODEL_NAME)} has no versions yet; a rollback needs two`
-      : `${code(MODEL_NAME)} has only version ${versions[0].version}; a rollback needs an older version to go back to, so register a new one`,
-  enoughVersions: (versions: ModelVersion[]) => `${code(MODEL_NAME)} has versions ${listCodes(versions.map((v) => v.version))}`,
-  championSet: (alias: { version: string }) => `alias ${code(`@${CHAMPION}`)} points to version ${alias.version}`,
+    versions.length === 0 ? text.message("noVersions") : text.message("oneVersion", { version: versions[0].version }),
+  enoughVersions: (versions: ModelVersion[]) => text.message("enoughVersions", { versions: listCodes(versions.map((v) => v.version)) }),
+  championSet: (alias: { version: string }) => text.message("championSet", { version: alias.version }),
   championMissing: (aliases: string[]) =>
-    aliases.length === 0
-      ? `${code(MODEL_NAME)} has no alias ${code(`@${CHAMPION}`)} (it has no aliases at all)`
-      : `${code(MODEL_NAME)} has no alias ${code(`@${CHAMPION}`)}; its aliases are ${listCodes(aliases.map((a) => `@${a}`))}`,
-  championCase: (alias: { alias: string; version: string }) =>
-    `the alias ${code(`@${alias.alias}`)} points to version ${alias.version}, but aliases are case-sensitive: ${code(`models:/${MODEL_NAME}@${CHAMPION}`)} does not find it; name it ${code(CHAMPION)}`,
-  notRolledBack: (alias: { version: string }) =>
-    `${code(`@${CHAMPION}`)} points to version ${alias.version}, the newest version: roll it back to an older one`,
-  rolledBack: (alias: { version: string }, newest: string) =>
-    `${code(`@${CHAMPION}`)} points to version ${alias.version}, older than the newest version ${newest}: rolled back`,
+    aliases.length === 0 ? text.message("championMissingNoAliases") : text.message("championMissing", { aliases: listCodes(aliases.map((a) => `@${a}`)) }),
+  championCase: (alias: { alias: string; version: string }) => text.message("championCase", alias),
+  notRolledBack: (alias: { version: string }) => text.message("notRolledBack", { version: alias.version }),
+  rolledBack: (alias: { version: string }, newest: string) => text.message("rolledBack", { version: alias.version, newest }),
 };
 
 export const modelAliases = defineExercise<AliasesState>({
@@ -66,14 +80,8 @@ export const modelAliases = defineExercise<AliasesState>({
   checks: [
     {
       id: "two-versions",
-      title: "`IrisModel` has at least two versions",
-      hints: {
-        default: [
-          "A rollback goes back to an older version, so `IrisModel` needs at least two: register your model once more.",
-          "Each `mlflow.register_model` of a model under the name `IrisModel` adds a version; the lesson's cell registers your newest logged model again.",
-          'Run `mlflow.register_model(f"models:/{model_id}", "IrisModel")` with the model id of your Tracking-Exercise run, then set the aliases.',
-        ],
-      },
+      title: text.title("two-versions"),
+      hints: text.hints("two-versions"),
       async evaluate(state) {
         const model = await state.registeredModel();
         if (!model) return failed(aliasesMessages.noModel(), { link: state.links.models() });
@@ -85,20 +93,9 @@ export const modelAliases = defineExercise<AliasesState>({
     },
     {
       id: "champion-set",
-      title: "Alias `@champion` is set",
+      title: text.title("champion-set"),
       requires: ["two-versions"],
-      hints: {
-        default: [
-          "Give one version of `IrisModel` the alias `champion`: the version applications should use.",
-          "`MlflowClient().set_registered_model_alias(name, alias, version)` sets an alias, or moves it when it already exists; the version page's Aliases editor does the same.",
-          'Run `MlflowClient().set_registered_model_alias("IrisModel", "champion", <version>)`.',
-        ],
-        aliasCase: [
-          "Aliases are case-sensitive: `@Champion` and `@champion` are two different aliases. Use `champion`, in lower case.",
-          "Set the alias `champion` with `MlflowClient().set_registered_model_alias` (and delete the other one with `delete_registered_model_alias` if you like).",
-          'Run `MlflowClient().set_registered_model_alias("IrisModel", "champion", <version>)`.',
-        ],
-      },
+      hints: text.hints("champion-set"),
       async evaluate(state) {
         const champion = await state.champion();
         if (champion) return passed(aliasesMessages.championSet(champion), state.links.modelVersion(MODEL_NAME, champion.version));
@@ -110,15 +107,9 @@ export const modelAliases = defineExercise<AliasesState>({
     },
     {
       id: "champion-rolled-back",
-      title: "`@champion` was rolled back to an older version",
+      title: text.title("champion-rolled-back"),
       requires: ["champion-set"],
-      hints: {
-        default: [
-          "Your champion is on the newest version. Roll back: point the same alias at the version before it.",
-          "Setting an alias that exists moves it: `MlflowClient().set_registered_model_alias` with an older version number. Applications loading `models:/IrisModel@champion` then get that version.",
-          'Run `MlflowClient().set_registered_model_alias("IrisModel", "champion", <the previous version>)`.',
-        ],
-      },
+      hints: text.hints("champion-rolled-back"),
       async evaluate(state) {
         const champion = (await state.champion())!;
         const newest = (await state.versions()).at(-1)!.version;

@@ -1,6 +1,7 @@
 import { failed, passed } from "../checks/check-spec";
-import { code, isNearMiss, listCodes } from "../checks/format-names";
+import { isNearMiss, listCodes } from "../checks/format-names";
 import { once } from "../checks/once";
+import { courseText } from "../course-text";
 import type { ModelVersion, RegisteredModel } from "../mlflow";
 import { defineExercise, type GradingContext } from "./exercise";
 
@@ -46,33 +47,58 @@ class RegistryState {
   }
 }
 
+const text = courseText("model-registry", {
+  checks: {
+    "registered-model-exists": ["nearMiss"],
+    "has-versions": [],
+    "version-in-staging": ["aliasOnly"],
+    "alias-staging": ["aliasCase"],
+  },
+  messages: {
+    missingNear: ["names"],
+    missingEmpty: [],
+    missingOthers: ["names"],
+    exists: [],
+    noVersions: [],
+    hasOneVersion: ["versions"],
+    hasVersions: ["versions"],
+    inStage: ["version"],
+    notReady: ["version", "status"],
+    versionStage: ["version", "stage"],
+    wrongStage: ["stages"],
+    wrongStages: ["stages"],
+    wrongStagesAndOlder: ["stages", "older"],
+    aliasOnly: ["alias", "version"],
+    aliasSet: ["alias", "version"],
+    aliasCase: ["alias", "version"],
+    aliasMissing: [],
+  },
+});
+
 export const registryMessages = {
   missing: (others: string[]) => {
     const near = others.filter((name) => isNearMiss(MODEL_NAME, name));
-    if (near.length > 0) return `no registered model named ${code(MODEL_NAME)}; found ${listCodes(near)}, which differs only in spelling`;
-    if (others.length === 0) return `no registered model named ${code(MODEL_NAME)}; the model registry is empty`;
-    return `no registered model named ${code(MODEL_NAME)}; the registry has ${listCodes(others)}`;
+    if (near.length > 0) return text.message("missingNear", { names: listCodes(near) });
+    if (others.length === 0) return text.message("missingEmpty");
+    return text.message("missingOthers", { names: listCodes(others) });
   },
-  exists: () => `registered model ${code(MODEL_NAME)} exists`,
-  noVersions: () => `${code(MODEL_NAME)} has no versions yet`,
+  exists: () => text.message("exists"),
+  noVersions: () => text.message("noVersions"),
   hasVersions: (versions: ModelVersion[]) =>
-    `${code(MODEL_NAME)} has ${versions.length === 1 ? "version" : "versions"} ${listCodes(versions.map((v) => v.version))}`,
-  inStage: (version: ModelVersion) => `version ${version.version} is in ${code(STAGE)}`,
-  notReady: (version: ModelVersion) => `version ${version.version} is in ${code(STAGE)} but its registration is ${code(version.status ?? "unknown")}, expected ${code("READY")}`,
+    text.message(versions.length === 1 ? "hasOneVersion" : "hasVersions", { versions: listCodes(versions.map((v) => v.version)) }),
+  inStage: (version: ModelVersion) => text.message("inStage", { version: version.version }),
+  notReady: (version: ModelVersion) => text.message("notReady", { version: version.version, status: version.status ?? "unknown" }),
   wrongStages: (versions: ModelVersion[]) => {
-    const described = versions.map((v) => `version ${v.version} is in ${code(v.current_stage)}`);
-    if (versions.length === 1) return `${described[0]}, expected ${code(STAGE)}`;
-    const shown = described.slice(-5).join(", ");
-    const hidden = versions.length > 5 ? ` (and ${versions.length - 5} older)` : "";
-    return `${shown}${hidden}; expected one in ${code(STAGE)}`;
+    const described = versions.map((v) => text.message("versionStage", { version: v.version, stage: v.current_stage }));
+    if (versions.length === 1) return text.message("wrongStage", { stages: described[0] });
+    const stages = described.slice(-5).join(", ");
+    if (versions.length > 5) return text.message("wrongStagesAndOlder", { stages, older: versions.length - 5 });
+    return text.message("wrongStages", { stages });
   },
-  aliasOnly: (alias: { alias: string; version: string }) =>
-    `no version is in the stage ${code(STAGE)}, but the alias ${code(`@${alias.alias}`)} points to version ${alias.version}. ` +
-    `An alias is not a stage: \`models:/${MODEL_NAME}/${STAGE}\`, which the next lessons load, finds the stage only`,
-  aliasSet: (alias: { alias: string; version: string }) => `alias ${code(`@${alias.alias}`)} points to version ${alias.version}`,
-  aliasCase: (alias: { alias: string; version: string }) =>
-    `the alias ${code(`@${alias.alias}`)} points to version ${alias.version}, but aliases are case-sensitive: ${code(`models:/${MODEL_NAME}@${ALIAS}`)} does not find it; name it ${code(ALIAS)}`,
-  aliasMissing: () => `no alias ${code(`@${ALIAS}`)} (optional: aliases are MLflow's modern replacement for stages)`,
+  aliasOnly: (alias: { alias: string; version: string }) => text.message("aliasOnly", alias),
+  aliasSet: (alias: { alias: string; version: string }) => text.message("aliasSet", alias),
+  aliasCase: (alias: { alias: string; version: string }) => text.message("aliasCase", alias),
+  aliasMissing: () => text.message("aliasMissing"),
 };
 
 export const modelRegistry = defineExercise<RegistryState>({
@@ -82,19 +108,8 @@ export const modelRegistry = defineExercise<RegistryState>({
   checks: [
     {
       id: "registered-model-exists",
-      title: "Registered model `IrisModel` exists",
-      hints: {
-        default: [
-          "Register the model logged by your tracking exercise run in the model registry, under the name `IrisModel`.",
-          "In the MLflow UI, open the run, select the logged model and use “Register model”; or call `mlflow.register_model` with the model's URI.",
-          'Run `mlflow.register_model(f"models:/{model_id}", "IrisModel")` with `model_id` from your Tracking-Exercise run (`run.outputs.model_outputs[0].model_id`).',
-        ],
-        nearMiss: [
-          "A registered model with almost this name exists: names are case-sensitive and must match exactly.",
-          "Register the model again under the exact name `IrisModel` (or rename the registered model in the UI).",
-          'Run `mlflow.register_model(f"models:/{model_id}", "IrisModel")` with your run\'s model id.',
-        ],
-      },
+      title: text.title("registered-model-exists"),
+      hints: text.hints("registered-model-exists"),
       async evaluate(state) {
         const model = await state.registeredModel();
         if (model) return passed(registryMessages.exists(), state.links.registeredModel(MODEL_NAME));
@@ -107,15 +122,9 @@ export const modelRegistry = defineExercise<RegistryState>({
     },
     {
       id: "has-versions",
-      title: "`IrisModel` has versions",
+      title: text.title("has-versions"),
       requires: ["registered-model-exists"],
-      hints: {
-        default: [
-          "The registered model exists but holds no version: register your run's model into it.",
-          "Each registration of a model under an existing name adds a version; use “Register model” on the run's model in the UI, or `mlflow.register_model`.",
-          'Run `mlflow.register_model(f"models:/{model_id}", "IrisModel")` with the model id of your Tracking-Exercise run.',
-        ],
-      },
+      hints: text.hints("has-versions"),
       async evaluate(state) {
         const versions = await state.versions();
         const link = state.links.registeredModel(MODEL_NAME);
@@ -125,20 +134,9 @@ export const modelRegistry = defineExercise<RegistryState>({
     },
     {
       id: "version-in-staging",
-      title: "A version of `IrisModel` is in stage `Staging`",
+      title: text.title("version-in-staging"),
       requires: ["has-versions"],
-      hints: {
-        default: [
-          "Move one version of `IrisModel` to the stage `Staging`. Stages are deprecated in MLflow 3 but still work, and the next lessons rely on this one.",
-          "In the UI, switch off “New model registry UI” on the version page to get “Stage → Transition to Staging”; or use `MlflowClient.transition_model_version_stage`.",
-          'Run `MlflowClient().transition_model_version_stage("IrisModel", <version>, "Staging", archive_existing_versions=True)` with your version number.',
-        ],
-        aliasOnly: [
-          "You set an alias; this step asks for the stage `Staging`, a different mechanism: `models:/IrisModel/Staging` does not look at aliases.",
-          "Keep the alias if you like, and also transition the version to the stage: in the UI, switch off “New model registry UI” to see the stage menu, or use `MlflowClient.transition_model_version_stage`.",
-          'Run `MlflowClient().transition_model_version_stage("IrisModel", <version>, "Staging")`; keep the alias if you like.',
-        ],
-      },
+      hints: text.hints("version-in-staging"),
       async evaluate(state) {
         const versions = await state.versions();
         const staged = versions.filter((v) => v.current_stage === STAGE);
@@ -161,21 +159,10 @@ export const modelRegistry = defineExercise<RegistryState>({
     },
     {
       id: "alias-staging",
-      title: "Optional: alias `@staging` is set",
+      title: text.title("alias-staging"),
       optional: true,
       requires: ["has-versions"],
-      hints: {
-        default: [
-          "Optional: MLflow 3 replaces stages with aliases. Give the staged version the alias `staging` too, to try the modern way.",
-          "On the version page, “Aliases → Add” sets one; so does `MlflowClient.set_registered_model_alias`.",
-          'Run `MlflowClient().set_registered_model_alias("IrisModel", "staging", "<version>")`; then `models:/IrisModel@staging` loads it.',
-        ],
-        aliasCase: [
-          "Aliases are case-sensitive: `@Staging` and `@staging` are two different aliases. Add the alias `staging`, in lower case.",
-          "On the version page, “Aliases → Add” the name `staging` (you may delete the other one); or use `MlflowClient.set_registered_model_alias`.",
-          'Run `MlflowClient().set_registered_model_alias("IrisModel", "staging", "<version>")`; `models:/IrisModel@staging` then loads it.',
-        ],
-      },
+      hints: text.hints("alias-staging"),
       async evaluate(state) {
         const alias = await state.alias();
         if (alias) return passed(registryMessages.aliasSet(alias), state.links.modelVersion(MODEL_NAME, alias.version));

@@ -1,6 +1,7 @@
 import { failed, passed, type Outcome } from "../checks/check-spec";
 import { code } from "../checks/format-names";
 import { once } from "../checks/once";
+import { courseText } from "../course-text";
 import { PlatformError } from "../platform-error";
 import { callModelServer, describeErrorAnswer, type ServerAnswer } from "../serving/call-model-server";
 import { computeExpectedPredictions, type ExpectedPredictions } from "../serving/compute-expected-predictions";
@@ -51,21 +52,46 @@ class ServingState {
   }
 }
 
+const text = courseText("model-serving", {
+  checks: {
+    "server-answers-ping": ["notStarted", "down", "panel", "panel-down"],
+    "invocations-inputs": ["rejected", "down", "panel", "panel-down", "panel-rejected"],
+    "invocations-dataframe-split": ["rejected", "down", "panel", "panel-down", "panel-rejected"],
+    "predictions-match-staging": ["noStaging", "panel", "panel-noStaging"],
+  },
+  messages: {
+    notStarted: [],
+    down: ["url", "reason"],
+    timeout: ["url", "request", "seconds"],
+    pingStatus: ["url", "answer"],
+    pingOk: ["url"],
+    rejected: ["form", "answer"],
+    badAnswer: ["form", "problem"],
+    predicted: ["form", "predictions"],
+    noStaging: [],
+    mismatch: ["found", "form", "expected"],
+    mismatchVersion: ["found", "form", "expected", "version"],
+    match: ["expected"],
+    matchVersion: ["expected", "version"],
+  },
+});
+
 export const servingMessages = {
-  notStarted: () => `no model server of yours is running: start your model server with ${code("Start")} in the Serve panel of the serving lesson, wait until it says Ready, then Check again`,
-  down: (url: string, reason: string) => `no model server running at ${url} (${reason})`,
-  timeout: (url: string, what: string, ms: number) => `the model server at ${url} did not answer ${what} within ${Math.round(ms / 1000)} s`,
-  pingStatus: (url: string, answer: string) => `the server at ${url} answered ${answer} to ${code("GET /ping")}; an MLflow model server answers 200`,
-  pingOk: (url: string) => `a model server answers at ${url}`,
-  rejected: (form: string, answer: string) => `the server rejected the ${code(form)} request: ${answer}`,
-  badAnswer: (form: string, problem: string) => `${code(form)} request: ${problem}`,
-  predicted: (form: string, predictions: number[]) => `${code(form)} request: predictions ${code(JSON.stringify(predictions))}`,
-  noStaging: () =>
-    `no version of ${code(MODEL_NAME)} is in stage ${code(STAGE)}, so there is nothing to compare the server with; finish the model-registry exercise first`,
-  mismatch: (form: string, found: number[], expected: unknown[], version: string | undefined) =>
-    `the server predicts ${code(JSON.stringify(found))} for the ${code(form)} request, but ${code(MODEL_URI)}${version ? ` (version ${version})` : ""} predicts ${code(JSON.stringify(expected))}`,
+  notStarted: () => text.message("notStarted"),
+  down: (url: string, reason: string) => text.message("down", { url, reason }),
+  timeout: (url: string, what: string, ms: number) => text.message("timeout", { url, request: what, seconds: Math.round(ms / 1000) }),
+  pingStatus: (url: string, answer: string) => text.message("pingStatus", { url, answer }),
+  pingOk: (url: string) => text.message("pingOk", { url }),
+  rejected: (form: string, answer: string) => text.message("rejected", { form, answer }),
+  badAnswer: (form: string, problem: string) => text.message("badAnswer", { form, problem }),
+  predicted: (form: string, predictions: number[]) => text.message("predicted", { form, predictions: JSON.stringify(predictions) }),
+  noStaging: () => text.message("noStaging"),
+  mismatch: (form: string, found: number[], expected: unknown[], version: string | undefined) => {
+    const values = { form, found: JSON.stringify(found), expected: JSON.stringify(expected) };
+    return version ? text.message("mismatchVersion", { ...values, version }) : text.message("mismatch", values);
+  },
   match: (expected: unknown[], version: string | undefined) =>
-    `the server's predictions equal those of ${code(MODEL_URI)}${version ? ` (version ${version})` : ""}: ${code(JSON.stringify(expected))}`,
+    version ? text.message("matchVersion", { expected: JSON.stringify(expected), version }) : text.message("match", { expected: JSON.stringify(expected) }),
 };
 
 /**
@@ -90,43 +116,6 @@ async function evaluateInvocation(state: ServingState, form: string, answer: Ser
   return { outcome: passed(servingMessages.predicted(form, reading.predictions)), reading };
 }
 
-const pingHints = {
-  default: [
-    "Start a model server for the staged model on the port this check uses, leave it running, then check again (the lesson shows the command).",
-    "`mlflow models serve -m <model URI> -p <port>` starts it; use the stage URI `models:/IrisModel/Staging`, and `--env-manager local` so it uses the course's Python.",
-    "In a terminal where `MLFLOW_TRACKING_URI` points at the course's MLflow, run `mlflow models serve -m models:/IrisModel/Staging -p 5050 --env-manager local`.",
-  ],
-  notStarted: [
-    "The Check grades your own model server, the one the Serve panel starts: open the serving lesson and press Start.",
-    "In the Serve panel keep the model URI `models:/IrisModel/Staging`, press Start and wait for Ready; a server started another way (from a cell or a terminal) is not the one the Check grades.",
-    "If Start fails, the Serve panel's log says why (most often: no version of IrisModel is in Staging yet; finish the model-registry exercise first).",
-  ],
-  down: [
-    "Nothing answers at that address: start the model server (the lesson shows the command), keep it running, and check again.",
-    "`mlflow models serve -m models:/IrisModel/Staging -p 5050 --env-manager local` starts one; it needs `MLFLOW_TRACKING_URI` to find the registry.",
-    "Run `MLFLOW_TRACKING_URI=http://127.0.0.1:5000 mlflow models serve -m models:/IrisModel/Staging -p 5050 --env-manager local`, wait for “Uvicorn running”, then check.",
-  ],
-  panel: [
-    "Something answers at your model server's address, but not as an MLflow model server does: start your server again from the Serve panel.",
-    "In the serving lesson's Serve panel, keep the model URI `models:/IrisModel/Staging`, press Start and wait for Ready.",
-    "Press Start in the Serve panel again (starting again replaces your server) with `models:/IrisModel/Staging`; when it says Ready, press Check.",
-  ],
-  "panel-down": [
-    "Your model server does not answer: open the serving lesson, press Start in its Serve panel, and check again once it says Ready.",
-    "The Serve panel runs `mlflow models serve` for you against the course's MLflow: keep the model URI `models:/IrisModel/Staging`, press Start and wait for Ready. If it stops, its log says why.",
-    "In the Serve panel: model URI `models:/IrisModel/Staging`, press Start, wait for Ready, then press Check while it runs (the course stops it after half an hour without requests).",
-  ],
-} as const;
-
-/** Hints of the request checks, graded from the course: every fix is made in the Serve panel. */
-const panelRequestHints = {
-  panel: [
-    "Your server answered, but not with one iris class per row: make sure the Serve panel serves the iris classifier from the registry.",
-    "In the Serve panel, the model URI must be `models:/IrisModel/Staging`; an MLflow model server answers `{\"predictions\": [...]}` with one class (0, 1 or 2) per row.",
-    "Set the Serve panel's model URI to `models:/IrisModel/Staging`, press Start (it replaces your server), wait for Ready and check again.",
-  ],
-  "panel-down": pingHints["panel-down"],
-} as const;
 
 export const modelServing = defineExercise<ServingState>({
   id: "model-serving",
@@ -135,8 +124,8 @@ export const modelServing = defineExercise<ServingState>({
   checks: [
     {
       id: "server-answers-ping",
-      title: "A model server answers `/ping`",
-      hints: pingHints,
+      title: text.title("server-answers-ping"),
+      hints: text.hints("server-answers-ping"),
       async evaluate(state) {
         if (state.context.modelServerUrl === null) return failed(servingMessages.notStarted(), { hintKind: "notStarted" });
         const answer = await state.ping();
@@ -149,84 +138,27 @@ export const modelServing = defineExercise<ServingState>({
     },
     {
       id: "invocations-inputs",
-      title: "`POST /invocations` with `inputs` predicts two iris classes",
+      title: text.title("invocations-inputs"),
       requires: ["server-answers-ping"],
-      hints: {
-        default: [
-          "The server answered, but not with one iris class per row: make sure it serves the iris classifier from the registry.",
-          "Serve `models:/IrisModel/Staging`; an MLflow model server answers `{\"predictions\": [...]}` with one class (0, 1 or 2) per row.",
-          "Restart the server with `mlflow models serve -m models:/IrisModel/Staging -p 5050 --env-manager local` and check again.",
-        ],
-        rejected: [
-          "The server refused plain rows of numbers. A model logged with a signature (named, typed columns) accepts only requests that name the columns.",
-          "The signature comes from `input_example=` in `mlflow.sklearn.log_model`; the course logs the model without one, so that plain rows work.",
-          'Log the model again without `input_example=` (`mlflow.sklearn.log_model(model, name="model", skops_trusted_types=[...])`), register and stage the new version, and restart the server.',
-        ],
-        down: pingHints.down,
-        ...panelRequestHints,
-        "panel-rejected": [
-          "Your server refused plain rows of numbers. A model logged with a signature (named, typed columns) accepts only requests that name the columns.",
-          "The signature comes from `input_example=` in `mlflow.sklearn.log_model`; the course logs the model without one, so that plain rows work.",
-          'Log the model again without `input_example=`, register and stage the new version, then press Start in the Serve panel again (with `models:/IrisModel/Staging`) so that it serves that version.',
-        ],
-      },
+      hints: text.hints("invocations-inputs"),
       async evaluate(state) {
         return (await evaluateInvocation(state, "inputs", await state.inputsAnswer())).outcome;
       },
     },
     {
       id: "invocations-dataframe-split",
-      title: "`POST /invocations` with `dataframe_split` predicts two iris classes",
+      title: text.title("invocations-dataframe-split"),
       requires: ["server-answers-ping"],
-      hints: {
-        default: [
-          "The server answered the named-column form, but not with one iris class per row.",
-          "A `dataframe_split` request names the four iris columns; the model must accept them and answer one class per row.",
-          "Serve `models:/IrisModel/Staging` with `mlflow models serve ... --env-manager local` and check again.",
-        ],
-        rejected: [
-          "The server refused the named-column form of the same two rows.",
-          "Look at the server's message: a model whose signature uses other column names rejects the iris names.",
-          "Log the model without a custom signature (or with one inferred from the iris data), register and stage it, and restart the server.",
-        ],
-        down: pingHints.down,
-        ...panelRequestHints,
-        "panel-rejected": [
-          "Your server refused the named-column form of the same two rows.",
-          "Look at the server's message (and the Serve panel's log): a model whose signature uses other column names rejects the iris names.",
-          "Log the model without a custom signature (or with one inferred from the iris data), register and stage it, then press Start in the Serve panel again.",
-        ],
-      },
+      hints: text.hints("invocations-dataframe-split"),
       async evaluate(state) {
         return (await evaluateInvocation(state, "dataframe_split", await state.splitAnswer())).outcome;
       },
     },
     {
       id: "predictions-match-staging",
-      title: "Predictions equal those of `models:/IrisModel/Staging`",
+      title: text.title("predictions-match-staging"),
       requires: ["invocations-inputs"],
-      hints: {
-        default: [
-          "The server runs a different model from the one in `Staging`. A model server loads its model once, at start.",
-          "Restart the server after you change which version is in `Staging`, with the URI `models:/IrisModel/Staging`.",
-          "Stop the server (Ctrl-C) and run `mlflow models serve -m models:/IrisModel/Staging -p 5050 --env-manager local` again.",
-        ],
-        noStaging: [
-          "This comparison needs a version of `IrisModel` in stage `Staging`: finish the model-registry exercise first.",
-          "Transition a version of `IrisModel` to `Staging` (see the model-registry lesson), then restart the server.",
-          'Run `MlflowClient().transition_model_version_stage("IrisModel", <version>, "Staging")`, restart the server, and check again.',
-        ],
-        panel: [
-          "Your server runs a different model from the one in `Staging`. A model server loads its model once, when it starts.",
-          "After you change which version is in `Staging`, start your server again from the Serve panel, with the URI `models:/IrisModel/Staging`.",
-          "In the Serve panel set the model URI to `models:/IrisModel/Staging` and press Start (it replaces your server); when it says Ready, press Check.",
-        ],
-        "panel-noStaging": [
-          "This comparison needs a version of `IrisModel` in stage `Staging`: finish the model-registry exercise first.",
-          "Transition a version of `IrisModel` to `Staging` (see the model-registry lesson), then press Start in the Serve panel again.",
-          'Run `MlflowClient().transition_model_version_stage("IrisModel", <version>, "Staging")`, press Start in the Serve panel, wait for Ready, and check again.',
-        ],
-      },
+      hints: text.hints("predictions-match-staging"),
       async evaluate(state) {
         // Ask the registry first (cheap, and MLflow being down shows up as a platform error here).
         const registered = await state.context.client.getRegisteredModel(MODEL_NAME);

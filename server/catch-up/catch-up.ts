@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { CatchUpResult, CaughtUpExercise, LessonNeed, LessonNeeds } from "@/contracts/catch-up";
 import { EXERCISES, isExerciseId, type ExerciseId } from "@/grader/grade";
 import type { ExerciseReport } from "@/grader/report";
 import { readCatchUpPolicy, type CatchUpPolicy } from "../classroom/catch-up-policy";
@@ -20,33 +21,6 @@ import { readSavedCode } from "../store/cells";
 import { getStore, type Store } from "../store/database";
 import { exercisesToMake, lessonOfExercise, planCatchUp, type CatchUpStep } from "./catch-up-plan";
 import { runSolutionCells } from "./run-solution-cells";
-
-/** One thing a lesson builds on, as its page shows it. */
-export type LessonNeed = {
-  exercise: string;
-  title: string;
-  lesson: { slug: string; title: string; order: number };
-  met: boolean;
-  /** Not met: the first check that failed, in the grader's words. */
-  problem?: string;
-};
-
-export type LessonNeeds = { needs: LessonNeed[]; catchUp: "offered" | "never" };
-
-/** What one catch-up did for one exercise; `solutions` are shown only once they have run. */
-export type CaughtUpExercise = {
-  exercise: string;
-  title: string;
-  lesson: { slug: string; title: string };
-  status: "caught-up" | "failed";
-  /** The reference code that ran (exercise cells), with the learner's own code of those cells. */
-  solutions: Array<{ cellId: string; code: string; yours: string | null }>;
-  /** What was done when it is not code: the Serve panel's start. */
-  action?: string;
-  report: ExerciseReport;
-};
-
-export type CatchUpResult = { exercises: CaughtUpExercise[]; output: string; problem?: string };
 
 /** A catch-up runs the reference cells and grades: one at a time per learner, a few an hour. */
 const CATCH_UPS_PER_WINDOW = 6;

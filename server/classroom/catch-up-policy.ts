@@ -2,9 +2,9 @@ import type { CourseConfig } from "../config/config";
 import { AppError } from "../errors/app-error";
 import type { Store } from "../store/database";
 import { deleteSetting, readSetting, writeSetting } from "../store/settings";
-import { DEFAULT_CATCH_UP_POLICY, catchUpPolicySchema, type CatchUpPolicy } from "./catch-up-schema";
+import { DEFAULT_CATCH_UP_POLICY, catchUpPolicySchema, type CatchUpPolicy } from "@/contracts/catch-up-policy";
 
-export { CATCH_UP_MAX_FAILURES, CATCH_UP_MIN_FAILURES, DEFAULT_CATCH_UP_POLICY, catchUpPolicySchema, type CatchUpPolicy } from "./catch-up-schema";
+export { CATCH_UP_MAX_FAILURES, CATCH_UP_MIN_FAILURES, DEFAULT_CATCH_UP_POLICY, catchUpPolicySchema, type CatchUpPolicy } from "@/contracts/catch-up-policy";
 
 const CATCH_UP_SETTING = "catch_up_policy";
 

@@ -1,13 +1,8 @@
+import type { ClassLesson, LessonChoice } from "@/contracts/classroom";
 import { AppError } from "../errors/app-error";
 import { listLessons } from "../lessons/lesson-catalog";
 import type { Store } from "../store/database";
 import { deleteSetting, readSetting, writeSetting } from "../store/settings";
-
-/** The lesson the instructor says the class is on, as learners see it ("The class is on lesson 4: …"). */
-export type ClassLesson = { slug: string; title: string; /** 1-based, as the lesson page numbers it. */ number: number };
-
-/** A lesson of the catalog, as the instructor picks from. */
-export type LessonChoice = ClassLesson;
 
 const CLASS_LESSON_SETTING = "class_lesson";
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../store/database";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 import { readCatchUpPolicy } from "./catch-up-policy";
-import { MESSAGE_MAX_LENGTH } from "./message-text";
+import { MESSAGE_MAX_LENGTH } from "@/contracts/message-text";
 
 /** A browser's worth of state: one cookie jar, requests from the course's own origin. */
 class Client {

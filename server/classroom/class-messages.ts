@@ -1,3 +1,4 @@
+import type { ClassFeed, LearnerMessage, MessageRecipient, SentMessage } from "@/contracts/classroom";
 import crypto from "node:crypto";
 import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
@@ -5,26 +6,7 @@ import type { Learner } from "../identity/current-learner";
 import { deleteAllMessages, findLearnerMessage, insertDismissal, insertMessage, listLearnerMessages, listSentMessages } from "../store/class-messages";
 import { getStore, type Store } from "../store/database";
 import { findActiveLearner } from "../store/learners";
-import { readClassLesson, type ClassLesson } from "./class-lesson";
-
-/** Whom a message goes to: one learner of the class, or everyone in it. */
-export type MessageRecipient = { to: "everyone" } | { to: "learner"; learnerId: string };
-
-/** A message as the instructor's dashboard lists it. */
-export type SentMessage = {
-  id: string;
-  text: string;
-  sentAt: string;
-  recipient: { to: "everyone" } | { to: "learner"; learnerId: string; displayName: string };
-  /** How many learners dismissed its notice. */
-  dismissals: number;
-};
-
-/** A message as its learner sees it. */
-export type LearnerMessage = { id: string; text: string; sentAt: string; toEveryone: boolean; dismissed: boolean };
-
-/** What a learner's pages poll: the class's lesson and their messages, newest first. */
-export type ClassFeed = { classLesson: ClassLesson | null; messages: LearnerMessage[] };
+import { readClassLesson } from "./class-lesson";
 
 /** The dashboard lists this many of the newest messages; a learner's list holds as many. */
 const LIST_LIMIT = 100;

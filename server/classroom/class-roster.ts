@@ -1,3 +1,4 @@
+import type { ClassOverview, RejoinLink } from "@/contracts/classroom";
 import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
 import { classCode, rotateClassCode } from "../identity/class-settings";
@@ -10,16 +11,7 @@ import { getStore } from "../store/database";
 import { findActiveLearner, findActiveLearnerByNameKey, renameClassLearner } from "../store/learners";
 import { revokeLearnerSessions } from "../store/sessions";
 
-export type RosterLearner = {
-  id: string;
-  displayName: string;
-  joinedAt: string;
-  lastSeenAt: string;
-  lastLesson: string | null;
-  completed: string[];
-};
-
-export async function classOverview(): Promise<{ classCode: string; learners: RosterLearner[] }> {
+export async function classOverview(): Promise<ClassOverview> {
   const db = await getStore(getConfig().dataDir);
   const [code, learners, completions] = await Promise.all([
     classCode(db),
@@ -51,7 +43,7 @@ async function learnerOrThrow(learnerId: string) {
 }
 
 /** A single-use re-join link for the learner; `hostHeader` is the Host the instructor's request came to. */
-export async function learnerRejoinLink(learnerId: string, hostHeader: string | null): Promise<{ url: string; expiresAt: string }> {
+export async function learnerRejoinLink(learnerId: string, hostHeader: string | null): Promise<RejoinLink> {
   await learnerOrThrow(learnerId);
   return rejoinLink(learnerId, hostHeader);
 }

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import type { NewClassResult } from "@/contracts/classroom";
 import { getConfig } from "../config/runtime-config";
 import { classExport } from "../dashboard/class-export";
 import { rotateClassCode } from "../identity/class-settings";
@@ -9,8 +10,6 @@ import { getStore } from "../store/database";
 import { resetCatchUpPolicy } from "./catch-up-policy";
 import { clearClassLesson } from "./class-lesson";
 import { clearClassMessages } from "./class-messages";
-
-export type NewClassResult = { classCode: string; archivedLearners: number; archive: string };
 
 /**
  * Ends the current class and opens a new one: the old class's full record is

@@ -1,16 +1,8 @@
+import type { TeachingSettings } from "@/contracts/classroom";
 import { getConfig } from "../config/runtime-config";
 import { getStore } from "../store/database";
 import { readCatchUpPolicy, writeCatchUpPolicy, type CatchUpPolicy } from "./catch-up-policy";
-import { lessonChoices, readClassLesson, writeClassLesson, type LessonChoice } from "./class-lesson";
-
-/** What the instructor sets for the whole class from the dashboard. */
-export type TeachingSettings = {
-  /** The slug of the lesson the class is on, or null. */
-  classLesson: string | null;
-  /** The lessons to pick from, numbered as learners see them. */
-  lessons: LessonChoice[];
-  catchUp: CatchUpPolicy;
-};
+import { lessonChoices, readClassLesson, writeClassLesson } from "./class-lesson";
 
 export async function teachingSettings(): Promise<TeachingSettings> {
   const config = getConfig();

@@ -1,26 +1,7 @@
-import { matrixCell, type CellState, type MatrixCell } from "./classify-cell";
-import type { DashboardOptions } from "./dashboard-options";
-import type { StuckLearner } from "./find-stuck-learners";
+import type { CellState, DashboardOptions, ExerciseInfo, MatrixCell, MatrixRow, StuckLearner } from "@/contracts/dashboard";
+import { matrixCell } from "./classify-cell";
 import { attemptsByLearnerAndExercise, timeOf } from "./group-attempts";
-import type { AttemptRecord, ExerciseInfo, LearnerRecord } from "./types";
-
-export type MatrixRow = {
-  learnerId: string;
-  displayName: string;
-  joinedAt: string;
-  lastSeenAt: string;
-  /** Keyed by exercise id; every exercise of the course has a cell. Column order: `exercises`. */
-  cells: Record<string, MatrixCell>;
-  // Sortable keys:
-  passed: number;
-  stuck: number;
-  inProgress: number;
-  caughtUp: number;
-  /** Counted attempts over all exercises. */
-  attempts: number;
-  /** The last counted attempt at any exercise. */
-  lastAttemptAt: string | null;
-};
+import type { AttemptRecord, LearnerRecord } from "./types";
 
 /**
  * The class matrix: one row per learner (by name, then id), one cell per exercise.

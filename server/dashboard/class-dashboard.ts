@@ -1,28 +1,13 @@
+import type { ClassDashboard, DashboardOptions, ExerciseInfo } from "@/contracts/dashboard";
 import { EXERCISE_IDS, EXERCISES } from "@/grader/grade";
 import type { Store } from "../store/database";
-import { buildMatrix, type MatrixRow } from "./build-matrix";
-import { cellActivity, type CellActivity } from "./count-cell-activity";
-import { dashboardOptions, type DashboardOptions } from "./dashboard-options";
-import { commonFailures, type CommonFailure } from "./find-common-failures";
-import { stuckLearners, type StuckLearner } from "./find-stuck-learners";
+import { buildMatrix } from "./build-matrix";
+import { cellActivity } from "./count-cell-activity";
+import { dashboardOptions } from "./dashboard-options";
+import { commonFailures } from "./find-common-failures";
+import { stuckLearners } from "./find-stuck-learners";
 import { loadClassData, type ClassData } from "./load-class-data";
-import { exerciseSummaries, type ExerciseSummary } from "./summarize-exercises";
-import type { ExerciseInfo } from "./types";
-
-/** Everything the instructor's page shows, in one object (plain JSON). */
-export type ClassDashboard = {
-  generatedAt: string;
-  /** Course order: the matrix's columns. */
-  exercises: ExerciseInfo[];
-  /** The thresholds used (so the page can say what "stuck" means). */
-  options: DashboardOptions;
-  matrix: MatrixRow[];
-  summaries: ExerciseSummary[];
-  commonFailures: CommonFailure[];
-  stuck: StuckLearner[];
-  /** One entry per learner of the matrix. */
-  activity: CellActivity[];
-};
+import { exerciseSummaries } from "./summarize-exercises";
 
 export type ClassDashboardOptions = Partial<DashboardOptions> & {
   /** Default `classroom`: the dashboard is the instructor's. */

@@ -1,35 +1,7 @@
-import { dashboardOptions, MINUTE_MS, type DashboardOptions } from "./dashboard-options";
+import type { DashboardOptions, FailingCheck, MatrixCell } from "@/contracts/dashboard";
+import { dashboardOptions, MINUTE_MS } from "./dashboard-options";
 import { byStartTime, firstFailedCheck, isCounted, timeOf } from "./group-attempts";
-import type { AttemptRecord, FailingCheck } from "./types";
-
-/** `caught-up`: not passed, but Catch me up made its state (the next lessons work). */
-export type CellState = "not-started" | "in-progress" | "passed" | "stuck" | "caught-up";
-
-/** Why a learner is stuck: (a) the same check failed again and again, or (b) active without progress. */
-export type StuckReason = "repeated-failure" | "no-progress";
-
-/** One learner on one exercise. */
-export type MatrixCell = {
-  state: CellState;
-  /** Counted attempts (platform errors excluded), including any after the first pass. */
-  attempts: number;
-  /** Counted attempts up to and including the first pass; null until passed. */
-  attemptsToPass: number | null;
-  /** Attempts the platform failed (not counted, shown so the instructor can tell). */
-  platformErrors: number;
-  /** When Catch me up made its state (the first time); null when it never did. */
-  caughtUpAt: string | null;
-  /** The first counted attempt: where "time to pass" starts. */
-  firstAttemptAt: string | null;
-  firstPassedAt: string | null;
-  /** From the first counted attempt to the first pass (0: passed at the first Check). */
-  timeToPassMs: number | null;
-  /** The last counted attempt. */
-  lastAttemptAt: string | null;
-  /** Not passed: the check it is stuck on, else the first failed check of the last attempt. */
-  failingCheck?: FailingCheck;
-  stuckReason?: StuckReason;
-};
+import type { AttemptRecord } from "./types";
 
 export type RepeatedFailure = {
   check: FailingCheck;

@@ -1,13 +1,6 @@
+import type { CellActivity } from "@/contracts/dashboard";
 import { compareTimes } from "./group-attempts";
 import type { CellRunRecord } from "./types";
-
-export type CellActivity = {
-  learnerId: string;
-  runs: number;
-  /** Runs whose status is not `ok` (error, timeout, interrupted). */
-  errors: number;
-  lastRunAt: string | null;
-};
 
 /**
  * Cell runs per learner, by learner id. Learners in `learnerIds` without runs

@@ -1,17 +1,9 @@
+import type { DashboardOptions } from "@/contracts/dashboard";
+
 /**
  * The dashboard's thresholds, with their defaults in this one place. Every
  * aggregation takes a `Partial<DashboardOptions>` and fills the rest from here.
  */
-export type DashboardOptions = {
-  /** Rule (a): this many failed counted attempts on the same check... */
-  stuckFailures: number;
-  /** ...within this many minutes (up to now) make a learner stuck. */
-  stuckWindowMinutes: number;
-  /** Rule (b): a learner is active with a cell run or an attempt within this many minutes... */
-  activeWindowMinutes: number;
-  /** ...and stuck when active, with an exercise in progress, and no new exercise passed for this many minutes. */
-  noProgressMinutes: number;
-};
 
 export const DASHBOARD_DEFAULTS: Readonly<DashboardOptions> = Object.freeze({
   stuckFailures: 3,

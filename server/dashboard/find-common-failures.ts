@@ -1,18 +1,6 @@
+import type { CommonFailure, ExerciseInfo } from "@/contracts/dashboard";
 import { compareTimes, isCounted } from "./group-attempts";
-import type { AttemptRecord, ExerciseInfo } from "./types";
-
-export type CommonFailure = {
-  exercise: string;
-  checkId: string;
-  /** The check's title as last seen. */
-  title: string;
-  /** Counted, failed attempts in which this check failed. */
-  failedAttempts: number;
-  /** Distinct learners who hit it. */
-  learners: number;
-  /** Most frequent first (ties: most recent first), at most 3. */
-  topMessages: { message: string; count: number }[];
-};
+import type { AttemptRecord } from "./types";
 
 export const TOP_MESSAGES = 3;
 

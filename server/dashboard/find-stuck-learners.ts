@@ -1,24 +1,8 @@
-import { classifyAttempts, type MatrixCell, type RepeatedFailure, type StuckReason } from "./classify-cell";
-import { dashboardOptions, MINUTE_MS, type DashboardOptions } from "./dashboard-options";
+import type { DashboardOptions, MatrixCell, StuckLearner } from "@/contracts/dashboard";
+import { classifyAttempts, type RepeatedFailure } from "./classify-cell";
+import { dashboardOptions, MINUTE_MS } from "./dashboard-options";
 import { attemptsByLearnerAndExercise, compareTimes, groupBy, timeOf } from "./group-attempts";
-import type { AttemptRecord, CellRunRecord, FailingCheck, LearnerRecord } from "./types";
-
-export type StuckLearner = {
-  learnerId: string;
-  displayName: string;
-  exercise: string;
-  reason: StuckReason;
-  /** The check they are stuck on; for `no-progress`, the first failed check of their last attempt. */
-  failingCheck?: FailingCheck;
-  /** `repeated-failure`: failed attempts on that check within the window; `no-progress`: counted attempts at the exercise. */
-  failedAttempts: number;
-  /** `repeated-failure`: the first of those failures; `no-progress`: the last time they made progress (joined or first passed an exercise). */
-  since: string;
-  /** Their last cell run or attempt (platform errors included: they were at work). */
-  lastActivityAt: string | null;
-  /** Other exercises stuck by rule (a), most recent failure first. */
-  alsoStuckOn: string[];
-};
+import type { AttemptRecord, CellRunRecord, LearnerRecord } from "./types";
 
 /**
  * Learners who need the instructor, one entry per learner, longest stuck first:

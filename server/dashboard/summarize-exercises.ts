@@ -1,27 +1,5 @@
-import type { MatrixRow } from "./build-matrix";
-import type { ExerciseInfo } from "./types";
+import type { ExerciseInfo, ExerciseSummary, MatrixRow } from "@/contracts/dashboard";
 
-export type ExerciseSummary = {
-  exercise: string;
-  title: string;
-  /** Learners in the class. */
-  learners: number;
-  /** Learners with at least one counted attempt (passed, stuck or in progress). */
-  started: number;
-  passed: number;
-  stuck: number;
-  inProgress: number;
-  /** Learners whose state Catch me up made: neither passed nor failed. */
-  caughtUp: number;
-  notStarted: number;
-  /** passed / started; null when nobody started. */
-  passRateOfStarted: number | null;
-  /** passed / learners; null in an empty class. */
-  passRateOfAll: number | null;
-  /** Median over learners who passed; null when nobody did. */
-  medianTimeToPassMs: number | null;
-  medianAttemptsToPass: number | null;
-};
 
 /** Median of a list (mean of the two middle values for an even count); null when empty. */
 export function median(values: readonly number[]): number | null {

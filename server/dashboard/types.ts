@@ -44,8 +44,3 @@ export type CellRunRecord = {
   startedAt: string;
 };
 
-/** An exercise as the dashboard shows it, in course order. */
-export type ExerciseInfo = { id: string; title: string };
-
-/** The check an attempt (or a run of attempts) failed on. */
-export type FailingCheck = { checkId: string; title: string; message: string };

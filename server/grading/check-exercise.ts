@@ -1,3 +1,4 @@
+import type { CheckResponse } from "@/contracts/check";
 import { isExerciseId, EXERCISE_IDS } from "@/grader/grade";
 import type { ExerciseReport } from "@/grader/report";
 import { CODE_GRADED_EXERCISES } from "../catch-up/catch-up-plan";
@@ -13,9 +14,6 @@ import { RateLimiter } from "./rate-limit";
 
 /** Checks a learner may run in a minute (one at a time), counted in the store across course instances. */
 const CHECKS_PER_MINUTE = 6;
-
-/** `caughtUp`: it passed on the state a catch-up made, and counts as caught up. `catchUpOffered`: the panel may offer Catch me up. */
-export type CheckResponse = { report: ExerciseReport; attempt: number; caughtUp: boolean; catchUpOffered: boolean };
 
 /** Grades an exercise for the learner and stores the attempt. */
 export async function checkExercise(learner: Learner, exerciseId: string): Promise<CheckResponse> {

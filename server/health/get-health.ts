@@ -1,25 +1,7 @@
+import type { HealthReport, ServiceHealth } from "@/contracts/health";
 import type { CourseConfig } from "../config/config";
 import { readSupervisorState } from "../supervisor/state-file";
-import type { ServiceStatus } from "../supervisor/service-supervisor";
 import { probeCourseJupyter, probeDataDir, probeMlflow } from "./probes";
-
-export type ServiceHealth = {
-  ok: boolean;
-  /** One sentence a learner can act on when `ok` is false. */
-  problem?: string;
-  version?: string;
-  /** Supervisor's view, when the course started the service itself. */
-  supervised?: { state: ServiceStatus["state"]; restarts: number; lastExitAt?: number };
-};
-
-export type HealthReport = {
-  ok: boolean;
-  checkedAt: string;
-  mlflow: ServiceHealth & { external: boolean; uiPath: string };
-  /** `external`: a Jupyter server or kernel gateway the course did not start (JUPYTER_URL). */
-  jupyter: ServiceHealth & { external: boolean };
-  dataDir: ServiceHealth & { path: string };
-};
 
 export async function getHealth(config: CourseConfig, fetchFn: typeof fetch = fetch): Promise<HealthReport> {
   const [mlflow, jupyter] = await Promise.all([

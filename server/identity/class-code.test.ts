@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CLASS_CODE_ALPHABET, CLASS_CODE_EXAMPLE, CLASS_CODE_INPUT_MAX_LENGTH, CLASS_CODE_LENGTH, formatClassCode, isCurrentClassCode, normalizeClassCode } from "./class-code";
+import { CLASS_CODE_ALPHABET, CLASS_CODE_EXAMPLE, CLASS_CODE_INPUT_MAX_LENGTH, CLASS_CODE_LENGTH, formatClassCode, isCurrentClassCode, normalizeClassCode } from "@/contracts/class-code";
+import { joinSchema } from "@/contracts/session-requests";
 import { readableSecret } from "./passwords";
-import { joinSchema } from "./session-schemas";
 
 describe("class codes", () => {
   it("are 10 characters of a 32-letter alphabet without look-alikes: about 1.1e15 codes", () => {

@@ -6,7 +6,7 @@ import { getStore } from "../store/database";
 import { findActiveLearner, findActiveLearnerByNameKey, insertClassLearner } from "../store/learners";
 import { createRejoinToken, inspectRejoinToken, redeemRejoinToken, type RejoinCheck } from "../store/rejoin-tokens";
 import { createSession, revokeSession } from "../store/sessions";
-import { CLASS_CODE_EXAMPLE, CLASS_CODE_LENGTH, isCurrentClassCode } from "./class-code";
+import { CLASS_CODE_EXAMPLE, CLASS_CODE_LENGTH, isCurrentClassCode } from "@/contracts/class-code";
 import { ensureInstructorPassword, instructorPasswordHash, storedClassCode } from "./class-settings";
 import { currentViewer } from "./current-learner";
 import { displayNameKey, nameTakenMessage } from "./display-name";

@@ -1,7 +1,7 @@
 import type { CourseConfig } from "../config/config";
 import type { Store } from "../store/database";
 import { readSetting, replaceSetting, writeSetting, writeSettingOnce } from "../store/settings";
-import { CLASS_CODE_LENGTH, formatClassCode, isCurrentClassCode } from "./class-code";
+import { CLASS_CODE_LENGTH, formatClassCode, isCurrentClassCode } from "@/contracts/class-code";
 import { hashPassword, readableSecret, verifyPassword } from "./passwords";
 
 const CLASS_CODE = "class_code";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkDisplayName, DISPLAY_NAME_MAX_LENGTH, displayNameKey, displayNameSchema, nameTakenMessage } from "./display-name";
+import { checkDisplayName, DISPLAY_NAME_MAX_LENGTH, displayNameSchema } from "@/contracts/display-name";
+import { displayNameKey, nameTakenMessage } from "./display-name";
 
 const refused = (raw: string) => {
   const checked = checkDisplayName(raw);

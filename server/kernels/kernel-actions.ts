@@ -1,11 +1,10 @@
+import type { Completion, KernelAction, KernelState } from "@/contracts/cell-requests";
 import { AppError } from "../errors/app-error";
 import type { Learner } from "../identity/current-learner";
 import { getKernelPool } from "./course-kernels";
 
-export type KernelState = { state: "idle" | "busy" | "starting" | "none"; executionState?: string };
-
 /** Warm (start ahead of the first run), interrupt, or restart the learner's kernel. */
-export async function kernelAction(learner: Learner, action: "warm" | "interrupt" | "restart"): Promise<KernelState> {
+export async function kernelAction(learner: Learner, action: KernelAction): Promise<KernelState> {
   const pool = getKernelPool();
   switch (action) {
     case "warm": {
@@ -23,8 +22,6 @@ export async function kernelAction(learner: Learner, action: "warm" | "interrupt
     }
   }
 }
-
-export type Completion = { matches: string[]; cursorStart: number; cursorEnd: number };
 
 /** Completions from the kernel (Jedi), for the editor. */
 export async function completeCode(learner: Learner, code: string, cursorPos: number): Promise<Completion> {

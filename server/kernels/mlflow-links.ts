@@ -1,4 +1,4 @@
-import type { CellEvent } from "./cell-events";
+import type { CellEvent } from "@/contracts/cell-events";
 
 /** Where the course serves MLflow's UI to browsers (the site's proxy). */
 export const COURSE_MLFLOW_UI = "/mlflow/";

@@ -1,5 +1,5 @@
 import type { KernelMessage } from "@jupyterlab/services";
-import type { CellEvent, CellRunStatus } from "./cell-events";
+import type { CellEvent, CellRunStatus } from "@/contracts/cell-events";
 import type { KernelPool, LearnerKernel } from "./kernel-pool";
 import { sanitizeKernelHtml } from "./sanitize-output";
 

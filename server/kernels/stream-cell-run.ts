@@ -1,10 +1,10 @@
 import { getConfig } from "../config/runtime-config";
 import type { Learner } from "../identity/current-learner";
 import { findCellOrThrow } from "../lessons/find-cell";
-import type { RunCellRequest } from "../lessons/cell-schemas";
+import type { RunCellRequest } from "@/contracts/cell-requests";
 import { getStore } from "../store/database";
 import { recordCellRun, saveCode, saveOutputs } from "../store/cells";
-import { isOutputEvent, type CellEvent } from "./cell-events";
+import { isOutputEvent, type CellEvent } from "@/contracts/cell-events";
 import { cellLimits, getKernelPool, modelServerEnv } from "./course-kernels";
 import { withCourseMlflowLinks } from "./mlflow-links";
 import { runCell } from "./run-cell";

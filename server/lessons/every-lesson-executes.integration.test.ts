@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grade } from "@/grader/grade";
-import type { CellEvent } from "../kernels/cell-events";
+import type { CellEvent } from "@/contracts/cell-events";
 import { KernelPool } from "../kernels/kernel-pool";
 import { ModelServerManager } from "../model-servers/model-server-manager";
 import { DEFAULT_LIMITS, runCell } from "../kernels/run-cell";

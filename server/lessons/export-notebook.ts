@@ -1,6 +1,6 @@
 import { getConfig } from "../config/runtime-config";
 import type { Learner } from "../identity/current-learner";
-import type { CellEvent } from "../kernels/cell-events";
+import type { CellEvent } from "@/contracts/cell-events";
 import { getStore } from "../store/database";
 import { readSavedCode, readSavedOutputs } from "../store/cells";
 import { findLessonOrThrow } from "./find-cell";

@@ -1,5 +1,5 @@
 import type { CourseConfig } from "../config/config";
-import type { CellEvent } from "../kernels/cell-events";
+import type { CellEvent } from "@/contracts/cell-events";
 import { exerciseCatchUpOffer } from "../catch-up/catch-up";
 import { caughtUpExercises, completedExercises } from "../store/attempts";
 import { readSavedCode, readSavedOutputs } from "../store/cells";

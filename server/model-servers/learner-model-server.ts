@@ -1,12 +1,10 @@
 import fs from "node:fs";
+import type { InvocationResult, ServerView } from "@/contracts/model-server";
 import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
 import type { Learner } from "../identity/current-learner";
 import { kernelPoolIfRunning, modelServerEnv } from "../kernels/course-kernels";
 import { getModelServers } from "./course-model-servers";
-import type { ModelServerStatus } from "./model-server-manager";
-
-export type ServerView = (ModelServerStatus & { exists: true }) | { exists: false; defaultPort: number; portRange: { min: number; max: number } };
 
 export async function modelServerStatus(learner: Learner): Promise<ServerView> {
   const servers = getModelServers();
@@ -35,15 +33,6 @@ export async function stopModelServer(learner: Learner): Promise<ServerView> {
   if (!stopped) throw new AppError("conflict", "You have no model server running.");
   return modelServerStatus(learner);
 }
-
-export type InvocationResult = {
-  status: number;
-  durationMs: number;
-  contentType: string | null;
-  body: string;
-  /** Set when MLflow rejected the pre-2.0 `{"data": ...}` body. */
-  explanation?: string;
-};
 
 const PROTOCOL_CHANGE =
   "This is the body from the old tutorial. Since MLflow 2.0 the scoring server wants exactly one of " +

@@ -7,11 +7,12 @@ import { AppError } from "../errors/app-error";
 import { findFreePort } from "../net/free-port";
 import { groupAlive } from "@/lib/process/process-group";
 import { waitUntil as pollUntil } from "@/lib/process/wait-until";
+import type { ModelServerStatus } from "@/contracts/model-server";
 import { runFixture } from "../testing/python-fixture";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 import { openStore } from "../store/database";
 import { storeServerDirectory, type ServerDirectory } from "../store/model-servers";
-import { ModelServerManager, type ModelServerStatus } from "./model-server-manager";
+import { ModelServerManager } from "./model-server-manager";
 
 async function waitForState(manager: ModelServerManager, learner: string, states: string[], timeoutMs = 150_000) {
   let last: ModelServerStatus | null = null;

@@ -1,5 +1,7 @@
 import crypto from "node:crypto";
 import path from "node:path";
+import { parseModelUri } from "@/contracts/model-uri";
+import type { ModelServerStatus } from "@/contracts/model-server";
 import { AppError } from "../errors/app-error";
 import type { LaunchCommand, ProcessSpec } from "@/lib/process/launch";
 import { spawnGroup, type ProcessGroup } from "@/lib/process/process-group";
@@ -7,11 +9,8 @@ import { waitUntil } from "@/lib/process/wait-until";
 import { isPortFree } from "../net/free-port";
 import { openSocketBridge, type SocketBridge } from "../net/socket-bridge";
 import type { Env } from "../config/config";
-import { parseModelUri } from "./model-uri";
 import { resolveModelVersion } from "./resolve-model";
-import { isLive, memoryServerDirectory, type ModelServerState, type ModelServerStatus, type ServerDirectory, type ServerRecord } from "../store/model-servers";
-
-export type { ModelServerState, ModelServerStatus };
+import { isLive, memoryServerDirectory, type ServerDirectory, type ServerRecord } from "../store/model-servers";
 
 export type ManagerOptions = {
   pythonBin: string;

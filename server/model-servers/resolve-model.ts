@@ -1,6 +1,6 @@
 import { createMlflowClient, isMlflowUnavailableError, type ModelVersion } from "@/grader/mlflow";
 import { AppError } from "../errors/app-error";
-import type { ParsedModelUri } from "./model-uri";
+import type { ParsedModelUri } from "@/contracts/model-uri";
 
 /**
  * Asks MLflow whether the URI names a model version, before any process is

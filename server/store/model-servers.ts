@@ -1,25 +1,7 @@
 import type { Selectable } from "kysely";
+import type { ModelServerState, ModelServerStatus } from "@/contracts/model-server";
 import type { Store } from "./database";
 import type { Database } from "./schema";
-
-export type ModelServerState = "starting" | "ready" | "failed" | "stopped";
-
-/** How a learner's model server is doing, as the Serve panel shows it. */
-export type ModelServerStatus = {
-  state: ModelServerState;
-  modelUri: string;
-  port: number;
-  version?: string;
-  /** The command as a learner would type it. */
-  command: string;
-  /** Where the learner's own code calls it. */
-  url: string;
-  startedAt: number;
-  readyAt?: number;
-  /** Why it failed, in plain words. */
-  reason?: string;
-  log: string[];
-};
 
 /** What every course instance knows of a learner's model server. */
 export type ServerRecord = ModelServerStatus & {

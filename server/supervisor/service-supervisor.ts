@@ -1,9 +1,8 @@
+import type { ServiceState } from "@/contracts/health";
 import { DEFAULT_BACKOFF, nextAttempt, restartDelay, type BackoffPolicy } from "./backoff";
 import { systemClock, type Clock } from "@/lib/process/clock";
 import { spawnGroup, type ExitInfo, type LaunchCommand, type ProcessGroup, type SpawnFn } from "@/lib/process/process-group";
 import { waitUntil, WaitTimeoutError } from "@/lib/process/wait-until";
-
-export type ServiceState = "starting" | "ready" | "restarting" | "stopping" | "stopped" | "failed";
 
 export type ServiceSpec = LaunchCommand & {
   name: string;

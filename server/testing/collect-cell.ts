@@ -1,4 +1,4 @@
-import type { CellEvent } from "../kernels/cell-events";
+import type { CellEvent } from "@/contracts/cell-events";
 import type { KernelPool } from "../kernels/kernel-pool";
 import { DEFAULT_LIMITS, runCell, type RunLimits } from "../kernels/run-cell";
 

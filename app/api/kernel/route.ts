@@ -1,5 +1,5 @@
 import { handleRoute } from "@/server/http/handle-route";
-import { kernelActionSchema } from "@/server/lessons/cell-schemas";
+import { kernelActionSchema } from "@/contracts/cell-requests";
 import { kernelAction } from "@/server/kernels/kernel-actions";
 
 export const runtime = "nodejs";

@@ -1,6 +1,6 @@
 import { handleRoute } from "@/server/http/handle-route";
 import { modelServerStatus, startModelServer, stopModelServer } from "@/server/model-servers/learner-model-server";
-import { startServerSchema } from "@/server/model-servers/schemas";
+import { startServerSchema } from "@/contracts/model-server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

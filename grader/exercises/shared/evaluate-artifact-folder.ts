@@ -1,23 +1,20 @@
 import { failed, passed, type Outcome } from "../../checks/check-spec";
-import { code, listCodes } from "../../checks/format-names";
+import { listCodes } from "../../checks/format-names";
 import type { ArtifactFile } from "../../mlflow";
 import type { RunView } from "./run-view";
+import { sharedText as text } from "./shared-text";
 
 export const artifactMessages = {
-  ok: (folder: string, files: string[]) => `${code(`${folder}/`)} holds ${listCodes(files, 3)}`,
-  noArtifacts: (folder: string) => `this run has no artifacts; expected files under ${code(`${folder}/`)}`,
+  ok: (folder: string, files: string[]) => text.message("artifactsOk", { folder, files: listCodes(files, 3) }),
+  noArtifacts: (folder: string) => text.message("artifactsNone", { folder }),
   elsewhere: (folder: string, dirs: string[], files: string[]) => {
-    const where = [
-      dirs.length > 0 ? `under ${listCodes(dirs.map((d) => `${d}/`))}` : "",
-      files.length > 0 ? `at the top level (${listCodes(files)})` : "",
-    ]
-      .filter(Boolean)
-      .join(" and ");
-    return `artifacts are ${where}, expected ${code(`${folder}/`)}`;
+    const folders = listCodes(dirs.map((d) => `${d}/`));
+    if (files.length === 0) return text.message("artifactsElsewhereInFolders", { folder, folders });
+    if (dirs.length === 0) return text.message("artifactsElsewhereAtTop", { folder, files: listCodes(files) });
+    return text.message("artifactsElsewhereBoth", { folder, folders, files: listCodes(files) });
   },
-  onlyOthers: (folder: string, others: string[]) =>
-    `this run has artifacts only under ${listCodes(others.map((d) => `${d}/`))}; expected some under ${code(`${folder}/`)} too`,
-  empty: (folder: string) => `${code(`${folder}/`)} exists but holds no files`,
+  onlyOthers: (folder: string, others: string[]) => text.message("artifactsOnlyOthers", { folder, folders: listCodes(others.map((d) => `${d}/`)) }),
+  empty: (folder: string) => text.message("artifactsEmpty", { folder }),
 };
 
 /**

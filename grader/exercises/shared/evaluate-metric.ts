@@ -1,13 +1,13 @@
 import { failed, passed, type Outcome } from "../../checks/check-spec";
-import { code, listCodes } from "../../checks/format-names";
+import { listCodes } from "../../checks/format-names";
 import type { RunView } from "./run-view";
+import { sharedText as text } from "./shared-text";
 
 export const metricMessages = {
-  ok: (key: string, value: number) => `metric ${code(key)} is ${formatNumber(value)}`,
+  ok: (key: string, value: number) => text.message("metricOk", { key, value: formatNumber(value) }),
   missing: (key: string, others: string[]) =>
-    others.length > 0 ? `metric ${code(key)} missing; this run has ${listCodes(others)}` : `metric ${code(key)} missing; this run has no metrics`,
-  outOfRange: (key: string, value: number, min: number, max: number) =>
-    `metric ${code(key)} is ${formatNumber(value)}, expected a value between ${min} and ${max}`,
+    others.length > 0 ? text.message("metricMissing", { key, others: listCodes(others) }) : text.message("metricMissingNoMetrics", { key }),
+  outOfRange: (key: string, value: number, min: number, max: number) => text.message("metricOutOfRange", { key, value: formatNumber(value), min, max }),
 };
 
 /** A metric within [min, max] (accuracy as a fraction, not a percentage). Hint kinds: `default`, `outOfRange`. */

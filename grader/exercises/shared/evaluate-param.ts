@@ -1,12 +1,13 @@
 import { failed, passed, type Outcome } from "../../checks/check-spec";
-import { code, listCodes } from "../../checks/format-names";
+import { listCodes } from "../../checks/format-names";
 import type { RunView } from "./run-view";
+import { sharedText as text } from "./shared-text";
 
 export const paramMessages = {
-  ok: (key: string, value: string) => `param ${code(key)} is ${code(value)}`,
+  ok: (key: string, value: string) => text.message("paramOk", { key, value }),
   missing: (key: string, others: string[]) =>
-    others.length > 0 ? `param ${code(key)} missing; this run has params ${listCodes(others)}` : `param ${code(key)} missing; this run has no params`,
-  notPositiveInteger: (key: string, value: string) => `param ${code(key)} is ${code(value)}, expected a positive whole number`,
+    others.length > 0 ? text.message("paramMissing", { key, others: listCodes(others) }) : text.message("paramMissingNoParams", { key }),
+  notPositiveInteger: (key: string, value: string) => text.message("paramNotPositiveInteger", { key, value }),
 };
 
 /** A param holding a positive whole number (a count such as the number of trees). Hint kinds: `default`, `badValue`. */

@@ -1,23 +1,21 @@
 import { failed, passed, type Outcome } from "../../checks/check-spec";
-import { code, listCodes } from "../../checks/format-names";
+import { listCodes } from "../../checks/format-names";
 import type { LoggedModel } from "../../mlflow";
 import { readMlmodelFlavors } from "./read-mlmodel-flavors";
 import type { RunView } from "./run-view";
+import { sharedText as text } from "./shared-text";
 
 export const READY = "LOGGED_MODEL_READY";
 
 export const modelMessages = {
-  ok: (name: string, modelId: string) => `model ${code(name)} (${modelId}) was logged from this run: a ready scikit-learn model`,
-  legacyOk: (name: string) => `this run has a ${code(`${name}/`)} artifact with the scikit-learn flavor (logged the MLflow 2 way)`,
-  none: (name: string) => `this run logged no model; expected a scikit-learn model named ${code(name)}`,
-  otherNames: (name: string, found: string[]) => `this run logged a model named ${listCodes(found)}, expected ${code(name)}`,
-  otherRun: (name: string, sourceRunId: string) => `model ${code(name)} is linked to this run but was logged from run ${code(sourceRunId)}`,
-  notReady: (name: string, modelId: string, status: string) =>
-    `model ${code(name)} (${modelId}) is ${code(status)}, expected ${code(READY)}: its files were not saved completely`,
+  ok: (name: string, modelId: string) => text.message("modelOk", { name, modelId }),
+  legacyOk: (name: string) => text.message("modelLegacyOk", { name }),
+  none: (name: string) => text.message("modelNone", { name }),
+  otherNames: (name: string, found: string[]) => text.message("modelOtherNames", { name, found: listCodes(found) }),
+  otherRun: (name: string, sourceRunId: string) => text.message("modelOtherRun", { name, sourceRunId }),
+  notReady: (name: string, modelId: string, status: string) => text.message("modelNotReady", { name, modelId, status, ready: READY }),
   notSklearn: (name: string, flavors: string[] | null) =>
-    flavors === null
-      ? `model ${code(name)} has no readable MLmodel file, so its flavor is unknown; expected ${code("sklearn")}`
-      : `model ${code(name)} has the flavors ${listCodes(flavors)}, expected ${code("sklearn")}`,
+    flavors === null ? text.message("modelFlavorUnknown", { name }) : text.message("modelNotSklearn", { name, flavors: listCodes(flavors) }),
 };
 
 /**

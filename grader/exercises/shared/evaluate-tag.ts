@@ -1,12 +1,13 @@
 import { failed, passed, type Outcome } from "../../checks/check-spec";
-import { code, listCodes } from "../../checks/format-names";
+import { listCodes } from "../../checks/format-names";
 import type { RunView } from "./run-view";
+import { sharedText as text } from "./shared-text";
 
 export const tagMessages = {
-  ok: (key: string, value: string) => `tag ${code(key)} is ${code(value)}`,
-  wrongValue: (key: string, found: string, expected: string) => `tag ${code(key)} is ${code(found)}, expected ${code(expected)}`,
+  ok: (key: string, value: string) => text.message("tagOk", { key, value }),
+  wrongValue: (key: string, found: string, expected: string) => text.message("tagWrongValue", { key, found, expected }),
   missing: (key: string, others: string[]) =>
-    others.length > 0 ? `tag ${code(key)} missing; this run has tags ${listCodes(others)}` : `tag ${code(key)} missing; this run has no tags of its own`,
+    others.length > 0 ? text.message("tagMissing", { key, others: listCodes(others) }) : text.message("tagMissingNoTags", { key }),
 };
 
 /** Hint kinds: `default` (tag missing), `wrongValue`. */

@@ -1,24 +1,27 @@
 import { failed, passed, type CheckSpec, type HintSet } from "../../checks/check-spec";
-import { code, isNearMiss, listCodes, plural } from "../../checks/format-names";
+import { isNearMiss, listCodes } from "../../checks/format-names";
 import type { ExperimentState } from "./experiment-state";
+import { sharedText as text } from "./shared-text";
 
 /** The experiment-level checks both tracking exercises start with. */
 
 export const experimentMessages = {
   missing: (name: string, others: string[]) => {
     const near = others.filter((other) => isNearMiss(name, other));
-    if (near.length > 0) return `no experiment named ${code(name)}; found ${listCodes(near)}, which differs only in spelling`;
-    if (others.length === 0) return `no experiment named ${code(name)}; this MLflow has no experiments yet`;
-    return `no experiment named ${code(name)}; this MLflow has ${listCodes(others)}`;
+    if (near.length > 0) return text.message("experimentMissingNear", { experiment: name, names: listCodes(near) });
+    if (others.length === 0) return text.message("experimentMissingNone", { experiment: name });
+    return text.message("experimentMissingOthers", { experiment: name, names: listCodes(others) });
   },
-  deleted: (name: string) => `experiment ${code(name)} exists but is deleted (it is in MLflow's trash)`,
-  found: (name: string, id: string) => `experiment ${code(name)} exists (id ${id})`,
-  active: (name: string) => `experiment ${code(name)} is active`,
-  noRuns: (name: string, deleted: number) =>
-    deleted > 0
-      ? `experiment ${code(name)} has no active runs; ${plural(deleted, "run is", "runs are")} deleted`
-      : `experiment ${code(name)} has no runs yet`,
-  hasRuns: (name: string, count: number) => `experiment ${code(name)} has ${plural(count, "run")}`,
+  deleted: (name: string) => text.message("experimentDeleted", { experiment: name }),
+  found: (name: string, id: string) => text.message("experimentFound", { experiment: name, id }),
+  active: (name: string) => text.message("experimentActive", { experiment: name }),
+  noRuns: (name: string, deleted: number) => {
+    if (deleted === 1) return text.message("experimentNoActiveRunsOneDeleted", { experiment: name });
+    if (deleted > 0) return text.message("experimentNoActiveRunsSomeDeleted", { experiment: name, deleted });
+    return text.message("experimentNoRuns", { experiment: name });
+  },
+  hasRuns: (name: string, count: number) =>
+    count === 1 ? text.message("experimentHasOneRun", { experiment: name }) : text.message("experimentHasRuns", { experiment: name, count }),
 };
 
 /** Existence; with `deletedFails`, a deleted experiment fails here too (for exercises without a separate check). */

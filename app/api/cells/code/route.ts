@@ -1,5 +1,5 @@
 import { handleRoute } from "@/server/http/handle-route";
-import { resetCodeSchema, saveCodeSchema } from "@/server/lessons/cell-schemas";
+import { resetCodeSchema, saveCodeSchema } from "@/contracts/cell-requests";
 import { resetCellCode, saveCellCode } from "@/server/lessons/cell-code";
 
 export const runtime = "nodejs";

@@ -1,5 +1,5 @@
 import { handleRoute } from "@/server/http/handle-route";
-import { runCellSchema } from "@/server/lessons/cell-schemas";
+import { runCellSchema } from "@/contracts/cell-requests";
 import { streamCellRun } from "@/server/kernels/stream-cell-run";
 
 export const runtime = "nodejs";

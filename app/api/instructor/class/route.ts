@@ -1,5 +1,5 @@
 import { classOverview, rotateCode } from "@/server/classroom/class-roster";
-import { classActionSchema } from "@/server/classroom/instructor-schemas";
+import { classActionSchema } from "@/contracts/classroom";
 import { startNewClass } from "@/server/classroom/start-new-class";
 import { handleRoute } from "@/server/http/handle-route";
 

@@ -1,5 +1,5 @@
 import { sendClassMessage, sentClassMessages } from "@/server/classroom/class-messages";
-import { sendMessageSchema } from "@/server/classroom/instructor-schemas";
+import { sendMessageSchema } from "@/contracts/classroom";
 import { handleRoute } from "@/server/http/handle-route";
 
 export const runtime = "nodejs";

@@ -1,5 +1,5 @@
 import { handleRoute } from "@/server/http/handle-route";
-import { completeSchema } from "@/server/lessons/cell-schemas";
+import { completeSchema } from "@/contracts/cell-requests";
 import { completeCode } from "@/server/kernels/kernel-actions";
 
 export const runtime = "nodejs";

@@ -1,6 +1,6 @@
 import { handleRoute } from "@/server/http/handle-route";
 import { invokeModelServer } from "@/server/model-servers/learner-model-server";
-import { invocationSchema } from "@/server/model-servers/schemas";
+import { invocationSchema } from "@/contracts/model-server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

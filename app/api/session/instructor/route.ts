@@ -1,6 +1,6 @@
 import { handleRoute } from "@/server/http/handle-route";
 import { signInInstructor } from "@/server/identity/class-sessions";
-import { instructorSignInSchema } from "@/server/identity/session-schemas";
+import { instructorSignInSchema } from "@/contracts/session-requests";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { handleRoute } from "@/server/http/handle-route";
 import { joinClass } from "@/server/identity/class-sessions";
-import { joinSchema } from "@/server/identity/session-schemas";
+import { joinSchema } from "@/contracts/session-requests";
 import { warmKernel } from "@/server/kernels/course-kernels";
 
 export const runtime = "nodejs";

@@ -1,4 +1,4 @@
-import { classSettingsSchema } from "@/server/classroom/instructor-schemas";
+import { classSettingsSchema } from "@/contracts/classroom";
 import { teachingSettings, updateTeachingSettings } from "@/server/classroom/teaching-settings";
 import { handleRoute } from "@/server/http/handle-route";
 

@@ -1,5 +1,5 @@
 import { learnerRejoinLink, removeLearner, renameLearner, resetLearner } from "@/server/classroom/class-roster";
-import { learnerActionSchema } from "@/server/classroom/instructor-schemas";
+import { learnerActionSchema } from "@/contracts/classroom";
 import { handleRoute } from "@/server/http/handle-route";
 import { learnerDetail } from "@/server/instructor/learner-detail";
 

@@ -4,8 +4,8 @@ import { z } from "zod";
  * When a learner is offered catch-up for an exercise (the instructor's choice per
  * class): always, after N failed Checks of that exercise, or never. Solo learners
  * always get the default. A lesson's *needs* can be caught up whatever this says;
- * the policy is about the exercise itself. Pure (zod only): the dashboard's form
- * imports the limits from here; the store side is catch-up-policy.ts.
+ * the policy is about the exercise itself. A contract: the dashboard's form takes its
+ * limits from here; the store side is server/classroom/catch-up-policy.ts.
  */
 export type CatchUpPolicy = { mode: "always" } | { mode: "after-failures"; failures: number } | { mode: "never" };
 

@@ -2,7 +2,8 @@
  * Class codes: 10 characters of an alphabet without look-alikes (no 0/O, 1/I),
  * 32^10 ≈ 1.1e15 codes. Stored bare (`K7PQR2MZXA`), shown in two groups
  * (`K7PQR-2MZXA`), and accepted in any case, with or without the dash or spaces.
- * Pure: the join form imports it for its limits and hints.
+ * A contract: the join form takes its limits and example from here, the join
+ * route's schema (session-requests.ts) its normalizing.
  */
 export const CLASS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 export const CLASS_CODE_LENGTH = 10;

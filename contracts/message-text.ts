@@ -3,7 +3,7 @@ import { z } from "zod";
 /**
  * The text of an instructor's message to the class: plain text, one rule for the
  * route and the dashboard's form (which imports this module for its limit, so
- * the form and the server can never disagree). Pure: no server-only imports.
+ * the form and the server can never disagree).
  *
  * Trimmed, line endings made `\n`; 1 to MESSAGE_MAX_LENGTH characters (UTF-16
  * units, what a form's maxLength counts). Line breaks are allowed (a short list

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { catchUpPolicySchema, DEFAULT_CATCH_UP_POLICY } from "./catch-up-schema";
-import { classSettingsSchema, sendMessageSchema } from "./instructor-schemas";
+import { catchUpPolicySchema, DEFAULT_CATCH_UP_POLICY } from "./catch-up-policy";
+import { classSettingsSchema, sendMessageSchema } from "./classroom";
 
 describe("the catch-up policy", () => {
   it("is always, after 1 to 20 failed Checks, or never; the default is after 3", () => {
