@@ -5,10 +5,13 @@
 //   npx tsx bench/startup.ts                 warm start (installed and built)
 //   npx tsx bench/startup.ts --fresh-clone   also a first start from a fresh clone
 //                                            (package caches stay warm on this machine)
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { spawnGroup } from "../lib/process/process-group";
+import { startUntilOutput } from "../lib/process/start-until-output";
+import { waitUntil } from "../lib/process/wait-until";
 import { findFreePort } from "../server/net/free-port";
 import { probeJupyter, probeMlflow } from "../server/health/probes";
 
@@ -27,26 +30,15 @@ async function startCourse(root: string): Promise<Started & { output: () => stri
     JUPYTER_PORT: String(await findFreePort()),
   };
   const began = performance.now();
-  const child = spawn(process.execPath, ["scripts/start.mjs"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("COURSE_READY")) resolve();
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
+  const { group: child, output } = await startUntilOutput({ command: process.execPath, args: ["scripts/start.mjs"], env, cwd: root }, { readyWhen: "COURSE_READY", timeoutMs: 30 * 60_000, what: "npm start" });
   const readyMs = performance.now() - began;
   return {
     readyMs,
-    pid: child.pid!,
-    output: () => output,
+    pid: child.pid,
+    output,
     async stop() {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      process.kill(child.pid!, "SIGINT");
-      await exited;
+      process.kill(child.pid, "SIGINT");
+      await child.exited;
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -59,15 +51,21 @@ async function startBare(): Promise<{ mlflowMs: number; jupyterMs: number; rss: 
   const jupyterPort = await findFreePort();
   const env = { ...process.env, MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "false" };
   const began = performance.now();
-  const mlflow = spawn(path.join(bin, "mlflow"), ["server", "--backend-store-uri", `sqlite:///${dir}/mlflow.db`, "--artifacts-destination", `${dir}/artifacts`, "--host", "127.0.0.1", "--port", String(mlflowPort), "--workers", "2"], { env, stdio: "ignore", detached: true });
-  const jupyter = spawn(path.join(bin, "jupyter"), ["server", "--ServerApp.ip=127.0.0.1", `--ServerApp.port=${jupyterPort}`, "--IdentityProvider.token=bench", "--ServerApp.open_browser=False", `--ServerApp.root_dir=${dir}`, "--allow-root"], { env, stdio: "ignore", detached: true });
-  const until = async (check: () => Promise<boolean>) => {
-    while (!(await check())) await new Promise((r) => setTimeout(r, 100));
+  const mlflow = spawnGroup(
+    { command: path.join(bin, "mlflow"), args: ["server", "--backend-store-uri", `sqlite:///${dir}/mlflow.db`, "--artifacts-destination", `${dir}/artifacts`, "--host", "127.0.0.1", "--port", String(mlflowPort), "--workers", "2"], env, cwd: dir },
+    { stdio: "ignore" },
+  );
+  const jupyter = spawnGroup(
+    { command: path.join(bin, "jupyter"), args: ["server", "--ServerApp.ip=127.0.0.1", `--ServerApp.port=${jupyterPort}`, "--IdentityProvider.token=bench", "--ServerApp.open_browser=False", `--ServerApp.root_dir=${dir}`, "--allow-root"], env, cwd: dir },
+    { stdio: "ignore" },
+  );
+  const until = async (ready: () => Promise<boolean>, what: string) => {
+    await waitUntil(ready, { timeoutMs: 180_000, intervalMs: 100, what });
     return performance.now() - began;
   };
   const [mlflowMs, jupyterMs] = await Promise.all([
-    until(async () => (await probeMlflow(`http://127.0.0.1:${mlflowPort}`)).ok),
-    until(async () => (await probeJupyter(`http://127.0.0.1:${jupyterPort}`, "bench")).ok),
+    until(async () => (await probeMlflow(`http://127.0.0.1:${mlflowPort}`)).ok, "the bare MLflow server"),
+    until(async () => (await probeJupyter(`http://127.0.0.1:${jupyterPort}`, "bench")).ok, "the bare Jupyter server"),
   ]);
   await new Promise((r) => setTimeout(r, 3000));
   const rss = { mlflow: groupRssMb(mlflow.pid!), jupyter: groupRssMb(jupyter.pid!) };
@@ -76,7 +74,8 @@ async function startBare(): Promise<{ mlflowMs: number; jupyterMs: number; rss: 
     jupyterMs,
     rss,
     stop() {
-      for (const pid of [mlflow.pid!, jupyter.pid!]) try { process.kill(-pid, "SIGKILL"); } catch {}
+      mlflow.kill();
+      jupyter.kill();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { startUntilOutput } from "../lib/process/start-until-output";
 import { findFreePort } from "../server/net/free-port";
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
@@ -24,37 +24,18 @@ async function startStack(name: string, extraEnv: Record<string, string>): Promi
     MLFLOW_WORKERS: "1",
     ...extraEnv,
   };
-  const server = spawn(process.execPath, [path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/serve.ts"], {
-    cwd: projectRoot,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The ${name} course did not start within 180 s:\n${output}`)), 180_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("COURSE_READY")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    server.stdout.on("data", onData);
-    server.stderr.on("data", onData);
-    server.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`The ${name} course exited (code ${code}) before it was ready:\n${output}`));
-    });
-  });
+  const { group: server } = await startUntilOutput(
+    { command: process.execPath, args: [path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/serve.ts"], env, cwd: projectRoot },
+    { readyWhen: "COURSE_READY", timeoutMs: 180_000, what: `the ${name} course` },
+  );
   return {
     url: `http://127.0.0.1:${port}`,
     mlflowUrl: `http://127.0.0.1:${mlflowPort}`,
     dataDir,
     async stop() {
-      const exited = new Promise((resolve) => server.once("exit", resolve));
-      process.kill(server.pid!, "SIGINT");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+      // SIGINT to the supervisor alone: it stops its services in order, as Ctrl-C in a terminal does.
+      process.kill(server.pid, "SIGINT");
+      await Promise.race([server.exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
       const leftovers = processesMentioning(dataDir);
       for (const pid of leftovers) process.kill(pid, "SIGKILL");
       fs.rmSync(dataDir, { recursive: true, force: true });

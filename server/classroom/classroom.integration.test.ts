@@ -3,44 +3,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CourseClient as Client } from "../testing/course-client";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 
 const run = promisify(execFile);
 const projectRoot = path.resolve(import.meta.dirname, "..", "..");
 
-/** A browser's worth of state: one cookie jar, requests from the course's own origin. */
-class Client {
-  cookie = "";
-  constructor(private readonly site: string) {}
-
-  async call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(`${this.site}${url}`, {
-      method,
-      redirect: "manual",
-      headers: {
-        origin: this.site,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-        ...(this.cookie ? { cookie: this.cookie } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    for (const setCookie of response.headers.getSetCookie()) {
-      const [pair] = setCookie.split(";");
-      const name = pair.split("=")[0];
-      const others = this.cookie.split("; ").filter((cookie) => cookie && !cookie.startsWith(`${name}=`));
-      this.cookie = [...others, pair].join("; ");
-    }
-    const text = await response.text();
-    let json: any = null;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
-    }
-    return { status: response.status, json, text, location: response.headers.get("location") };
-  }
-}
 
 describe("classroom mode on a real MLflow with workspaces", () => {
   let course: TempCourse;
