@@ -3,6 +3,9 @@ import { modelUriSchema } from "./model-uri";
 
 /** The Serve panel and the playground: `/api/model-server` and `/api/model-server/invocations`. */
 
+/** The model the serving lesson serves: the Serve panel's suggestion, and what a catch-up serves. */
+export const LESSONS_MODEL_URI = "models:/IrisModel/Staging";
+
 export const MAX_INVOCATION_BYTES = 256 * 1024;
 
 export const startServerSchema = z.object({

@@ -2,6 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { LESSONS_MODEL_URI } from "@/contracts/model-server";
 import { requestJson } from "../request-json";
 import { useModelServer } from "./use-model-server";
 
@@ -18,7 +19,7 @@ export function ServePanel() {
   const client = useQueryClient();
   const server = useModelServer();
   const data = server.data;
-  const [modelUri, setModelUri] = useState("models:/IrisModel/Staging");
+  const [modelUri, setModelUri] = useState(LESSONS_MODEL_URI);
   const [port, setPort] = useState<string>("");
   const logRef = useRef<HTMLPreElement>(null);
 

@@ -1,3 +1,5 @@
+import { LESSONS_MODEL_URI } from "@/contracts/model-server";
+import { CODE_GRADED_EXERCISES } from "../grading/grade-for-learner";
 import type { Lesson } from "../lessons/lesson-catalog";
 import type { LessonCell } from "../lessons/parse-lesson";
 
@@ -15,8 +17,7 @@ export type CatchUpStep =
   | { kind: "graded-code"; lesson: string; exercises: [string]; cellId: string; code: string };
 
 /** Exercises made differently from running cells: graded on a model server, or on one cell's code. */
-export const SERVED_EXERCISES: Readonly<Record<string, { modelUri: string }>> = { "model-serving": { modelUri: "models:/IrisModel/Staging" } };
-export const CODE_GRADED_EXERCISES: Readonly<Record<string, { cell: string }>> = { "spark-integration": { cell: "predict-with-udf" } };
+export const SERVED_EXERCISES: Readonly<Record<string, { modelUri: string }>> = { "model-serving": { modelUri: LESSONS_MODEL_URI } };
 
 export function lessonOfExercise(lessons: readonly Lesson[], exercise: string): Lesson | undefined {
   return lessons.find((lesson) => lesson.frontMatter.exercises.includes(exercise));

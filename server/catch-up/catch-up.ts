@@ -61,8 +61,12 @@ export async function lessonNeeds(learner: Learner, slug: string): Promise<Lesso
 export async function exerciseCatchUpOffer(db: Store, config: CourseConfig, learnerId: string, exercise: string): Promise<{ offered: boolean; policy: CatchUpPolicy; failed: number }> {
   const policy = await readCatchUpPolicy(db, config);
   const failed = await countedAttempts(db, learnerId, exercise, "failed");
-  const offered = policy.mode === "always" || (policy.mode === "after-failures" && failed >= policy.failures);
-  return { offered, policy, failed };
+  return { offered: catchUpOffered(policy, failed), policy, failed };
+}
+
+/** The class's rule itself, given the learner's failed Checks of the exercise. */
+export function catchUpOffered(policy: CatchUpPolicy, failedChecks: number): boolean {
+  return policy.mode === "always" || (policy.mode === "after-failures" && failedChecks >= policy.failures);
 }
 
 /** Catch me up on what a lesson needs: always offered, unless the class says never. */
@@ -97,13 +101,7 @@ async function catchUp(config: CourseConfig, db: Store, learner: Learner, target
   const limiter = new RateLimiter("catch-up", CATCH_UPS_PER_WINDOW, CATCH_UP_WINDOW_MS, Date.now, storeActionLedger(db));
   return limiter.run(learner.id, async () => {
     const lessons = listLessons(config.projectRoot);
-    const reports = new Map<string, ExerciseReport>();
-    const passes = async (exercise: string) => {
-      if (!isExerciseId(exercise)) return true;
-      const report = await gradeOrThrow(config, db, learner, exercise);
-      reports.set(exercise, report);
-      return report.status === "passed";
-    };
+    const passes = async (exercise: string) => !isExerciseId(exercise) || (await gradeOrThrow(config, db, learner, exercise)).status === "passed";
     const toMake = await exercisesToMake(lessons, targets, passes);
     const steps = planCatchUp(lessons, toMake, (lesson, cell) => readSolution(config.projectRoot, lesson.frontMatter.slug, cell));
     const result: CatchUpResult = { exercises: [], output: "" };

@@ -1,7 +1,6 @@
 import type { CheckResponse } from "@/contracts/check";
 import { isExerciseId, EXERCISE_IDS } from "@/grader/grade";
 import type { ExerciseReport } from "@/grader/report";
-import { CODE_GRADED_EXERCISES } from "../catch-up/catch-up-plan";
 import { exerciseCatchUpOffer } from "../catch-up/catch-up";
 import { getConfig } from "../config/runtime-config";
 import { AppError } from "../errors/app-error";
@@ -9,7 +8,7 @@ import type { Learner } from "../identity/current-learner";
 import { caughtUpExercises, completedExercises, countedAttempts, recordAttempt } from "../store/attempts";
 import { storeActionLedger } from "../store/action-ledger";
 import { getStore, type Store } from "../store/database";
-import { gradeForLearner, linkIntoWorkspace } from "./grade-for-learner";
+import { CODE_GRADED_EXERCISES, gradeForLearner, linkIntoWorkspace } from "./grade-for-learner";
 import { RateLimiter } from "./rate-limit";
 
 /** Checks a learner may run in a minute (one at a time), counted in the store across course instances. */

@@ -9,6 +9,11 @@ import { sandboxLauncherFor } from "../sandbox/sandboxed-process";
 import { readSavedCode } from "../store/cells";
 import type { Store } from "../store/database";
 
+/** Exercises graded on the code of one cell, not on MLflow's state: the lesson and the cell. */
+export const CODE_GRADED_EXERCISES: Readonly<Record<string, { lesson: string; cell: string }>> = {
+  "spark-integration": { lesson: "spark-integration", cell: "predict-with-udf" },
+};
+
 /**
  * Grades one exercise on the learner's live state, the one way the course does it: for a Check,
  * for a lesson's needs and after a catch-up. `learnerCode` replaces the learner's saved code of
@@ -29,8 +34,8 @@ export async function gradeForLearner(
   const modelServerUrl =
     exerciseId === "model-serving" ? ((await getModelServers().readyUrl(learner.id)) ?? (byHand ? `http://127.0.0.1:${config.modelServers.defaultPort}` : null)) : undefined;
   // Graded from code: the learner's saved code of the lesson's exercise cell.
-  const learnerCode =
-    exerciseId === "spark-integration" ? (options.learnerCode ?? (await readSavedCode(db, learner.id, "spark-integration"))["predict-with-udf"]) : undefined;
+  const graded = CODE_GRADED_EXERCISES[exerciseId];
+  const learnerCode = graded ? (options.learnerCode ?? (await readSavedCode(db, learner.id, graded.lesson))[graded.cell]) : undefined;
   return grade(exerciseId, {
     // Graded in the learner's own workspace (classroom mode), never one the client names.
     mlflow: { baseUrl: config.mlflow.url, ...(learner.workspace ? { workspace: learner.workspace } : {}) },

@@ -1,7 +1,8 @@
 import type { CourseConfig } from "../config/config";
 import type { CellEvent } from "@/contracts/cell-events";
-import { exerciseCatchUpOffer } from "../catch-up/catch-up";
-import { caughtUpExercises, completedExercises } from "../store/attempts";
+import { catchUpOffered } from "../catch-up/catch-up";
+import { readCatchUpPolicy } from "../classroom/catch-up-policy";
+import { caughtUpExercises, completedExercises, countedAttempts } from "../store/attempts";
 import { readSavedCode, readSavedOutputs } from "../store/cells";
 import { getStore } from "../store/database";
 import { rememberLesson } from "../store/learners";
@@ -37,17 +38,18 @@ export async function openLessonPage(config: CourseConfig, learnerId: string, sl
   if (position < 0) return null;
   const lesson = lessons[position];
   const db = await getStore(config.dataDir);
-  const [savedCode, savedOutputs, completed, caughtUpRuns] = await Promise.all([
+  const [savedCode, savedOutputs, completed, caughtUpRuns, policy] = await Promise.all([
     readSavedCode(db, learnerId, slug),
     readSavedOutputs(db, learnerId, slug),
     completedExercises(db, learnerId),
     caughtUpExercises(db, learnerId),
+    readCatchUpPolicy(db, config),
     rememberLesson(db, learnerId, slug),
   ]);
-  const catchUpOffered: Record<string, boolean> = {};
+  const catchUpOffer: Record<string, boolean> = {};
   const caughtUp: LessonPageData["caughtUp"] = {};
   for (const exercise of lesson.frontMatter.exercises) {
-    catchUpOffered[exercise] = (await exerciseCatchUpOffer(db, config, learnerId, exercise)).offered;
+    catchUpOffer[exercise] = catchUpOffered(policy, await countedAttempts(db, learnerId, exercise, "failed"));
     if (!caughtUpRuns.has(exercise) || completed.has(exercise)) continue;
     caughtUp[exercise] = lesson.cells
       .filter((cell) => cell.exercise === exercise)
@@ -59,5 +61,5 @@ export async function openLessonPage(config: CourseConfig, learnerId: string, sl
     executionCount: savedOutputs[cell.id]?.executionCount ?? null,
     status: savedOutputs[cell.id]?.status,
   }));
-  return { lesson, lessons, position, savedCode, initialCells, completed, catchUpOffered, caughtUp };
+  return { lesson, lessons, position, savedCode, initialCells, completed, catchUpOffered: catchUpOffer, caughtUp };
 }
