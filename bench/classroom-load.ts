@@ -348,9 +348,9 @@ async function baseline(course: TempCourse, program: Array<{ id: string; code: s
   const model = await KernelAPI.startNew({ name: UNSANDBOXED_KERNEL }, settings);
   const kernel = new KernelConnection({ model, serverSettings: settings, handleComms: false });
   try {
-    // What the app's preamble does: own folder, own workspace, inline plots.
+    // What the app's preamble does: own folder, own workspace (plots are inline by MPLBACKEND).
     const preamble = await kernel.requestExecute({
-      code: `import os\nos.chdir(${JSON.stringify(workdir)})\nos.environ["MLFLOW_WORKSPACE"] = ${JSON.stringify(workspace)}\n%matplotlib inline`,
+      code: `import os\nos.chdir(${JSON.stringify(workdir)})\nos.environ["MLFLOW_WORKSPACE"] = ${JSON.stringify(workspace)}`,
       silent: true,
       store_history: false,
     }).done;

@@ -14,14 +14,15 @@
 //      sandboxed when ON) and 5 of tracking-example, median each
 //   5. memory per learner: summed RSS of every process of a warm learner's kernel (3 learners),
 //      median; for ON also what bubblewrap, socat, sh, setpriv and nsenter hold
-//   6. fairness, ON only (each learner's cgroup has an equal CPU share): a "victim" learner whose
-//      tracking-example Check passes measures 30 x print(1) and 5 tracking-example Checks idle,
-//      then 2 s after other learners started loads: a spinner (while True: pass) with a flooder
-//      (endless output), then the spinner with a fork bomb; median change each (target: at most
-//      +20%). The loads are interrupted (and restarted when that does not end them) after each case.
+//   6. fairness, ON only (each learner's cgroup has an equal CPU share): 6 "victim" learners whose
+//      tracking-example Check passes measure print(1) round trips and Checks in blocks, idle and
+//      loaded in turn (2 of each per case, so drift falls on both), loaded meaning 2 s after other
+//      learners started a spinner (while True: pass) with a flooder (endless output), then the
+//      spinner with a fork bomb; median change per case (target: at most +20%). The loads are
+//      interrupted (and restarted when that does not end them) after each block.
 // Everything goes through the app's HTTP routes as a browser would (site Origin, one cookie per
 // learner). Real MLflow (1 worker), Jupyter and the built site, temp folders, free ports.
-//   npx tsx bench/sandbox.ts [runs=50]
+//   npx tsx bench/sandbox.ts [runs=50] [--fairness-only]   (--fairness-only: the ON course and section 6 alone)
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -35,9 +36,11 @@ import { startTempCourse, type TempCourse } from "../server/testing/temp-course"
 import { waitUntilIdle } from "./idle";
 import { summarize } from "./stats";
 
-const runs = Number(process.argv[2] ?? 50);
+const fairnessOnly = process.argv.includes("--fairness-only");
+const runsArgument = process.argv.slice(2).find((argument) => !argument.startsWith("--"));
+const runs = Number(runsArgument ?? 50);
 if (!Number.isInteger(runs) || runs < 1) {
-  console.error(`runs must be a whole number from 1 (got "${process.argv[2]}")`);
+  console.error(`runs must be a whole number from 1 (got "${runsArgument}")`);
   process.exit(2);
 }
 const K = 5;
@@ -47,8 +50,12 @@ const CHECKS = 5;
 const MEMORY_LEARNERS = 3;
 const PASSWORD = "bench-secret";
 const MODEL_URI = "models:/IrisModel/Staging";
-const FAIR_TRIPS = 30;
-const FAIR_CHECKS = 5;
+/** Learners whose round trips and Checks are measured in the fairness section (more learners: more Checks within the route's limit). */
+const VICTIMS = 6;
+/** Per block, each victim's print(1) runs (interleaved across victims) and Checks. */
+const TRIPS_PER_VICTIM = 5;
+/** Idle and loaded blocks alternate, this many pairs per case, so that drift falls on both alike. */
+const FAIR_ROUNDS = 2;
 const LOAD_SETTLE_MS = 2000;
 /** The Check route allows 6 a minute per learner: the victim's Checks leave that window between cases. */
 const CHECK_WINDOW_MS = 61_000;
@@ -363,14 +370,15 @@ function cgroupSetting(dir: string | null, ...names: string[]): string {
 
 // ---------- fairness: what the victim measures ----------
 
-type VictimFigures = { trips: CellResult[]; checks: CheckTiming[]; checksEndedAt: number };
+type VictimFigures = { trips: CellResult[]; checks: CheckTiming[] };
 
-async function measureVictim(victim: Learner): Promise<VictimFigures> {
+/** One block: each victim's print(1) runs, interleaved across the victims, then one Check each. */
+async function measureVictims(victims: Learner[]): Promise<VictimFigures> {
   const trips: CellResult[] = [];
-  for (let i = 0; i < FAIR_TRIPS; i++) trips.push(await runCell(victim, "print(1)"));
+  for (let i = 0; i < TRIPS_PER_VICTIM; i++) for (const victim of victims) trips.push(await runCell(victim, "print(1)"));
   const checks: CheckTiming[] = [];
-  for (let i = 0; i < FAIR_CHECKS; i++) checks.push(await check(victim, "tracking-example"));
-  return { trips, checks, checksEndedAt: performance.now() };
+  for (const victim of victims) checks.push(await check(victim, "tracking-example"));
+  return { trips, checks };
 }
 
 /** What went wrong for the victim: runs of print(1) that did not end "ok" printing 1, Checks that did not pass. */
@@ -387,31 +395,13 @@ function victimProblems(trips: CellResult[], checks: CheckTiming[] = []): string
 
 // ---------- the run ----------
 
-let on: TempCourse | undefined;
-let off: TempCourse | undefined;
-const onSignal = () => {
-  void Promise.allSettled([on?.stop(), off?.stop()]).finally(() => process.exit(130));
-};
-process.once("SIGINT", onSignal);
-process.once("SIGTERM", onSignal);
-
-const classroom = { COURSE_MODE: "classroom", COURSE_INSTRUCTOR_PASSWORD: PASSWORD, DATABASE_URL: "" };
-
-try {
-  console.log(
-    `bench/sandbox: classroom course with the sandbox ON vs OFF, side by side; ${new Date().toISOString()}; ` +
-      `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.versions.node}; machine load ${loadAverage()}`,
-  );
-  // One after the other, not in parallel; both stay up for the whole run.
-  let began = performance.now();
-  on = await startTempCourse(["mlflow", "jupyter", "site"], { ...classroom, COURSE_SANDBOX: "on" });
-  const onReadyMs = performance.now() - began;
-  began = performance.now();
+/** Sections 1-5: the OFF course started beside ON, and what the sandbox costs, measured alternately on both. */
+async function sandboxCost(ON: Side, onReadyMs: number): Promise<void> {
+  const began = performance.now();
   off = await startTempCourse(["mlflow", "jupyter", "site"], { ...classroom, COURSE_SANDBOX: "off" });
   const offReadyMs = performance.now() - began;
   console.log(`stacks ready: ON ${fmtMs(onReadyMs)}, OFF ${fmtMs(offReadyMs)} (MLflow 1 worker, Jupyter, built site)`);
 
-  const ON = (await openSide("ON", on)).side;
   const OFF = (await openSide("OFF", off)).side;
   /** Alternates which course goes first, so neither always runs right after the other. */
   const order = (i: number): [Side, Side] => (i % 2 === 0 ? [ON, OFF] : [OFF, ON]);
@@ -534,76 +524,97 @@ try {
   console.log(`   each: ON ${memOn.map((m) => fmtMb(m.totalKb)).join(", ")}; OFF ${memOff.map((m) => fmtMb(m.totalKb)).join(", ")}`);
   console.log(`   processes of ON's learner 1: ${memOn[0].processes.join(", ")}`);
   console.log(`   processes of OFF's learner 1: ${memOff[0].processes.join(", ")}`);
+}
 
-  // 6. fairness, in the ON course only: can one learner's load slow another learner down?
-  // The victim's kernel is warm from its lesson; the loads' kernels are warmed first, so no
-  // kernel start falls into a case.
-  const victim = await join(ON, "Victim");
-  await runLesson(victim, "tracking-example", program);
+let on: TempCourse | undefined;
+let off: TempCourse | undefined;
+const onSignal = () => {
+  void Promise.allSettled([on?.stop(), off?.stop()]).finally(() => process.exit(130));
+};
+process.once("SIGINT", onSignal);
+process.once("SIGTERM", onSignal);
+
+const classroom = { COURSE_MODE: "classroom", COURSE_INSTRUCTOR_PASSWORD: PASSWORD, DATABASE_URL: "" };
+
+try {
+  console.log(
+    `bench/sandbox: classroom course with the sandbox ON vs OFF, side by side; ${new Date().toISOString()}; ` +
+      `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.versions.node}; machine load ${loadAverage()}`,
+  );
+  // One after the other, not in parallel; both stay up for the whole run.
+  const began = performance.now();
+  on = await startTempCourse(["mlflow", "jupyter", "site"], { ...classroom, COURSE_SANDBOX: "on" });
+  const onReadyMs = performance.now() - began;
+  const ON = (await openSide("ON", on)).side;
+  if (!fairnessOnly) await sandboxCost(ON, onReadyMs);
+
+  // 6. fairness, in the ON course only: can one learner's load slow other learners down?
+  // The victims' kernels are warm from their lesson; the loads' kernels are warmed first, so no
+  // kernel start falls into a case. Within a case, idle and loaded blocks alternate.
+  const program = lessonProgram(ON.course.config.projectRoot, "tracking-example");
+  const victims: Learner[] = [];
+  for (let i = 0; i < VICTIMS; i++) {
+    const victim = await join(ON, `Victim ${i + 1}`);
+    await runLesson(victim, "tracking-example", program);
+    victims.push(victim);
+  }
   const [spinner, flooder, bomber] = [await join(ON, "Spinner"), await join(ON, "Flooder"), await join(ON, "Bomber")];
   for (const learner of [spinner, flooder, bomber]) await runOk(learner, "print(1)", "1", "warm-up print(1)");
   const pidsDir = new Map([spinner, flooder, bomber].map((learner) => [learner, cgroupDir(learner.id, "pids")]));
   const processCount = (learner: Learner) => read(path.join(pidsDir.get(learner) ?? "/nonexistent", "pids.current"))?.trim() ?? "?";
-  const victimCpu = cgroupSetting(cgroupDir(victim.id, "cpu"), "cpu.shares", "cpu.weight");
+  const victimCpu = cgroupSetting(cgroupDir(victims[0].id, "cpu"), "cpu.shares", "cpu.weight");
   const bomberPids = cgroupSetting(pidsDir.get(bomber) ?? null, "pids.max");
-  // The four kernels' start-up imports are done before the idle figure.
   await waitUntilIdle();
   const fairLoad = loadAverage();
-  const idle = await measureVictim(victim);
 
   const cases = [
     { name: "spinner + flooder", loads: [[spinner, "spinner", SPIN], [flooder, "flooder", FLOOD]] },
     { name: "spinner + fork bomb", loads: [[spinner, "spinner", SPIN], [bomber, "fork bomb", FORK_BOMB]] },
   ] as const;
-  const underLoad: Array<{ name: string; figures: VictimFigures; stops: string[]; processes: string[] }> = [];
-  let checksEndedAt = idle.checksEndedAt;
+  const results: Array<{ name: string; idle: VictimFigures[]; loaded: VictimFigures[]; stops: string[]; processes: string[] }> = [];
+  let windowOpensAt = 0;
   for (const { name, loads } of cases) {
-    // The victim's previous Checks first leave the route's one-minute window, with nothing running.
-    await sleep(Math.max(0, checksEndedAt + CHECK_WINDOW_MS - performance.now()));
-    const started = loads.map(([learner, what, code]) => startLoad(learner, what, code));
-    const stops: string[] = [];
-    const processes: string[] = [];
-    try {
-      await sleep(LOAD_SETTLE_MS);
-      const before = started.map((load) => processCount(load.learner));
-      const figures = await measureVictim(victim);
-      checksEndedAt = figures.checksEndedAt;
-      processes.push(...started.map((load, i) => `${load.what} ${before[i]} -> ${processCount(load.learner)}`));
-      underLoad.push({ name, figures, stops, processes });
-    } finally {
-      for (const load of started) stops.push(await stopLoad(load, load.learner === bomber));
+    // Each victim's Checks of the previous case first leave the route's one-minute window.
+    await sleep(Math.max(0, windowOpensAt - performance.now()));
+    windowOpensAt = performance.now() + CHECK_WINDOW_MS;
+    const result = { name, idle: [] as VictimFigures[], loaded: [] as VictimFigures[], stops: [] as string[], processes: [] as string[] };
+    for (let round = 0; round < FAIR_ROUNDS; round++) {
+      // Idle: nothing of the loads left running (a restarted kernel starts quietly first).
+      await waitUntilIdle();
+      result.idle.push(await measureVictims(victims));
+      const started = loads.map(([learner, what, code]) => startLoad(learner, what, code));
+      try {
+        await sleep(LOAD_SETTLE_MS);
+        const before = started.map((load) => processCount(load.learner));
+        result.loaded.push(await measureVictims(victims));
+        result.processes.push(...started.map((load, i) => `${load.what} ${before[i]} -> ${processCount(load.learner)}`));
+      } finally {
+        for (const load of started) result.stops.push(await stopLoad(load, load.learner === bomber));
+      }
     }
-    await sleep(1000);
-    processes.push(...started.map((load) => `${load.what} ${processCount(load.learner)} once stopped`));
+    results.push(result);
   }
-  const afterwards: CellResult[] = [];
-  for (let i = 0; i < FAIR_TRIPS; i++) afterwards.push(await runCell(victim, "print(1)"));
 
-  const tripMs = (figures: { trips: CellResult[] }) => summarize(figures.trips.map((t) => t.ms));
-  const checkMs = (figures: VictimFigures) => median(figures.checks.map((c) => c.ms));
+  const trips = (blocks: VictimFigures[]) => summarize(blocks.flatMap((block) => block.trips.map((t) => t.ms)));
+  const checks = (blocks: VictimFigures[]) => summarize(blocks.flatMap((block) => block.checks.map((c) => c.ms)));
+  const problems = (blocks: VictimFigures[]) => victimProblems(blocks.flatMap((b) => b.trips), blocks.flatMap((b) => b.checks));
   const change = (value: number, idleValue: number) => `${value >= idleValue ? "+" : ""}${((value / idleValue - 1) * 100).toFixed(0)}%`;
+  const perBlock = (blocks: VictimFigures[]) => blocks.map((block) => `${fmtMs(median(block.trips.map((t) => t.ms)))} / ${fmtMs(median(block.checks.map((c) => c.ms)))}`).join(", ");
   console.log(
-    `6. fairness (ON only; machine load ${fairLoad} before; the victim's cgroup: ${victimCpu}; the bomber's: ${bomberPids}), ` +
-      `the victim's medians of ${FAIR_TRIPS} x print(1) and ${FAIR_CHECKS} tracking-example Checks, idle vs ${LOAD_SETTLE_MS / 1000} s after the loads started ` +
-      `(target: at most +20% at the median):`,
+    `6. fairness (ON only; machine load ${fairLoad} before; a victim's cgroup: ${victimCpu}; the bomber's: ${bomberPids}): ${VICTIMS} victims, ` +
+      `${FAIR_ROUNDS} idle and ${FAIR_ROUNDS} loaded blocks in turn per case, each block ${TRIPS_PER_VICTIM} x print(1) and one tracking-example Check per victim ` +
+      `(loaded: from ${LOAD_SETTLE_MS / 1000} s after the loads started); medians, loaded vs the same case's idle blocks (target: at most +20%):`,
   );
-  const [idleTrip, idleCheck] = [tripMs(idle), checkMs(idle)];
-  console.log(
-    `   ${"idle".padEnd(22)} round trip ${fmtMs(idleTrip.median)} (p95 ${fmtMs(idleTrip.p95)}); Check ${fmtMs(idleCheck)}${victimProblems(idle.trips, idle.checks)}`,
-  );
-  console.log(`     each Check: ${list(idle.checks.map((c) => c.ms))}`);
-  for (const { name, figures, stops, processes } of underLoad) {
-    const [trip, checkMedian] = [tripMs(figures), checkMs(figures)];
+  for (const { name, idle, loaded, stops, processes } of results) {
+    const [idleTrip, loadTrip, idleCheck, loadCheck] = [trips(idle), trips(loaded), checks(idle), checks(loaded)];
     console.log(
-      `   ${name.padEnd(22)} round trip ${fmtMs(trip.median)} (${change(trip.median, idleTrip.median)}; p95 ${fmtMs(trip.p95)}); ` +
-        `Check ${fmtMs(checkMedian)} (${change(checkMedian, idleCheck)})${victimProblems(figures.trips, figures.checks)}`,
+      `   ${name.padEnd(20)} round trip ${fmtMs(idleTrip.median)} -> ${fmtMs(loadTrip.median)} (${change(loadTrip.median, idleTrip.median)}; p95 ${fmtMs(idleTrip.p95)} -> ${fmtMs(loadTrip.p95)}); ` +
+        `Check ${fmtMs(idleCheck.median)} -> ${fmtMs(loadCheck.median)} (${change(loadCheck.median, idleCheck.median)}; ${loadCheck.n} Checks)${problems([...idle, ...loaded])}`,
     );
-    console.log(`     each Check: ${list(figures.checks.map((c) => c.ms))}`);
-    console.log(`     processes in the loads' cgroups (before -> after the victim measured; then once stopped): ${processes.join(", ")}`);
+    console.log(`     each block's medians, round trip / Check: idle ${perBlock(idle)}; loaded ${perBlock(loaded)}`);
+    console.log(`     processes in the loads' cgroups (before -> after the victims measured): ${processes.join(", ")}`);
     for (const stop of stops) console.log(`     ${stop}`);
   }
-  const after = tripMs({ trips: afterwards });
-  console.log(`   ${"after the loads".padEnd(22)} round trip ${fmtMs(after.median)} (${change(after.median, idleTrip.median)}; p95 ${fmtMs(after.p95)})${victimProblems(afterwards)}`);
 } finally {
   process.removeListener("SIGINT", onSignal);
   process.removeListener("SIGTERM", onSignal);

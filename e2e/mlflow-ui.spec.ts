@@ -6,7 +6,9 @@ test("the MLflow UI opens in its Model training view, without the Assistant pane
   await page.goto("/");
   await page.goto("/mlflow/#/experiments");
   const sidebar = page.getByRole("link", { name: "Model registry" });
-  await expect(sidebar).toBeVisible();
+  // The first visit loads MLflow's UI bundle (megabytes of JavaScript, through the proxy): on a
+  // busy 2-core machine that once took longer than the usual 15 s.
+  await expect(sidebar).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole("link", { name: "Prompts" })).toHaveCount(0);
   await expect(page.getByText("Welcome to MLflow Assistant")).toHaveCount(0);
 

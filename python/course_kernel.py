@@ -44,6 +44,11 @@ PRELOAD = (
     "mlflow.models.display_utils",
     "skops.io",
     "git",
+    # Lesson 4 draws a figure; plots are inline without `%matplotlib inline` (MPLBACKEND, set by
+    # the course), and only pyplot is imported here: the inline backend's module must first be
+    # imported in the kernel itself, where it hooks into IPython.
+    "matplotlib.figure",
+    "matplotlib.pyplot",
 )
 
 sys.path.insert(0, HERE)

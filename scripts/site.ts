@@ -6,6 +6,8 @@ import path from "node:path";
 import next from "next";
 import { ConfigError, loadConfig } from "../server/config/config";
 import { createSiteServer } from "../server/http/site-entry";
+import { directRoute } from "../server/http/direct-route";
+import { POST as runCellRoute } from "../app/api/cells/run/route";
 import { loopbackFor } from "../server/supervisor/course-services";
 import { GateDoor, isGateRequest } from "../server/mlflow-proxy/gate-door";
 import { GATE_MOUNT, isUnderMount } from "../server/mlflow-proxy/mlflow-path";
@@ -28,17 +30,34 @@ const handle = app.getRequestHandler();
 // One door for the gate, whichever way a request comes (the sandboxes' socket or the public port).
 const gateDoor = new GateDoor(config.dataDir);
 const door = (request: IncomingMessage) => (isGateRequest(request.url ?? "/") ? gateDoor.admit(request) : null);
-const server = createSiteServer(config, (request, response) => handle(request, response), { door });
+// Every cell run goes through this one route: answered without Next.js's per-request work (see
+// server/http/direct-route.ts); development keeps Next.js's, so edits to it reload as usual.
+const runCell = directRoute("POST", "/api/cells/run", runCellRoute);
+const server = createSiteServer(
+  config,
+  (request, response) => {
+    if (!dev && runCell(request, response)) return;
+    return handle(request, response);
+  },
+  { door },
+);
 server.listen(config.site.port, config.site.host, () => {
   console.log(`Course site listening on http://${config.site.host}:${config.site.port}${dev ? " (development)" : ""}`);
+  const self = `http://${loopbackFor(config.site.host)}:${config.site.port}`;
   // Solo mode has exactly one learner: their kernel starts now, so their first cell does not wait
   // for it. Asked of the site itself, so the kernel pool is the one its routes use.
   if (config.mode === "solo") {
-    void fetch(`http://${loopbackFor(config.site.host)}:${config.site.port}/api/kernel`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ action: "warm" }),
-    }).catch(() => undefined);
+    void fetch(`${self}/api/kernel`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ action: "warm" }) }).catch(() => undefined);
+  }
+  // A page's first render loads and compiles its code (about half a second on a 2-core machine):
+  // done now, so the first learner's lesson does not wait for it. No lesson can be called
+  // "_warm-up" (slugs are lowercase letters, digits and hyphens), so nobody's state is read or
+  // written (a real lesson would become the solo learner's "last lesson"); in classroom mode the
+  // request is sent to the join page, which loads the same code.
+  if (!dev) {
+    void fetch(`${self}/lessons/_warm-up`, { redirect: "manual" })
+      .then((response) => response.arrayBuffer())
+      .catch(() => undefined);
   }
 });
 // Sandboxed kernels reach the MLflow gate (/mlflow-gate/) through this socket, bridged into each sandbox.

@@ -191,7 +191,6 @@ export class KernelPool {
       "_course_os.chdir(_course_workdir)",
       `_course_os.environ.update(${JSON.stringify(env)})`,
       "del _course_os, _course_workdir",
-      "%matplotlib inline",
     ].join("\n");
   }
 

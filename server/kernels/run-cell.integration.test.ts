@@ -61,6 +61,9 @@ describe("running cells on a real Jupyter kernel", () => {
     const image = plot.events.find((event) => event.type === "image");
     expect(image).toMatchObject({ type: "image", mime: "image/png" });
     expect(Buffer.from((image as { data: string }).data, "base64").subarray(1, 4).toString()).toBe("PNG");
+    // Without plt.show(): a figure the cell drew shows at its end (no `%matplotlib inline` needed).
+    const drawn = await collect(pool, "alice", "plt.figure()\nplt.plot([3, 1, 2])");
+    expect(drawn.events.filter((event) => event.type === "image")).toHaveLength(1);
   });
 
   it("completes code from the kernel", async () => {

@@ -12,7 +12,8 @@ import { runCell } from "./run-cell";
 /**
  * Runs one lesson cell for a learner and returns its output as NDJSON. The
  * code is saved first (running is an edit too); the outputs and the run are
- * recorded when it ends, even if the browser went away meanwhile.
+ * recorded right after the answer ends (the learner does not wait for those
+ * writes), even if the browser went away meanwhile.
  */
 export async function streamCellRun(learner: Learner, request: RunCellRequest): Promise<ReadableStream<Uint8Array>> {
   const config = getConfig();
@@ -64,8 +65,8 @@ export async function streamCellRun(learner: Learner, request: RunCellRequest): 
           }
         }
       }
-      await finish(done).catch((error) => console.error("Could not record a cell run:", error));
       if (!browserGone) controller.close();
+      await finish(done).catch((error) => console.error("Could not record a cell run:", error));
     },
     cancel() {
       browserGone = true;

@@ -33,7 +33,7 @@ function processesWhere(matches: (commandLine: string) => boolean): string[] {
   });
 }
 
-type CellResult = { stdout: string; stderr: string; error?: string; notice?: string; status: string };
+type CellResult = { stdout: string; stderr: string; error?: string; notice?: string; status: string; images: string[] };
 
 /**
  * Learner code in the sandbox (COURSE_SANDBOX=on), tried from a cell as a curious
@@ -54,13 +54,14 @@ describe("learner code runs in the sandbox", () => {
       headers: { origin: site, cookie: learners[who].cookie, "content-type": "application/json" },
       body: JSON.stringify({ lesson: "tracking-example", cellId: "load-data", code }),
     });
-    const result: CellResult = { stdout: "", stderr: "", status: "" };
+    const result: CellResult = { stdout: "", stderr: "", status: "", images: [] };
     for (const line of response.text.split("\n").filter(Boolean)) {
       const event = JSON.parse(line);
       if (event.type === "stream") result[event.name as "stdout" | "stderr"] += event.text;
       if (event.type === "error") result.error = `${event.ename}: ${event.evalue}`;
       if (event.type === "notice") result.notice = `${result.notice ?? ""}${event.text}`;
       if (event.type === "done") result.status = event.status;
+      if (event.type === "image") result.images.push(event.mime);
     }
     return result;
   }
@@ -237,7 +238,7 @@ describe("learner code runs in the sandbox", () => {
     expect(result.stdout).not.toContain("allocated");
     expect(result.status, JSON.stringify(result)).toBe("dead");
     expect(result.notice).toMatch(/kernel stopped while running this cell.*more than the 1200 MB of memory/);
-    let after: CellResult = { stdout: "", stderr: "", status: "" };
+    let after: CellResult = { stdout: "", stderr: "", status: "", images: [] };
     for (let attempt = 0; attempt < 5 && after.stdout.trim() !== "42"; attempt += 1) after = await run("Alice", "print(6 * 7)");
     expect(after.stdout.trim()).toBe("42");
   });
@@ -500,6 +501,15 @@ describe("learner code runs in the sandbox", () => {
         const files = openFiles(kernel);
         expect(files.filter((link) => forkersFiles.has(link) || /^(pid|mnt|net):|\[pidfd\]|kernel-forker/.test(link)), kernel).toEqual([]);
       }
+    });
+
+    // The forker imported matplotlib before any IPython existed; the inline backend still has to
+    // hook into each kernel, or a figure would show only with plt.show().
+    it("shows matplotlib figures inline, with plt.show() and as what a cell drew", async () => {
+      const shown = await run("Bob", "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [2, 4, 1])\nplt.show()");
+      expect(shown, JSON.stringify(shown)).toMatchObject({ status: "ok", images: ["image/png"] });
+      const drawn = await run("Bob", "plt.figure()\nplt.plot([3, 1, 2])\nprint('drawn')");
+      expect(drawn, JSON.stringify(drawn)).toMatchObject({ status: "ok", stdout: "drawn\n", images: ["image/png"] });
     });
 
     it("holds no other learner's secret: Alice's MLflow token is nowhere in the memory of Bob's kernel", { timeout: 120_000 }, async () => {
