@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lessonProgram } from "../lessons/lesson-catalog";
+import fs from "node:fs";
+import { findLesson, lessonProgram, readSolution } from "../lessons/lesson-catalog";
 import { cookiesFrom, joinClass, rawRequest, readCellRun, signInAsInstructor, type RawResponse } from "../testing/raw-http";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 
@@ -43,6 +44,21 @@ describe("catch-up from the live MLflow state", () => {
   function outcome(checked: Awaited<ReturnType<typeof check>>) {
     const misses = checked.report.checks.filter((entry) => entry.status !== "passed" && entry.status !== "skipped").map((entry) => `${entry.title}: ${entry.message}`);
     return { status: checked.report.status, caughtUp: checked.caughtUp, misses };
+  }
+
+  /**
+   * Lines of an exercise cell's reference solution that its lesson's own text (prose and starter
+   * code) does not have, among those a page shows unescaped: if a page holds one, it shows the
+   * solution.
+   */
+  function solutionOnlyLines(slug: string, cellId: string): string[] {
+    const lesson = findLesson(process.cwd(), slug)!;
+    const lessonText = fs.readFileSync(lesson.file, "utf8");
+    const solution = readSolution(process.cwd(), slug, lesson.cells.find((cell) => cell.id === cellId)!);
+    return solution
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line.length >= 12 && !/[&<>"'\\]/.test(line) && !lessonText.includes(line));
   }
 
   async function setPolicy(policy: unknown): Promise<RawResponse> {
@@ -106,6 +122,12 @@ describe("catch-up from the live MLflow state", () => {
 
   it("lesson 5: catches up on the tracking exercise and the registry, then the serving lesson and its Check pass", { timeout: 600_000 }, async () => {
     const ben = await joinClass(site, classCode, "Ben");
+    // Before the catch-up, the registry exercise's page holds nothing of its reference solution.
+    const solutionLines = solutionOnlyLines("model-registry", "register-and-stage");
+    expect(solutionLines.length, "the solution has lines of its own, for this test to look for").toBeGreaterThan(0);
+    const unsolved = await call(ben.cookie, "GET", "/lessons/model-registry");
+    expect(unsolved.status).toBe(200);
+    expect(solutionLines.filter((line) => unsolved.text.includes(line))).toEqual([]);
     const caught = await call(ben.cookie, "POST", "/api/lessons/model-serving/catch-up", {});
     expect(caught.status, caught.text).toBe(200);
     expect(caught.json.exercises.map((made: { exercise: string; status: string }) => [made.exercise, made.status])).toEqual([
@@ -113,6 +135,9 @@ describe("catch-up from the live MLflow state", () => {
       ["model-registry", "caught-up"],
     ]);
     expect(caught.json.exercises[1].solutions[0]).toMatchObject({ cellId: "register-and-stage", code: expect.stringContaining("transition_model_version_stage") });
+    // Once it has run, the page shows it (beside the learner's own code), the same lines as looked for above.
+    const solved = await call(ben.cookie, "GET", "/lessons/model-registry");
+    expect(solutionLines.filter((line) => !solved.text.includes(line))).toEqual([]);
     const started = await call(ben.cookie, "POST", "/api/model-server", { modelUri: "models:/IrisModel/Staging", port: 5050 });
     expect(started.status, started.text).toBe(200);
     let state = started.json.state;
