@@ -15,6 +15,7 @@ import { KernelAPI, KernelConnection, type KernelMessage } from "@jupyterlab/ser
 import { spawnGroup } from "../lib/process/process-group";
 import { jupyterSettings } from "../server/jupyter/connection-settings";
 import { listLessons } from "../server/lessons/lesson-catalog";
+import { readCellRun } from "../server/testing/raw-http";
 import { startTempCourse } from "../server/testing/temp-course";
 import { waitUntilIdle } from "./idle";
 import { summarize } from "./stats";
@@ -47,7 +48,8 @@ function throughApp(): Promise<number> {
         response.on("data", (chunk: string) => (text += chunk));
         response.on("end", () => {
           const ms = performance.now() - started;
-          const ok = response.statusCode === 200 && printedBy(text) === "1\n" && text.includes('"type":"done","status":"ok"');
+          const run = readCellRun({ status: response.statusCode ?? 0, text });
+          const ok = response.statusCode === 200 && run.status === "ok" && run.text === "1\n" && run.problems.length === 0;
           if (ok) resolve(ms);
           else reject(new Error(`the app's answer to print(1) was not a successful run (HTTP ${response.statusCode}): ${text.slice(0, 500)}`));
         });
@@ -57,15 +59,6 @@ function throughApp(): Promise<number> {
     request.on("error", reject);
     request.end(body);
   });
-}
-
-/** What an NDJSON answer printed (a print's text may come in more than one stream message). */
-function printedBy(ndjson: string): string {
-  return ndjson
-    .split("\n")
-    .filter((line) => line.includes('"type":"stream"'))
-    .map((line) => (JSON.parse(line) as { text: string }).text)
-    .join("");
 }
 
 /** print(1) on a kernel through Jupyter's WebSocket, in ms; throws unless it printed 1 and replied ok. */

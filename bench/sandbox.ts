@@ -57,7 +57,7 @@ const TRIPS_PER_VICTIM = 5;
 /** Idle and loaded blocks alternate, this many pairs per case, so that drift falls on both alike. */
 const FAIR_ROUNDS = 2;
 const LOAD_SETTLE_MS = 2000;
-/** The Check route allows 6 a minute per learner: the victim's Checks leave that window between cases. */
+/** The Check route allows 6 a minute per learner: the victims' Checks leave that window between cases. */
 const CHECK_WINDOW_MS = 61_000;
 /** How long an interrupted or restarted load may take to end its cell. */
 const STOP_GRACE_MS = 10_000;

@@ -33,14 +33,7 @@ const door = (request: IncomingMessage) => (isGateRequest(request.url ?? "/") ? 
 // Every cell run goes through this one route: answered without Next.js's per-request work (see
 // server/http/direct-route.ts); development keeps Next.js's, so edits to it reload as usual.
 const runCell = directRoute("POST", "/api/cells/run", runCellRoute);
-const server = createSiteServer(
-  config,
-  (request, response) => {
-    if (!dev && runCell(request, response)) return;
-    return handle(request, response);
-  },
-  { door },
-);
+const server = createSiteServer(config, (request, response) => (dev ? null : runCell(request, response)) ?? handle(request, response), { door });
 server.listen(config.site.port, config.site.host, () => {
   console.log(`Course site listening on http://${config.site.host}:${config.site.port}${dev ? " (development)" : ""}`);
   const self = `http://${loopbackFor(config.site.host)}:${config.site.port}`;

@@ -20,7 +20,8 @@ describe("a route answered by the entry point itself", () => {
   async function site(handler: WebRouteHandler) {
     const direct = directRoute("POST", "/api/cells/run", handler);
     server = createSiteServer({ limits, classroom: { trustedProxies: "none" } } as never, (request, response) => {
-      if (direct(request, response)) return;
+      const answering = direct(request, response);
+      if (answering) return answering;
       nextJs.push(`${request.method} ${request.url}`);
       response.end("next");
     });

@@ -11,34 +11,35 @@ export type WebRouteHandler = (request: Request) => Promise<Response>;
  * machine). Only for the route every cell run takes; the route stays where Next.js serves it too
  * (development, and any request this does not take).
  *
- * Returns whether it took the request. The entry point's checks (path encoding, client address,
- * body caps) have run before; the handler does its own (origin, session, input).
+ * Returns null for a request it does not take, else the answering's promise, for the entry point
+ * (which answers 500 when it fails before anything was sent). The entry point's checks (path
+ * encoding, client address, body caps) have run before; the handler does its own (origin,
+ * session, input).
  */
 export function directRoute(method: string, pathname: string, handler: WebRouteHandler) {
-  return (request: IncomingMessage, response: ServerResponse): boolean => {
-    if (request.method !== method || (request.url ?? "/").split("?")[0] !== pathname) return false;
-    void answer(handler, request, response);
-    return true;
+  return (request: IncomingMessage, response: ServerResponse): Promise<void> | null => {
+    if (request.method !== method || (request.url ?? "/").split("?")[0] !== pathname) return null;
+    return sendAnswer(handler, request, response);
   };
 }
 
-async function answer(handler: WebRouteHandler, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function sendAnswer(handler: WebRouteHandler, request: IncomingMessage, response: ServerResponse): Promise<void> {
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   // A browser that goes away mid-answer cancels the handler's stream, as under Next.js.
   response.once("close", () => {
     if (!response.writableFinished) void reader?.cancel().catch(() => undefined);
   });
   try {
-    const answerOf = await handler(toWebRequest(request));
+    const answer = await handler(toWebRequest(request));
     // The entry point has answered already (a body over its cap: 413), so this answer is not sent.
-    if (response.headersSent || response.writableEnded) return void (await answerOf.body?.cancel().catch(() => undefined));
+    if (response.headersSent || response.writableEnded) return void (await answer.body?.cancel().catch(() => undefined));
     const headers: Record<string, string | string[]> = {};
-    answerOf.headers.forEach((value, name) => {
-      headers[name] = name === "set-cookie" ? answerOf.headers.getSetCookie() : value;
+    answer.headers.forEach((value, name) => {
+      headers[name] = name === "set-cookie" ? answer.headers.getSetCookie() : value;
     });
-    response.writeHead(answerOf.status, headers);
-    if (!answerOf.body) return void response.end();
-    reader = answerOf.body.getReader();
+    response.writeHead(answer.status, headers);
+    if (!answer.body) return void response.end();
+    reader = answer.body.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
@@ -47,11 +48,10 @@ async function answer(handler: WebRouteHandler, request: IncomingMessage, respon
     }
     response.end();
   } catch (error) {
+    // Nothing sent yet: the entry point's 500 (site-entry.ts).
+    if (!response.headersSent) throw error;
     // Broken off mid-answer: the client sees the connection end, not a complete answer.
-    if (response.headersSent) return void (response.writableEnded || response.destroy());
-    console.error("Unexpected error in a route:", error);
-    const body = JSON.stringify({ error: { code: "internal", message: "Something went wrong on the course server. Try again." } });
-    response.writeHead(500, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+    if (!response.writableEnded) response.destroy();
   }
 }
 
