@@ -186,12 +186,14 @@ describe("learner code runs in the sandbox", () => {
       "import os, requests\nurl = os.environ['MLFLOW_TRACKING_URI'] + '/api/3.0/mlflow/workspaces'\nh = {'Authorization': 'Bearer ' + os.environ['MLFLOW_TRACKING_TOKEN']}\nprint(requests.post(url, json={'name': 'evil'}, headers=h).status_code, requests.get(url, headers=h).json(), requests.get(url.replace('/api/3.0/mlflow/workspaces', '/api/2.0/mlflow/experiments/search'), headers={'Authorization': 'Bearer forged.token'}).status_code)",
     );
     expect(admin.stdout.trim()).toBe(`403 {'workspaces': [{'name': '${learners.Bob.workspace}'}]} 401`);
-    // The bridge reaches the gate's socket, which answers nothing of the site but the gate.
+    // The bridge reaches the gate's socket, which answers nothing of the site but the gate: not
+    // even the cell-run route the public entry point answers itself (another learner's cell, or
+    // this learner's without their session).
     const elsewhere = await run(
       "Bob",
-      "import http.client\nout = []\nfor path in ['/api/health', '/api/session/instructor', '/mlflow-gate/../api/health', '/instructor']:\n    c = http.client.HTTPConnection('127.0.0.1', 5000, timeout=10)\n    c.request('GET' if 'session' not in path else 'POST', path, body=None if 'session' not in path else '{\"password\": \"x\"}', headers={'content-type': 'application/json'})\n    out.append(c.getresponse().status)\nprint(out)",
+      "import http.client, json\nout = []\nfor method, path, body in [('GET', '/api/health', None), ('POST', '/api/session/instructor', {'password': 'x'}), ('GET', '/mlflow-gate/../api/health', None), ('GET', '/instructor', None), ('POST', '/api/cells/run', {'lesson': 'tracking-example', 'cellId': 'load-data', 'code': 'print(2)'})]:\n    c = http.client.HTTPConnection('127.0.0.1', 5000, timeout=10)\n    c.request(method, path, body=None if body is None else json.dumps(body), headers={'content-type': 'application/json'})\n    out.append(c.getresponse().status)\nprint(out)",
     );
-    expect(elsewhere.stdout.trim(), JSON.stringify(elsewhere)).toBe("[404, 404, 404, 404]");
+    expect(elsewhere.stdout.trim(), JSON.stringify(elsewhere)).toBe("[404, 404, 404, 404, 404]");
   });
 
   it("leaves no process behind after a restart, and the next run works", async () => {
