@@ -17,7 +17,7 @@ test("a learner who missed the tracking exercise catches up from lesson 4 and se
   await banner.getByRole("button", { name: "Catch me up" }).focus();
   await learner.keyboard.press("Enter");
   await expect(banner.getByTestId("catch-up-status")).toHaveText(/Caught up: .*tracking/i, { timeout: 300_000 });
-  await expect(banner.getByRole("heading", { name: "Caught up" })).toBeVisible();
+  await expect(banner.getByRole("heading", { name: "Caught up", exact: true })).toBeVisible();
   await expect(banner.getByTestId("solution-code")).toContainText("mlflow.sklearn.log_model");
   await expect(banner.getByTestId("your-code")).toContainText("you have not changed the starter code");
 
