@@ -1,5 +1,6 @@
 import { getConfig } from "../config/runtime-config";
 import type { CourseConfig } from "../config/config";
+import { cellPriority } from "../sandbox/cell-priority";
 import { learnerToken } from "../sandbox/learner-token";
 import { getStore } from "../store/database";
 import { storeKernelDirectory } from "../store/learner-kernels";
@@ -89,7 +90,7 @@ export function cellLimits(): RunLimits {
     ...DEFAULT_LIMITS,
     timeLimitMs: config.cells.timeLimitSeconds * 1000,
     outputCapBytes: config.cells.outputCapBytes,
-    ...(config.sandbox.enabled ? { memoryLimitMb: config.sandbox.memoryMb } : {}),
+    ...(config.sandbox.enabled ? { memoryLimitMb: config.sandbox.memoryMb, longCell: cellPriority(config) } : {}),
   };
 }
 

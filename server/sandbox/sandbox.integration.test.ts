@@ -235,6 +235,36 @@ describe("learner code runs in the sandbox", () => {
     expect(learnerGroups.some((entry) => entry.endsWith(learners.Alice.id))).toBe(true);
   });
 
+  it("runs a cell that has run a second at a small CPU weight until it ends, so that other learners' short cells go first", async () => {
+    // The learner's kernel cgroup as the machine shows it (the kernel's own processes, from /proc), not as the course computes it.
+    const v2 = fs.existsSync("/sys/fs/cgroup/cgroup.controllers");
+    const kernelCgroup = () => {
+      for (const pid of processesWhere(() => true)) {
+        const lines = (() => {
+          try {
+            return fs.readFileSync(`/proc/${pid}/cgroup`, "utf8").split("\n");
+          } catch {
+            return [];
+          }
+        })();
+        const line = lines.find((entry) => (v2 ? entry.startsWith("0::") : /^\d+:([^:]*,)?cpu(,[^:]*)?:/.test(entry)) && entry.endsWith(`/${learners.Bob.id}`));
+        if (line) return path.join("/sys/fs/cgroup", v2 ? "" : "cpu", line.slice(line.indexOf(":/", line.indexOf(":") + 1) + 1));
+      }
+      throw new Error(`no process in a cgroup of Bob's (${learners.Bob.id})`);
+    };
+    const weight = () => fs.readFileSync(path.join(kernelCgroup(), v2 ? "cpu.weight" : "cpu.shares"), "utf8").trim();
+    const [full, lowered] = v2 ? ["100", "1"] : ["1024", "16"];
+    expect((await run("Bob", "print(6 * 7)")).stdout.trim()).toBe("42");
+    expect(weight()).toBe(full);
+    const long = run("Bob", "import time\ntime.sleep(2.5)\nprint('slept')");
+    expect(await waitAtMost(() => weight() === lowered, { timeoutMs: 2_300, intervalMs: 50 }), `weight while the long cell ran: ${weight()}`).toBe(true);
+    expect((await long).stdout.trim()).toBe("slept");
+    expect(await waitAtMost(() => weight() === full, { timeoutMs: 2_000, intervalMs: 50 }), `weight after the long cell: ${weight()}`).toBe(true);
+    // A short cell never changes it.
+    expect((await run("Bob", "print(6 * 7)")).stdout.trim()).toBe("42");
+    expect(weight()).toBe(full);
+  });
+
   it("ends a kernel that allocates beyond its memory limit, and the next run works", async () => {
     const result = await run("Alice", "block = bytearray(1500 * 1024 * 1024)\nblock[::4096] = b'x' * len(block[::4096])\nprint('allocated')");
     expect(result.stdout).not.toContain("allocated");
