@@ -41,9 +41,13 @@ describe("a long cell's CPU weight", () => {
     expect(read()).toBe(full);
   });
 
-  it("is left alone without the sandbox or without root (no cgroups of the course's)", () => {
-    expect(cellPriority(cgroupMount("v1", "off").config, { cgroupRoot: "/nonexistent", asRoot: true })).toBeUndefined();
-    expect(cellPriority(cgroupMount("v1").config, { cgroupRoot: "/nonexistent", asRoot: false })).toBeUndefined();
+  it("is left alone without the sandbox, without root or with kernels elsewhere (no cgroups of the course's)", () => {
+    const { root } = cgroupMount("v1");
+    expect(cellPriority(cgroupMount("v1", "off").config, { cgroupRoot: root, asRoot: true })).toBeUndefined();
+    expect(cellPriority(cgroupMount("v1").config, { cgroupRoot: root, asRoot: false })).toBeUndefined();
+    const elsewhere = cgroupMount("v1").config;
+    elsewhere.jupyter.external = true;
+    expect(cellPriority(elsewhere, { cgroupRoot: root, asRoot: true })).toBeUndefined();
   });
 
   it("changes nothing, and throws nothing, for a learner whose kernel has no cgroup (yet, or any more)", async () => {

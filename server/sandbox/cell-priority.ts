@@ -33,7 +33,7 @@ export type CellPriority = {
 
 const made = new WeakMap<CourseConfig, CellPriority | undefined>();
 
-/** The long-cell rule for this course's sandboxed kernels; none when they have no cgroups (no sandbox, not root). */
+/** The long-cell rule for this course's sandboxed kernels; none when they have no cgroups here (no sandbox, not root, kernels elsewhere). */
 export function cellPriority(config: CourseConfig, machine: Machine = THIS_MACHINE): CellPriority | undefined {
   if (!made.has(config)) made.set(config, makeCellPriority(config, machine));
   return made.get(config);
@@ -44,7 +44,8 @@ type Machine = { cgroupRoot: string; asRoot: boolean };
 const THIS_MACHINE: Machine = { cgroupRoot: "/sys/fs/cgroup", asRoot: process.getuid?.() === 0 };
 
 function makeCellPriority(config: CourseConfig, { cgroupRoot, asRoot }: Machine): CellPriority | undefined {
-  if (!config.sandbox.enabled || !asRoot) return undefined;
+  // Kernels of another Jupyter (JUPYTER_URL) have no cgroup here.
+  if (!config.sandbox.enabled || config.jupyter.external || !asRoot) return undefined;
   const v2 = fs.existsSync(path.join(cgroupRoot, "cgroup.controllers"));
   const weights = v2 ? WEIGHTS.v2 : WEIGHTS.v1;
   const courseGroup = path.join(cgroupRoot, ...(v2 ? [] : ["cpu"]), "mlflow-training", courseSandboxId(config));
