@@ -31,6 +31,7 @@ import { StringDecoder } from "node:string_decoder";
 import { lessonProgram } from "../server/lessons/lesson-catalog";
 import { isPortFree } from "../server/net/free-port";
 import { STAGE_IRIS_MODEL_CELL } from "../server/testing/cell-snippets";
+import { learnerCgroupDir, sandboxedProcesses } from "../server/testing/learner-cgroups";
 import { cookiesFrom, rawRequest, type RawResponse } from "../server/testing/raw-http";
 import { startTempCourse, type TempCourse } from "../server/testing/temp-course";
 import { waitUntilIdle } from "./idle";
@@ -299,13 +300,6 @@ function rssKb(pid: number): number {
   return match ? Number(match[1]) : 0;
 }
 
-/** ON: every process in the learner's cgroup (kernel, its sandbox and whatever it started). */
-function sandboxedProcesses(learnerId: string): number[] {
-  return pids().filter((pid) =>
-    (read(`/proc/${pid}/cgroup`) ?? "").split("\n").some((line) => line.includes("/mlflow-training/") && line.endsWith(`/${learnerId}`)),
-  );
-}
-
 /** OFF: the learner's kernel (python/course_kernel.py) (working in their folder) and its descendants. */
 function plainKernelProcesses(rootDir: string, learnerId: string): number[] {
   const folder = path.join(rootDir, learnerId);
@@ -347,16 +341,6 @@ function learnerMemory(learner: Learner): LearnerMemory {
   }
   if (kernels === 0) throw new Error(`${learner.side.label}: found no ipykernel process for ${learner.name} (${learner.id}); processes found: ${processes.join(", ") || "none"}`);
   return { totalKb, toolsKb, processes, kernels };
-}
-
-/** The folder of the learner's cgroup for `controller` (cgroup v1; v2 has one folder), found through one of its processes. */
-function cgroupDir(learnerId: string, controller: string): string | null {
-  const pid = sandboxedProcesses(learnerId)[0];
-  for (const line of pid === undefined ? [] : (read(`/proc/${pid}/cgroup`) ?? "").split("\n")) {
-    const match = /^\d+:([^:]*):(.*\/mlflow-training\/.*)$/.exec(line);
-    if (match && (match[1] === "" || match[1].split(",").includes(controller))) return path.join("/sys/fs/cgroup", match[1], match[2]);
-  }
-  return null;
 }
 
 /** "name value" for the first of `names` the folder holds, else "name ?". */
@@ -560,9 +544,9 @@ try {
   }
   const [spinner, flooder, bomber] = [await join(ON, "Spinner"), await join(ON, "Flooder"), await join(ON, "Bomber")];
   for (const learner of [spinner, flooder, bomber]) await runOk(learner, "print(1)", "1", "warm-up print(1)");
-  const pidsDir = new Map([spinner, flooder, bomber].map((learner) => [learner, cgroupDir(learner.id, "pids")]));
+  const pidsDir = new Map([spinner, flooder, bomber].map((learner) => [learner, learnerCgroupDir(learner.id, "pids")]));
   const processCount = (learner: Learner) => read(path.join(pidsDir.get(learner) ?? "/nonexistent", "pids.current"))?.trim() ?? "?";
-  const victimCpu = cgroupSetting(cgroupDir(victims[0].id, "cpu"), "cpu.shares", "cpu.weight");
+  const victimCpu = cgroupSetting(learnerCgroupDir(victims[0].id, "cpu"), "cpu.shares", "cpu.weight");
   const bomberPids = cgroupSetting(pidsDir.get(bomber) ?? null, "pids.max");
   await waitUntilIdle();
   const fairLoad = loadAverage();

@@ -31,19 +31,12 @@ export type CellPriority = {
   restore(learnerId: string): void;
 };
 
-const made = new WeakMap<CourseConfig, CellPriority | undefined>();
-
-/** The long-cell rule for this course's sandboxed kernels; none when they have no cgroups here (no sandbox, not root, kernels elsewhere). */
-export function cellPriority(config: CourseConfig, machine: Machine = THIS_MACHINE): CellPriority | undefined {
-  if (!made.has(config)) made.set(config, makeCellPriority(config, machine));
-  return made.get(config);
-}
-
 /** Where cgroups are mounted, and whether the course may change them (the launcher puts kernels in cgroups only as root). */
 type Machine = { cgroupRoot: string; asRoot: boolean };
 const THIS_MACHINE: Machine = { cgroupRoot: "/sys/fs/cgroup", asRoot: process.getuid?.() === 0 };
 
-function makeCellPriority(config: CourseConfig, { cgroupRoot, asRoot }: Machine): CellPriority | undefined {
+/** The long-cell rule for this course's sandboxed kernels; none when they have no cgroups here (no sandbox, not root, kernels elsewhere). */
+export function cellPriority(config: CourseConfig, { cgroupRoot, asRoot }: Machine = THIS_MACHINE): CellPriority | undefined {
   // Kernels of another Jupyter (JUPYTER_URL) have no cgroup here.
   if (!config.sandbox.enabled || config.jupyter.external || !asRoot) return undefined;
   const v2 = fs.existsSync(path.join(cgroupRoot, "cgroup.controllers"));

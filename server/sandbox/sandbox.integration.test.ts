@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitAtMost } from "@/lib/process/wait-until";
 import { findFreePort, isPortFree } from "../net/free-port";
+import { learnerCgroupDir } from "../testing/learner-cgroups";
 import { cookiesFrom, rawRequest, signInAsInstructor } from "../testing/raw-http";
 import { STAGE_IRIS_MODEL_CELL } from "../testing/cell-snippets";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
@@ -238,21 +239,11 @@ describe("learner code runs in the sandbox", () => {
   it("runs a cell that has run a second at a small CPU weight until it ends, so that other learners' short cells go first", async () => {
     // The learner's kernel cgroup as the machine shows it (the kernel's own processes, from /proc), not as the course computes it.
     const v2 = fs.existsSync("/sys/fs/cgroup/cgroup.controllers");
-    const kernelCgroup = () => {
-      for (const pid of processesWhere(() => true)) {
-        const lines = (() => {
-          try {
-            return fs.readFileSync(`/proc/${pid}/cgroup`, "utf8").split("\n");
-          } catch {
-            return [];
-          }
-        })();
-        const line = lines.find((entry) => (v2 ? entry.startsWith("0::") : /^\d+:([^:]*,)?cpu(,[^:]*)?:/.test(entry)) && entry.endsWith(`/${learners.Bob.id}`));
-        if (line) return path.join("/sys/fs/cgroup", v2 ? "" : "cpu", line.slice(line.indexOf(":/", line.indexOf(":") + 1) + 1));
-      }
-      throw new Error(`no process in a cgroup of Bob's (${learners.Bob.id})`);
+    const weight = () => {
+      const dir = learnerCgroupDir(learners.Bob.id, "cpu");
+      if (!dir) throw new Error(`no process in a cgroup of Bob's (${learners.Bob.id})`);
+      return fs.readFileSync(path.join(dir, v2 ? "cpu.weight" : "cpu.shares"), "utf8").trim();
     };
-    const weight = () => fs.readFileSync(path.join(kernelCgroup(), v2 ? "cpu.weight" : "cpu.shares"), "utf8").trim();
     const [full, lowered] = v2 ? ["100", "1"] : ["1024", "16"];
     expect((await run("Bob", "print(6 * 7)")).stdout.trim()).toBe("42");
     expect(weight()).toBe(full);
