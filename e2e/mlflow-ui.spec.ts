@@ -4,6 +4,9 @@ import { expect, test } from "@playwright/test";
 // opens it in the classic Model training view the lessons use, and leaves the learner's choice alone.
 test("the MLflow UI opens in its Model training view, without the Assistant panel, and keeps the learner's choice", async ({ page }) => {
   await page.goto("/");
+  // The course's page leaves its defaults for MLflow's UI once it has hydrated; on a busy machine
+  // going on at once could reach MLflow before that.
+  await expect.poll(() => page.evaluate(() => window.localStorage.getItem("mlflow.workflowType_v1")), { timeout: 30_000 }).not.toBeNull();
   await page.goto("/mlflow/#/experiments");
   const sidebar = page.getByRole("link", { name: "Model registry" });
   // The first visit loads MLflow's UI bundle (megabytes of JavaScript, through the proxy): on a
