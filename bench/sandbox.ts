@@ -14,12 +14,13 @@
 //      sandboxed when ON) and 5 of tracking-example, median each
 //   5. memory per learner: summed RSS of every process of a warm learner's kernel (3 learners),
 //      median; for ON also what bubblewrap, socat, sh, setpriv and nsenter hold
-//   6. fairness, ON only (each learner's cgroup has an equal CPU share): 6 "victim" learners whose
+//   6. fairness, ON only (each learner's cgroup has an equal CPU share): 12 "victim" learners whose
 //      tracking-example Check passes measure print(1) round trips and Checks in blocks, idle and
 //      loaded in turn (2 of each per case, so drift falls on both), loaded meaning 2 s after other
 //      learners started a spinner (while True: pass) with a flooder (endless output), then the
-//      spinner with a fork bomb; median change per case (target: at most +20%). The loads are
-//      interrupted (and restarted when that does not end them) after each block.
+//      spinner with a fork bomb, then a thread a cell left spinning (its cell ended) with the
+//      flooder; median change per case (target: at most +20%). The loads are interrupted (and
+//      restarted when that does not end them, or always for the bomb and the thread) after each block.
 // Everything goes through the app's HTTP routes as a browser would (site Origin, one cookie per
 // learner). Real MLflow (1 worker), Jupyter and the built site, temp folders, free ports.
 //   npx tsx bench/sandbox.ts [runs=50] [--fairness-only]   (--fairness-only: the ON course and section 6 alone)
@@ -52,7 +53,7 @@ const MEMORY_LEARNERS = 3;
 const PASSWORD = "bench-secret";
 const MODEL_URI = "models:/IrisModel/Staging";
 /** Learners whose round trips and Checks are measured in the fairness section (more learners: more Checks within the route's limit). */
-const VICTIMS = 6;
+const VICTIMS = 12;
 /** Per block, each victim's print(1) runs (interleaved across victims) and Checks. */
 const TRIPS_PER_VICTIM = 5;
 /** Idle and loaded blocks alternate, this many pairs per case, so that drift falls on both alike. */
@@ -63,6 +64,8 @@ const CHECK_WINDOW_MS = 61_000;
 /** How long an interrupted or restarted load may take to end its cell. */
 const STOP_GRACE_MS = 10_000;
 const SPIN = "while True: pass";
+/** A spinner its cell leaves behind: the cell ends at once, the thread spins on until the kernel restarts. */
+const SPIN_THREAD = "import threading\ndef spin():\n    while True:\n        pass\nthreading.Thread(target=spin, daemon=True).start()";
 const FLOOD = "import sys\nwhile True:\n    sys.stdout.write('x' * 1000 + '\\n')";
 const FORK_BOMB = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass";
 /** Processes the sandbox adds around a learner's kernel (and model server). */
@@ -542,9 +545,9 @@ try {
     await runLesson(victim, "tracking-example", program);
     victims.push(victim);
   }
-  const [spinner, flooder, bomber] = [await join(ON, "Spinner"), await join(ON, "Flooder"), await join(ON, "Bomber")];
-  for (const learner of [spinner, flooder, bomber]) await runOk(learner, "print(1)", "1", "warm-up print(1)");
-  const pidsDir = new Map([spinner, flooder, bomber].map((learner) => [learner, learnerCgroupDir(learner.id, "pids")]));
+  const [spinner, flooder, bomber, threader] = [await join(ON, "Spinner"), await join(ON, "Flooder"), await join(ON, "Bomber"), await join(ON, "Threader")];
+  for (const learner of [spinner, flooder, bomber, threader]) await runOk(learner, "print(1)", "1", "warm-up print(1)");
+  const pidsDir = new Map([spinner, flooder, bomber, threader].map((learner) => [learner, learnerCgroupDir(learner.id, "pids")]));
   const processCount = (learner: Learner) => read(path.join(pidsDir.get(learner) ?? "/nonexistent", "pids.current"))?.trim() ?? "?";
   const victimCpu = cgroupSetting(learnerCgroupDir(victims[0].id, "cpu"), "cpu.shares", "cpu.weight");
   const bomberPids = cgroupSetting(pidsDir.get(bomber) ?? null, "pids.max");
@@ -554,6 +557,7 @@ try {
   const cases = [
     { name: "spinner + flooder", loads: [[spinner, "spinner", SPIN], [flooder, "flooder", FLOOD]] },
     { name: "spinner + fork bomb", loads: [[spinner, "spinner", SPIN], [bomber, "fork bomb", FORK_BOMB]] },
+    { name: "left thread + flooder", loads: [[threader, "spinning thread", SPIN_THREAD], [flooder, "flooder", FLOOD]] },
   ] as const;
   const results: Array<{ name: string; idle: VictimFigures[]; loaded: VictimFigures[]; stops: string[]; processes: string[] }> = [];
   let windowOpensAt = 0;
@@ -573,7 +577,7 @@ try {
         result.loaded.push(await measureVictims(victims));
         result.processes.push(...started.map((load, i) => `${load.what} ${before[i]} -> ${processCount(load.learner)}`));
       } finally {
-        for (const load of started) result.stops.push(await stopLoad(load, load.learner === bomber));
+        for (const load of started) result.stops.push(await stopLoad(load, load.learner === bomber || load.learner === threader));
       }
     }
     results.push(result);

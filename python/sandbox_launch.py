@@ -126,6 +126,12 @@ def join_cgroups(launch, learner, suffix=""):
             for key, value in values.items():
                 write(os.path.join(group, key), value)
             write(os.path.join(group, "cgroup.procs"), pid)
+        # CPU use is cpuacct's on v1 (the site lowers the weight of a learner who keeps a CPU busy,
+        # server/sandbox/cpu-fairness.ts); a machine without it keeps the limits, not that rule.
+        accounting = os.path.join("/sys/fs/cgroup", "cpuacct", name)
+        if os.path.isdir(os.path.join("/sys/fs/cgroup", "cpuacct")):
+            os.makedirs(accounting, exist_ok=True)
+            write(os.path.join(accounting, "cgroup.procs"), pid)
     except OSError as error:
         sys.stderr.write(f"course sandbox: no resource limits for {learner} ({error})\n")
 
@@ -496,7 +502,7 @@ def cleanup(group, netns_prefix):
         for name in os.listdir("/run/netns"):
             if name.startswith(netns_prefix):
                 subprocess.run(["ip", "netns", "del", name], capture_output=True)
-    roots = ["/sys/fs/cgroup"] if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else [os.path.join("/sys/fs/cgroup", c) for c in ("memory", "pids", "cpu")]
+    roots = ["/sys/fs/cgroup"] if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else [os.path.join("/sys/fs/cgroup", c) for c in ("memory", "pids", "cpu", "cpuacct")]
     for root in roots:
         course = os.path.join(root, "mlflow-training", group)
         if not os.path.isdir(course):

@@ -1,6 +1,6 @@
 import { getConfig } from "../config/runtime-config";
 import type { CourseConfig } from "../config/config";
-import { cellPriority } from "../sandbox/cell-priority";
+import { keepLearnersCpuFair } from "../sandbox/cpu-fairness";
 import { learnerToken } from "../sandbox/learner-token";
 import { getStore } from "../store/database";
 import { storeKernelDirectory } from "../store/learner-kernels";
@@ -21,6 +21,7 @@ export function getKernelPool(): KernelPool {
     throw new AppError("service_unavailable", "The Jupyter server is not configured for this process: start the course with `npm start`.");
   }
   const { external } = config.jupyter;
+  keepLearnersCpuFair(config);
   holder.pool = new KernelPool({
     jupyterUrl: config.jupyter.url,
     token: config.jupyter.token ?? "",
@@ -90,7 +91,7 @@ export function cellLimits(): RunLimits {
     ...DEFAULT_LIMITS,
     timeLimitMs: config.cells.timeLimitSeconds * 1000,
     outputCapBytes: config.cells.outputCapBytes,
-    ...(config.sandbox.enabled ? { memoryLimitMb: config.sandbox.memoryMb, longCell: cellPriority(config) } : {}),
+    ...(config.sandbox.enabled ? { memoryLimitMb: config.sandbox.memoryMb } : {}),
   };
 }
 

@@ -67,6 +67,9 @@ describe("kernels on Jupyter Enterprise Gateway", () => {
       JUPYTER_URL: gatewayUrl,
       JUPYTER_TOKEN: token,
       JUPYTER_KERNEL_NAME: KERNEL_NAME,
+      // Well under the test's own time limit: a kernel death the course misses then ends the cell
+      // with the course's time-out, and the test's report shows the gateway's log of it.
+      CELL_TIME_LIMIT_SECONDS: "60",
     });
     site = `http://127.0.0.1:${course.config.site.port}`;
     const instructor = await signInAsInstructor(site, "gateway-secret");

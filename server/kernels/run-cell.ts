@@ -1,6 +1,5 @@
 import type { KernelMessage } from "@jupyterlab/services";
 import type { CellEvent, CellRunStatus } from "@/contracts/cell-events";
-import type { CellPriority } from "../sandbox/cell-priority";
 import type { KernelPool, LearnerKernel } from "./kernel-pool";
 import { sanitizeKernelHtml } from "./sanitize-output";
 
@@ -13,8 +12,6 @@ export type RunLimits = {
   interruptGraceMs: number;
   /** The memory the learner's sandbox allows, in MB (the likely reason a kernel stops there). */
   memoryLimitMb?: number;
-  /** A cell that runs long yields the CPU to other learners' short ones (sandboxed kernels in cgroups). */
-  longCell?: CellPriority;
 };
 
 export const DEFAULT_LIMITS: RunLimits = { timeLimitMs: 120_000, outputCapBytes: 1_000_000, interruptGraceMs: 5_000 };
@@ -116,14 +113,6 @@ async function execute(
     connection.statusChanged.connect(onStatus);
   });
   const timedOut = sleep(limits.timeLimitMs).then(() => "timeout" as const);
-  const { longCell } = limits;
-  let lowered = false;
-  const longCellTimer = longCell
-    ? setTimeout(() => {
-        lowered = true;
-        longCell.lower(kernel.learnerId);
-      }, longCell.afterMs)
-    : undefined;
 
   try {
     const outcome = await Promise.race([finished, died, timedOut]);
@@ -163,8 +152,6 @@ async function execute(
     }
   } finally {
     if (onStatus) connection.statusChanged.disconnect(onStatus);
-    clearTimeout(longCellTimer);
-    if (lowered) longCell?.restore(kernel.learnerId);
   }
   return { type: "done", status, executionCount, durationMs: Math.round(performance.now() - started) };
 }

@@ -1,6 +1,7 @@
 import { allowListedEnv } from "@/grader/process-launch";
 import path from "node:path";
 import { getConfig } from "../config/runtime-config";
+import { keepLearnersCpuFair } from "../sandbox/cpu-fairness";
 import { modelServerSocket, sandboxedCommand } from "../sandbox/sandboxed-process";
 import { getStore } from "../store/database";
 import { storeServerDirectory } from "../store/model-servers";
@@ -13,6 +14,8 @@ const holder = ((globalThis as { __courseModelServers?: Holder }).__courseModelS
 export function getModelServers(): ModelServerManager {
   if (holder.manager) return holder.manager;
   const config = getConfig();
+  // Model servers share their learner's cgroup: one under load yields like a busy kernel.
+  keepLearnersCpuFair(config);
   const manager = new ModelServerManager({
     pythonBin: path.join(config.python.bin, "python"),
     mlflowUrl: config.mlflow.url,

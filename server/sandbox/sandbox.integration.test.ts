@@ -236,7 +236,7 @@ describe("learner code runs in the sandbox", () => {
     expect(learnerGroups.some((entry) => entry.endsWith(learners.Alice.id))).toBe(true);
   });
 
-  it("runs a cell that has run a second at a small CPU weight until it ends, so that other learners' short cells go first", async () => {
+  it("runs a learner who keeps a CPU busy, even from a thread their cell left running, at a small CPU weight until they stop, so that other learners' short cells go first", async () => {
     // The learner's kernel cgroup as the machine shows it (the kernel's own processes, from /proc), not as the course computes it.
     const v2 = fs.existsSync("/sys/fs/cgroup/cgroup.controllers");
     const weight = () => {
@@ -247,13 +247,21 @@ describe("learner code runs in the sandbox", () => {
     const [full, lowered] = v2 ? ["100", "1"] : ["1024", "16"];
     expect((await run("Bob", "print(6 * 7)")).stdout.trim()).toBe("42");
     expect(weight()).toBe(full);
-    const long = run("Bob", "import time\ntime.sleep(2.5)\nprint('slept')");
-    expect(await waitAtMost(() => weight() === lowered, { timeoutMs: 2_300, intervalMs: 50 }), `weight while the long cell ran: ${weight()}`).toBe(true);
-    expect((await long).stdout.trim()).toBe("slept");
-    expect(await waitAtMost(() => weight() === full, { timeoutMs: 2_000, intervalMs: 50 }), `weight after the long cell: ${weight()}`).toBe(true);
-    // A short cell never changes it.
-    expect((await run("Bob", "print(6 * 7)")).stdout.trim()).toBe("42");
-    expect(weight()).toBe(full);
+    // A long cell that uses no CPU is not busy.
+    const sleeping = run("Bob", "import time\ntime.sleep(2.5)\nprint('slept')");
+    const weightsWhileSleeping: string[] = [];
+    await waitAtMost(() => (weightsWhileSleeping.push(weight()), false), { timeoutMs: 2_300, intervalMs: 100 });
+    expect((await sleeping).stdout.trim()).toBe("slept");
+    expect(new Set(weightsWhileSleeping)).toEqual(new Set([full]));
+    // The cell ends at once; its thread spins on.
+    const started = await run("Bob", "import threading\nspinning = True\ndef spin():\n    while spinning:\n        pass\nthreading.Thread(target=spin, daemon=True).start()\nprint('started')");
+    expect(started.stdout.trim()).toBe("started");
+    expect(await waitAtMost(() => weight() === lowered, { timeoutMs: 4_000, intervalMs: 50 }), `weight while the thread spun: ${weight()}`).toBe(true);
+    // Another learner's cells are left alone.
+    expect((await run("Alice", "print(6 * 7)")).stdout.trim()).toBe("42");
+    expect(fs.readFileSync(path.join(learnerCgroupDir(learners.Alice.id, "cpu")!, v2 ? "cpu.weight" : "cpu.shares"), "utf8").trim()).toBe(full);
+    expect((await run("Bob", "spinning = False\nprint('stopped')")).stdout.trim()).toBe("stopped");
+    expect(await waitAtMost(() => weight() === full, { timeoutMs: 4_000, intervalMs: 50 }), `weight after the thread stopped: ${weight()}`).toBe(true);
   });
 
   it("ends a kernel that allocates beyond its memory limit, and the next run works", async () => {
