@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { spawnGroup, type ProcessGroup } from "@/lib/process/process-group";
 import { waitUntil } from "@/lib/process/wait-until";
 import { jupyterSettings } from "../jupyter/connection-settings";
@@ -76,6 +76,23 @@ describe("kernels on Jupyter Enterprise Gateway", () => {
     const classCode = (await rawRequest(site, { path: "/api/instructor/class", headers: { cookie: instructor } })).json.classCode;
     ada = await joinClass(site, classCode, "Ada");
   }, 240_000);
+
+  // A test that fails (or times out) shows what the gateway and the site logged meanwhile.
+  let logMarks = { gateway: 0, site: 0 };
+  const siteLog = () => {
+    try {
+      return fs.readFileSync(path.join(course.config.runDir, "logs", "site.log"), "utf8");
+    } catch {
+      return "";
+    }
+  };
+  afterEach((context) => {
+    if (context.task.result?.state === "fail") {
+      console.warn(`==== the gateway's log during "${context.task.name}"\n${gatewayLog.slice(logMarks.gateway).slice(-6000)}`);
+      console.warn(`==== the site's log during it\n${siteLog().slice(logMarks.site).slice(-6000)}`);
+    }
+    logMarks = { gateway: gatewayLog.length, site: siteLog().length };
+  });
 
   afterAll(async () => {
     await course?.stop();

@@ -6,6 +6,9 @@ import { jupyterSettings } from "../jupyter/connection-settings";
 import type { CourseConfig } from "../config/config";
 import { launchKernel } from "./launch-kernel";
 
+/** How long a restart may take (Jupyter restarting the kernel, its WebSocket connecting again) before the course lets the kernel go. */
+export const RESTART_LIMIT_MS = 90_000;
+
 /**
  * Where learner -> kernel id is remembered: the store, so that every instance and a restarted
  * one find the same kernels. `put` compares and sets: it writes only if the learner's kernel is
@@ -35,6 +38,8 @@ export type KernelPoolOptions = {
   kernelEnv: (learnerId: string) => Record<string, string> | Promise<Record<string, string>>;
   /** Start kernels in the course's sandbox (COURSE_SANDBOX=on): the course's configuration. */
   sandbox?: CourseConfig;
+  /** How long a restart may take before the kernel is let go (default RESTART_LIMIT_MS). */
+  restartLimitMs?: number;
 };
 
 export type LearnerKernel = {
@@ -93,7 +98,19 @@ export class KernelPool {
       return this.kernelFor(learnerId);
     }
     kernel.needsPreamble = true;
-    await kernel.connection.restart();
+    // A restart waits for Jupyter to restart the kernel and for its WebSocket to connect again; a
+    // Jupyter (or gateway) that never does would hold the learner's runs forever.
+    const limitMs = this.options.restartLimitMs ?? RESTART_LIMIT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<"gave up">((resolve) => (timer = setTimeout(() => resolve("gave up"), limitMs)));
+    const outcome = await Promise.race([kernel.connection.restart().then(() => "restarted" as const), gaveUp]).finally(() => clearTimeout(timer));
+    if (outcome === "gave up") {
+      const { id } = kernel.connection;
+      await this.forget(learnerId);
+      // Not awaited: the Jupyter that did not restart it may not answer this either; it ends the kernel once it does.
+      void KernelAPI.shutdownKernel(id, this.settings).catch(() => undefined);
+      throw new AppError("jupyter_unreachable", `Your kernel did not come back within ${Math.round(limitMs / 1000)} s of a restart, so the course let it go: the next run starts a new one.`);
+    }
     kernel.queue = Promise.resolve();
     return kernel;
   }
@@ -148,6 +165,11 @@ export class KernelPool {
       connection.statusChanged.connect((_, status) => {
         // The kernel's namespace is gone after any restart (ours or Jupyter's auto-restart).
         if (status === "restarting" || status === "autorestarting" || status === "starting") kernel.needsPreamble = true;
+        // What an operator needs when a learner's kernel dies or vanishes (the site's log).
+        if (status === "autorestarting" || status === "dead") console.error(`Kernel ${connection.id} of learner ${learnerId}: ${status}`);
+      });
+      connection.connectionStatusChanged.connect((_, status) => {
+        if (status !== "connected" && !connection.isDisposed) console.error(`Kernel ${connection.id} of learner ${learnerId}: its WebSocket is ${status}`);
       });
       this.kernels.set(learnerId, kernel);
       await this.prepare(kernel);

@@ -10,15 +10,15 @@ describe("running cells on a real Jupyter kernel", () => {
   let course: TempCourse;
   let pool: KernelPool;
   let store: Promise<Store>;
-  const poolFor = () =>
-    new KernelPool({
-      jupyterUrl: course.config.jupyter.url,
-      token: course.config.jupyter.token!,
-      learnersRoot: course.config.jupyter.rootDir,
-      // Where the app remembers its learners' kernels: its progress store.
-      directory: storeKernelDirectory(() => store),
-      kernelEnv: () => ({ MLFLOW_TRACKING_URI: "http://127.0.0.1:1", COURSE_TEST_MARKER: "set-by-the-pool" }),
-    });
+  const poolOptions = () => ({
+    jupyterUrl: course.config.jupyter.url,
+    token: course.config.jupyter.token!,
+    learnersRoot: course.config.jupyter.rootDir,
+    // Where the app remembers its learners' kernels: its progress store.
+    directory: storeKernelDirectory(() => store),
+    kernelEnv: () => ({ MLFLOW_TRACKING_URI: "http://127.0.0.1:1", COURSE_TEST_MARKER: "set-by-the-pool" }),
+  });
+  const poolFor = () => new KernelPool(poolOptions());
 
   beforeAll(async () => {
     course = await startTempCourse(["jupyter"]);
@@ -109,6 +109,24 @@ describe("running cells on a real Jupyter kernel", () => {
     expect(flood.notices.join(" ")).toContain("the rest is not shown");
     const bytes = flood.events.filter((event) => event.type === "stream").reduce((sum, event) => sum + JSON.stringify(event).length, 0);
     expect(bytes).toBeLessThanOrEqual(20_000);
+  });
+
+  it("lets a kernel go whose restart Jupyter does not finish, says so, and the next run gets a new kernel", async () => {
+    const impatient = new KernelPool({ ...poolOptions(), restartLimitMs: 2_000 });
+    expect((await collect(impatient, "hank", "kept = 1\nprint('ready')")).text).toBe("ready\n");
+    const jupyterPid = course.supervisor.supervisor("jupyter")?.status().pid;
+    expect(jupyterPid).toBeTruthy();
+    process.kill(jupyterPid!, "SIGSTOP"); // Jupyter stops answering: as a hung server or an unreachable gateway
+    try {
+      const began = performance.now();
+      await expect(impatient.restart("hank")).rejects.toThrow("did not come back within 2 s of a restart");
+      expect(performance.now() - began).toBeLessThan(10_000);
+    } finally {
+      process.kill(jupyterPid!, "SIGCONT");
+    }
+    const after = await collect(impatient, "hank", "print('new', 'kept' in dir())");
+    expect(after.text, JSON.stringify(after.notices)).toBe("new False\n");
+    await impatient.shutdownAll();
   });
 
   it("reports a kernel that died and runs again on the next cell", async () => {

@@ -137,16 +137,17 @@ async function execute(
       status = "timeout";
       const seconds = Math.round(limits.timeLimitMs / 1000);
       channel.push({ type: "notice", level: "warning", text: `This cell ran for more than ${seconds} s, so the course interrupted it.` });
-      await connection.interrupt().catch(() => undefined);
-      const afterInterrupt = await Promise.race([finished, died, sleep(limits.interruptGraceMs).then(() => "stuck" as const)]);
+      // Asking Jupyter to interrupt waits for its answer at most the grace, like the interrupt itself.
+      const grace = sleep(limits.interruptGraceMs).then(() => "stuck" as const);
+      await Promise.race([connection.interrupt().catch(() => undefined), grace]);
+      const afterInterrupt = await Promise.race([finished, died, grace]);
       if (afterInterrupt !== "finished") {
         future.dispose();
-        await pool.restart(kernel.learnerId);
-        channel.push({
-          type: "notice",
-          level: "error",
-          text: "The interrupt did not stop it, so the kernel was restarted: variables from earlier cells are gone; run the cells above again.",
-        });
+        const restarted = await pool.restart(kernel.learnerId).then(
+          () => "The interrupt did not stop it, so the kernel was restarted: variables from earlier cells are gone; run the cells above again.",
+          (error: Error) => `The interrupt did not stop it, and the restart failed. ${error.message} Variables from earlier cells are gone; run the cells above again.`,
+        );
+        channel.push({ type: "notice", level: "error", text: restarted });
       }
       status = "timeout";
     }
