@@ -106,6 +106,17 @@ describe("CPU fairness among learners", () => {
     expect(mount.weight("spinner")).toBe("1");
   });
 
+  it("restores a group that a previous site process lowered, once it is quiet", () => {
+    const mount = cgroupMount("v1");
+    mount.join("spinner");
+    mount.setWeight("spinner", "16"); // lowered by the site before it restarted
+    const rounds = sampler(mount);
+    rounds.rounds(2, { spinner: 0.5 });
+    expect(mount.weight("spinner"), "still busy").toBe("16");
+    rounds.rounds(3, { spinner: 0 });
+    expect(mount.weight("spinner")).toBe("1024");
+  });
+
   it("forgets a learner whose group went, and throws nothing when a group goes or has no use to read", () => {
     const mount = cgroupMount("v1");
     mount.join("spinner");

@@ -142,7 +142,12 @@ export class CpuFairness {
     for (const group of present) {
       const usageMicros = this.cgroups.usageMicros(group);
       if (usageMicros === null) continue;
-      const samples = this.history.get(group) ?? [];
+      let samples = this.history.get(group);
+      if (!samples) {
+        samples = [];
+        // Lowered before this process began (the site restarted): restored when quiet like any other.
+        if (this.cgroups.weight(group) === low) this.lowered.add(group);
+      }
       samples.push({ atMs, usageMicros });
       if (samples.length > WINDOW_SAMPLES + 1) samples.shift();
       this.history.set(group, samples);
