@@ -25,16 +25,16 @@ export const SAMPLE_MS = 500;
 /** Use is averaged over this many samples (one second). */
 const WINDOW_SAMPLES = 2;
 /** A group that used at least half a CPU over the last second is busy: it is lowered. */
-export const BUSY_CPUS = 0.5;
+const BUSY_CPUS = 0.5;
 /**
  * A lowered group is restored once it used under this over the last second. Far below BUSY_CPUS
  * because a lowered group gets less CPU when others are busy too: among ten lowered spinners on two
  * CPUs each gets a fifth of one, and must stay lowered.
  */
-export const QUIET_CPUS = 0.05;
+const QUIET_CPUS = 0.05;
 
 /** cgroup v2 cpu.weight and v1 cpu.shares: every learner's (as join_cgroups sets it) and a busy one's (1% and about 1.6%). */
-export const WEIGHTS = { v2: { full: 100, low: 1 }, v1: { full: 1024, low: 16 } } as const;
+const WEIGHTS = { v2: { full: 100, low: 1 }, v1: { full: 1024, low: 16 } } as const;
 
 /** Where cgroups are mounted, and whether the course may change them (the launcher puts kernels in cgroups only as root). */
 export type Machine = { cgroupRoot: string; asRoot: boolean };
@@ -113,20 +113,15 @@ type Sample = { atMs: number; usageMicros: number };
 export class CpuFairness {
   private readonly history = new Map<string, Sample[]>();
   private readonly lowered = new Set<string>();
-  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly cgroups: CourseCgroups,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
+  /** Samples every SAMPLE_MS for as long as the process runs (it never keeps the process alive). */
   start(): void {
-    this.timer ??= setInterval(() => this.sample(), SAMPLE_MS).unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    setInterval(() => this.sample(), SAMPLE_MS).unref();
   }
 
   sample(): void {
