@@ -8,7 +8,7 @@ import { sparkIntegration } from "./exercises/spark-integration";
 import { trackingExample } from "./exercises/tracking-example";
 import { trackingExercise } from "./exercises/tracking-exercise";
 import { createLinks } from "./links";
-import { createMlflowClient, type MlflowClientOptions } from "./mlflow";
+import { createMlflowClient, type MlflowClientOptions } from "../lib/mlflow";
 import { summarizeStatus, type ExerciseReport } from "./report";
 
 /** Every gradable exercise, in course order. */

@@ -1,3 +1,5 @@
+import { isMlflowUnavailableError, type MlflowUnavailableError } from "@/lib/mlflow";
+
 /**
  * "The grader could not do its job", as opposed to "the learner's work is not
  * there yet". A check that throws one of these is reported as `error`, never
@@ -10,6 +12,7 @@ export class PlatformError extends Error {
   }
 }
 
-export function isPlatformError(value: unknown): value is PlatformError {
-  return value instanceof PlatformError;
+/** MLflow unreachable, too slow or answering nonsense is the platform's failure too. */
+export function isPlatformError(value: unknown): value is PlatformError | MlflowUnavailableError {
+  return value instanceof PlatformError || isMlflowUnavailableError(value);
 }

@@ -1,7 +1,7 @@
 import type { CheckSpec, HintSet } from "../checks/check-spec";
 import { runChecks } from "../checks/run-checks";
 import type { Links } from "../links";
-import type { MlflowClient } from "../mlflow";
+import type { MlflowClient } from "../../lib/mlflow";
 import type { ProcessLauncher } from "@/lib/process/launch";
 import type { CheckResult, GradedRun } from "../report";
 

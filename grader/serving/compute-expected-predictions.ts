@@ -4,7 +4,7 @@ import path from "node:path";
 import { PlatformError } from "../platform-error";
 import { launchDirectly, type ProcessLauncher } from "@/lib/process/launch";
 import { runProcess, SpawnError } from "@/lib/process/run-process";
-import { helperProcessEnv } from "../process-launch";
+import { helperProcessEnv } from "../../lib/process/child-env";
 
 /**
  * What `models:/IrisModel/Staging` predicts when MLflow itself loads it, from

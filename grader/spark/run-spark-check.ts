@@ -6,7 +6,7 @@ import { PlatformError } from "../platform-error";
 import { CappedText } from "@/lib/process/capped-text";
 import { launchDirectly, type Env, type ProcessLauncher } from "@/lib/process/launch";
 import { runProcess, SpawnError } from "@/lib/process/run-process";
-import { helperProcessEnv } from "../process-launch";
+import { helperProcessEnv } from "../../lib/process/child-env";
 import { computeIrisExpectedPredictions, type DatasetPredictions } from "../serving/compute-expected-predictions";
 import { IRIS_COLUMNS } from "../serving/iris-rows";
 import { measureAgreement } from "./measure-agreement";

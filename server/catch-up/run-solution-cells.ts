@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { helperProcessEnv } from "@/grader/process-launch";
+import { helperProcessEnv } from "@/lib/process/child-env";
 import type { ProcessLauncher } from "@/lib/process/launch";
 import { runProcess } from "@/lib/process/run-process";
 

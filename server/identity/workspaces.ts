@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { createMlflowClient, isMlflowUnavailableError } from "@/grader/mlflow";
+import { createMlflowClient, isMlflowUnavailableError } from "@/lib/mlflow";
 import { AppError } from "../errors/app-error";
 
 /**

@@ -1,4 +1,4 @@
-import { createMlflowClient } from "@/grader/mlflow";
+import { createMlflowClient } from "@/lib/mlflow";
 
 /**
  * `archive_existing_versions=True` on a stage transition (the lessons' `transition_model_version_stage`,

@@ -1,4 +1,4 @@
-import { allowListedEnv } from "@/grader/process-launch";
+import { allowListedEnv } from "@/lib/process/child-env";
 import path from "node:path";
 import { getConfig } from "../config/runtime-config";
 import { keepLearnersCpuFair } from "../sandbox/cpu-fairness";

@@ -1,4 +1,4 @@
-import { createMlflowClient, isMlflowUnavailableError, type ModelVersion } from "@/grader/mlflow";
+import { createMlflowClient, isMlflowUnavailableError, type ModelVersion } from "@/lib/mlflow";
 import { AppError } from "../errors/app-error";
 import type { ParsedModelUri } from "@/contracts/model-uri";
 

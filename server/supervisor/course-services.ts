@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { allowListedEnv } from "../../grader/process-launch";
+import { allowListedEnv } from "../../lib/process/child-env";
 import type { CourseConfig, Env } from "../config/config";
 import { probeJupyter, probeMlflow } from "../health/probes";
 import { kernelForkerSocket, usesKernelForker, writeKernelSpecs } from "../kernels/kernel-specs";

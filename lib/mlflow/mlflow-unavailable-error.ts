@@ -1,5 +1,3 @@
-import { PlatformError } from "../platform-error";
-
 export type MlflowFailureKind =
   /** Nothing answered (connection refused, DNS, reset). */
   | "unreachable"
@@ -14,9 +12,9 @@ export type MlflowFailureKind =
  * MLflow is unreachable, too slow, answered an error status, or answered
  * something that is not what the endpoint documents. Carries the upstream
  * status and message so that a person reads "MLflow answered 503: ..." rather
- * than a stack trace.
+ * than a stack trace. The grader reports it as its own failure (`error`), never the learner's.
  */
-export class MlflowUnavailableError extends PlatformError {
+export class MlflowUnavailableError extends Error {
   readonly kind: MlflowFailureKind;
   readonly baseUrl: string;
   readonly endpoint: string;
