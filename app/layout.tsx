@@ -7,6 +7,9 @@ import { mlflowHomeFor } from "@/server/mlflow-proxy/ui-links";
 import { pageViewer } from "./page-viewer";
 import { Providers } from "./providers";
 
+// Every page shows who is signed in, read from the course's runtime at request time (there is none while building).
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: "MLflow Training",
   description: "Learn MLflow by doing it: tracking, registry, serving and Spark, against a real MLflow server.",

@@ -1,25 +1,22 @@
 import { ClassBulletin } from "@/components/classroom/class-bulletin";
 import { CourseOutline } from "@/components/course-outline";
 import { StatusPanel } from "@/components/status-panel";
-import { getConfig } from "@/server/config/runtime-config";
 import { healthWithin } from "@/server/health/get-health";
-import { warmKernel } from "@/server/kernels/course-kernels";
-import { requireLearnerPage } from "./page-viewer";
-import { loadOutline } from "@/server/lessons/lesson-catalog";
+import { courseRuntime } from "@/server/runtime/runtime-access";
 import { completedExercises } from "@/server/store/attempts";
-import { getStore } from "@/server/store/database";
 import { lastLesson } from "@/server/store/learners";
+import { requireLearnerPage } from "./page-viewer";
 
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
-  const config = getConfig();
+  const course = courseRuntime();
+  const { config, store: db } = course;
   const learner = await requireLearnerPage();
-  warmKernel(learner.id);
-  const db = await getStore(config.dataDir);
+  course.learner(learner.id).kernel.warmSoon();
   // The status panel's first state is in the first paint; a probe slower than that is left to the page's own poll.
-  const [resumeSlug, completed, health] = await Promise.all([lastLesson(db, learner.id), completedExercises(db, learner.id), healthWithin(config, 1500)]);
-  const outline = loadOutline(config.projectRoot).map(({ slug, title, order, minutes, summary, exercises }) => ({
+  const [resumeSlug, completed, health] = await Promise.all([lastLesson(db, learner.id), completedExercises(db, learner.id), healthWithin(course, 1500)]);
+  const outline = course.lessons.outline().map(({ slug, title, order, minutes, summary, exercises }) => ({
     slug,
     title,
     order,

@@ -23,7 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { KernelAPI, KernelConnection } from "@jupyterlab/services";
 import { jupyterSettings } from "../server/jupyter/connection-settings";
-import { UNSANDBOXED_KERNEL } from "../server/kernels/kernel-specs";
+import { UNSANDBOXED_KERNEL } from "../server/launchers/kernel-specs";
 import { createWorkspace } from "../server/identity/workspaces";
 import { lessonProgram } from "../server/lessons/lesson-catalog";
 import { loopbackFor } from "../server/supervisor/course-services";

@@ -17,7 +17,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { aggregateDashboard, classDashboard, courseExercises } from "../server/dashboard/class-dashboard";
 import { classExport, type ExportKind } from "../server/dashboard/class-export";
-import { loadClassData } from "../server/dashboard/load-class-data";
+import { loadClassData } from "../server/store/class-data";
 import { openSqliteStore, type Store } from "../server/store/database";
 import type { Database } from "../server/store/schema";
 import { summarize } from "./stats";

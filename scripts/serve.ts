@@ -1,15 +1,17 @@
 // Starts MLflow, Jupyter and the course site, keeps them alive, and stops all
 // of them on Ctrl-C. Run through `npm start`, which installs and builds first.
+import path from "node:path";
 import { ConfigError, loadConfig } from "../server/config/config";
 import { classCode, ensureInstructorPassword } from "../server/identity/class-settings";
-import { getStore } from "../server/store/database";
+import { chooseLauncher } from "../server/launchers/choose-launcher";
+import { openStore, storeTarget } from "../server/store/database";
 import { CourseSupervisor, StartupError } from "../server/supervisor/course-supervisor";
 
 const say = (line: string) => console.log(`\u25b8 ${line}`);
 
 function readConfig() {
   try {
-    return loadConfig(process.env);
+    return loadConfig(process.env, { projectRoot: path.resolve(import.meta.dirname, "..") });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`\n\u2716 ${error.message}\n`);
@@ -58,7 +60,7 @@ try {
 
 let classroomLines = "";
 if (config.mode === "classroom") {
-  const db = await getStore(config.dataDir);
+  const { db } = await openStore(storeTarget(config.dataDir, config.databaseUrl));
   const { generated } = await ensureInstructorPassword(db, config);
   classroomLines = [
     "",
@@ -73,6 +75,7 @@ if (config.mode === "classroom") {
 
 console.log(`
   MLflow Training is ready:  ${config.site.url}${classroomLines}
+  Learners' processes: ${chooseLauncher(course.config).description}
   MLflow UI (through the app): ${config.site.url}/mlflow/
   Press Ctrl-C to stop.
 `);

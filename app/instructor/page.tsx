@@ -1,7 +1,7 @@
 import { forbidden, notFound } from "next/navigation";
 import { InstructorSignIn } from "@/components/classroom/instructor-sign-in";
 import { ClassDashboard } from "@/components/dashboard/class-dashboard";
-import { getConfig } from "@/server/config/runtime-config";
+import { courseRuntime } from "@/server/runtime/runtime-access";
 import { pageViewer } from "../page-viewer";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +9,8 @@ export const metadata = { title: "Instructor · MLflow Training" };
 
 export default async function InstructorPage() {
   // The instructor's page exists only in classroom mode.
-  if (getConfig().mode !== "classroom") notFound();
+  const course = courseRuntime();
+  if (course.config.mode !== "classroom") notFound();
   const viewer = await pageViewer();
   if (viewer?.role === "learner") forbidden();
   if (!viewer) {
@@ -22,7 +23,7 @@ export default async function InstructorPage() {
   }
   return (
     <>
-      {getConfig().sandbox.enabled ? null : (
+      {course.config.sandbox.enabled ? null : (
         <div role="alert" className="mb-4 rounded-md border border-red-300 bg-red-50 p-4 text-red-900 dark:border-red-700 dark:bg-red-950 dark:text-red-100">
           <p className="font-semibold">Learner code is not sandboxed (COURSE_SANDBOX=off).</p>
           <p className="mt-1 text-sm">

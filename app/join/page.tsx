@@ -1,13 +1,13 @@
 import { redirect } from "next/navigation";
 import { JoinForm } from "@/components/classroom/join-form";
-import { getConfig } from "@/server/config/runtime-config";
+import { courseRuntime } from "@/server/runtime/runtime-access";
 import { pageViewer } from "../page-viewer";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Join the class · MLflow Training" };
 
 export default async function JoinPage() {
-  if (getConfig().mode !== "classroom") redirect("/");
+  if (courseRuntime().config.mode !== "classroom") redirect("/");
   const viewer = await pageViewer();
   if (viewer?.role === "learner") redirect("/");
   if (viewer?.role === "instructor") redirect("/instructor");

@@ -1,7 +1,6 @@
 import { aggregateDashboard, courseExercises } from "@/server/dashboard/class-dashboard";
-import { loadClassData } from "@/server/dashboard/load-class-data";
-import { getConfig } from "@/server/config/runtime-config";
-import { getStore } from "@/server/store/database";
+import { loadClassData } from "@/server/store/class-data";
+import { courseRuntime } from "@/server/runtime/runtime-access";
 import { formatDuration } from "@/components/dashboard/format";
 import { requireLearnerPage } from "../page-viewer";
 
@@ -13,8 +12,8 @@ const LABEL: Record<string, string> = { "not-started": "Not started", "in-progre
 /** The learner's own progress (the class dashboard is the instructor's). */
 export default async function ProgressPage() {
   const learner = await requireLearnerPage();
-  const config = getConfig();
-  const data = await loadClassData(await getStore(config.dataDir), { mode: config.mode });
+  const course = courseRuntime();
+  const data = await loadClassData(course.store, { mode: course.config.mode });
   const mine = { ...data, learners: data.learners.filter((row) => row.id === learner.id) };
   const dashboard = aggregateDashboard(mine, courseExercises(), new Date());
   const row = dashboard.matrix[0];

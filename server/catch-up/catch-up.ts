@@ -2,23 +2,17 @@ import path from "node:path";
 import type { CatchUpResult, CaughtUpExercise, LessonNeed, LessonNeeds } from "@/contracts/catch-up";
 import { EXERCISES, isExerciseId, type ExerciseId } from "@/grader/grade";
 import type { ExerciseReport } from "@/grader/report";
-import { readCatchUpPolicy, type CatchUpPolicy } from "../classroom/catch-up-policy";
-import type { CourseConfig } from "../config/config";
-import { getConfig } from "../config/runtime-config";
+import { exerciseCatchUpOffer, readCatchUpPolicy } from "../classroom/catch-up-policy";
 import { AppError } from "../errors/app-error";
-import { gradeForLearner, linkIntoWorkspace } from "../grading/grade-for-learner";
+import { gradeForLearner, linkIntoWorkspace, type GradingDeps } from "../grading/grade-for-learner";
 import { RateLimiter } from "../grading/rate-limit";
-import type { Learner } from "../identity/current-learner";
-import { findLesson, listLessons, readSolution, type Lesson } from "../lessons/lesson-catalog";
-import { getModelServers } from "../model-servers/course-model-servers";
-import { modelServerStatus, startModelServer } from "../model-servers/learner-model-server";
-import { launchDirectly } from "@/lib/process/launch";
+import type { Learner } from "../identity/course-identity";
+import type { LearnerModelServer } from "../learners/learner-model-server";
+import type { Lesson, LessonCatalog } from "../lessons/lesson-catalog";
 import { waitUntil, WaitTimeoutError } from "@/lib/process/wait-until";
-import { sandboxLauncherFor } from "../sandbox/sandboxed-process";
 import { storeActionLedger } from "../store/action-ledger";
-import { countedAttempts, recordAttempt } from "../store/attempts";
+import { recordAttempt } from "../store/attempts";
 import { readSavedCode } from "../store/cells";
-import { getStore, type Store } from "../store/database";
 import { exercisesToMake, lessonOfExercise, planCatchUp, type CatchUpStep } from "./catch-up-plan";
 import { runSolutionCells } from "./run-solution-cells";
 
@@ -29,16 +23,17 @@ const CATCH_UP_WINDOW_MS = 60 * 60_000;
 const CELLS_TIMEOUT_MS = 10 * 60_000;
 const SERVER_READY_TIMEOUT_MS = 180_000;
 
+/** What catching up needs of the course: grading's, and the lessons. */
+export type CatchUpDeps = GradingDeps & { lessons: LessonCatalog };
+
 /** The exercises a lesson builds on, each graded on the learner's live MLflow state now. */
-export async function lessonNeeds(learner: Learner, slug: string): Promise<LessonNeeds> {
-  const config = getConfig();
-  const lessons = listLessons(config.projectRoot);
+export async function lessonNeeds(course: CatchUpDeps, learner: Learner, slug: string): Promise<LessonNeeds> {
+  const lessons = course.lessons.list();
   const lesson = lessons.find((candidate) => candidate.frontMatter.slug === slug);
   if (!lesson) throw new AppError("not_found", `There is no lesson "${slug}".`);
-  const db = await getStore(config.dataDir);
   const needs = await Promise.all(
     lesson.frontMatter.needs.filter(isExerciseId).map(async (exercise): Promise<LessonNeed> => {
-      const report = await gradeOrThrow(config, db, learner, exercise);
+      const report = await gradeOrThrow(course, learner, exercise);
       const from = lessonOfExercise(lessons, exercise)!.frontMatter;
       const firstMiss = report.checks.find((check) => check.status === "failed" && !check.optional);
       return {
@@ -50,42 +45,23 @@ export async function lessonNeeds(learner: Learner, slug: string): Promise<Lesso
       };
     }),
   );
-  const policy = await readCatchUpPolicy(db, config);
+  const policy = await readCatchUpPolicy(course.store, course.config);
   return { needs, catchUp: policy.mode === "never" ? "never" : "offered" };
 }
 
-/**
- * Whether the learner may catch up on an exercise itself (the Check panel's offer): the class's
- * choice (always, after N failed Checks of it, never); solo learners after N failed Checks.
- */
-export async function exerciseCatchUpOffer(db: Store, config: CourseConfig, learnerId: string, exercise: string): Promise<{ offered: boolean; policy: CatchUpPolicy; failed: number }> {
-  const policy = await readCatchUpPolicy(db, config);
-  const failed = await countedAttempts(db, learnerId, exercise, "failed");
-  return { offered: catchUpOffered(policy, failed), policy, failed };
-}
-
-/** The class's rule itself, given the learner's failed Checks of the exercise. */
-export function catchUpOffered(policy: CatchUpPolicy, failedChecks: number): boolean {
-  return policy.mode === "always" || (policy.mode === "after-failures" && failedChecks >= policy.failures);
-}
-
 /** Catch me up on what a lesson needs: always offered, unless the class says never. */
-export async function catchUpLesson(learner: Learner, slug: string): Promise<CatchUpResult> {
-  const config = getConfig();
-  const lesson = findLesson(config.projectRoot, slug);
+export async function catchUpLesson(course: CatchUpDeps, learner: Learner, slug: string): Promise<CatchUpResult> {
+  const lesson = course.lessons.find(slug);
   if (!lesson) throw new AppError("not_found", `There is no lesson "${slug}".`);
-  const db = await getStore(config.dataDir);
-  const policy = await readCatchUpPolicy(db, config);
+  const policy = await readCatchUpPolicy(course.store, course.config);
   if (policy.mode === "never") throw new AppError("forbidden", "Your instructor has turned catch-up off for this class: ask them for help with the exercises this lesson builds on.");
-  return catchUp(config, db, learner, lesson.frontMatter.needs);
+  return catchUp(course, learner, lesson.frontMatter.needs);
 }
 
 /** Catch me up on one exercise (the Check panel): as the class's setting allows. */
-export async function catchUpExercise(learner: Learner, exercise: string): Promise<CatchUpResult> {
+export async function catchUpExercise(course: CatchUpDeps, learner: Learner, exercise: string): Promise<CatchUpResult> {
   if (!isExerciseId(exercise)) throw new AppError("not_found", `There is no exercise "${exercise}".`);
-  const config = getConfig();
-  const db = await getStore(config.dataDir);
-  const offer = await exerciseCatchUpOffer(db, config, learner.id, exercise);
+  const offer = await exerciseCatchUpOffer(course.store, course.config, learner.id, exercise);
   if (!offer.offered) {
     throw new AppError(
       "forbidden",
@@ -94,19 +70,19 @@ export async function catchUpExercise(learner: Learner, exercise: string): Promi
         : `Catch me up opens after ${offer.policy.mode === "after-failures" ? offer.policy.failures : 0} failed Checks of this exercise; you have ${offer.failed}. Try the hints first.`,
     );
   }
-  return catchUp(config, db, learner, [exercise]);
+  return catchUp(course, learner, [exercise]);
 }
 
-async function catchUp(config: CourseConfig, db: Store, learner: Learner, targets: readonly string[]): Promise<CatchUpResult> {
-  const limiter = new RateLimiter("catch-up", CATCH_UPS_PER_WINDOW, CATCH_UP_WINDOW_MS, Date.now, storeActionLedger(db));
+async function catchUp(course: CatchUpDeps, learner: Learner, targets: readonly string[]): Promise<CatchUpResult> {
+  const limiter = new RateLimiter("catch-up", CATCH_UPS_PER_WINDOW, CATCH_UP_WINDOW_MS, Date.now, storeActionLedger(course.store));
   return limiter.run(learner.id, async () => {
-    const lessons = listLessons(config.projectRoot);
-    const passes = async (exercise: string) => !isExerciseId(exercise) || (await gradeOrThrow(config, db, learner, exercise)).status === "passed";
+    const lessons = course.lessons.list();
+    const passes = async (exercise: string) => !isExerciseId(exercise) || (await gradeOrThrow(course, learner, exercise)).status === "passed";
     const toMake = await exercisesToMake(lessons, targets, passes);
-    const steps = planCatchUp(lessons, toMake, (lesson, cell) => readSolution(config.projectRoot, lesson.frontMatter.slug, cell));
+    const steps = planCatchUp(lessons, toMake, (lesson, cell) => course.lessons.readSolution(lesson.frontMatter.slug, cell));
     const result: CatchUpResult = { exercises: [], output: "" };
     for (const step of steps) {
-      const made = await runStep(config, db, learner, lessons, step);
+      const made = await runStep(course, learner, lessons, step);
       result.output += made.output;
       result.exercises.push(...made.exercises);
       if (made.problem) {
@@ -118,7 +94,9 @@ async function catchUp(config: CourseConfig, db: Store, learner: Learner, target
   });
 }
 
-async function runStep(config: CourseConfig, db: Store, learner: Learner, lessons: Lesson[], step: CatchUpStep): Promise<{ exercises: CaughtUpExercise[]; output: string; problem?: string }> {
+async function runStep(course: CatchUpDeps, learner: Learner, lessons: Lesson[], step: CatchUpStep): Promise<{ exercises: CaughtUpExercise[]; output: string; problem?: string }> {
+  const { config, store: db } = course;
+  const runtime = course.learners.get(learner.id);
   const lesson = lessons.find((candidate) => candidate.frontMatter.slug === step.lesson)!;
   const saved = await readSavedCode(db, learner.id, step.lesson);
   let output = "";
@@ -132,7 +110,7 @@ async function runStep(config: CourseConfig, db: Store, learner: Learner, lesson
       ...(learner.workspace ? { workspace: learner.workspace } : {}),
       cells: step.cells,
       // The reference code runs as learner code does: in the learner's sandbox, with their MLflow token.
-      launcher: config.sandbox.enabled ? sandboxLauncherFor(config, learner.id) : launchDirectly,
+      launcher: runtime.helperLauncher(),
       timeoutMs: CELLS_TIMEOUT_MS,
     });
     output = `── ${lesson.frontMatter.title}\n${ran.output}\n`;
@@ -144,10 +122,10 @@ async function runStep(config: CourseConfig, db: Store, learner: Learner, lesson
       };
     }
   } else if (step.kind === "serve") {
-    const view = await modelServerStatus(learner);
+    const view = await runtime.modelServer.view();
     const port = view.exists ? view.port : view.defaultPort;
-    await startModelServer(learner, step.modelUri, port);
-    await waitForServer(learner.id);
+    await runtime.modelServer.start(step.modelUri, port, learner.workspace);
+    await waitForServer(runtime.modelServer);
     action = `Started your model server on ${step.modelUri} (port ${port}), as the Serve panel's Start does.`;
     output = `── ${lesson.frontMatter.title}\n${action}\n`;
   } else {
@@ -155,7 +133,7 @@ async function runStep(config: CourseConfig, db: Store, learner: Learner, lesson
   }
   const exercises: CaughtUpExercise[] = [];
   for (const exercise of step.exercises.filter(isExerciseId)) {
-    const report = linkIntoWorkspace(await gradeForLearner(config, db, learner, exercise, { learnerCode }), learner);
+    const report = linkIntoWorkspace(await gradeForLearner(course, learner, exercise, { learnerCode }), learner);
     const solutionCells = step.kind === "cells" ? step.cells.filter((cell) => cell.solution && lesson.cells.find((c) => c.id === cell.id)?.exercise === exercise) : step.kind === "graded-code" ? [{ id: step.cellId, code: step.code }] : [];
     const made: CaughtUpExercise = {
       exercise,
@@ -176,8 +154,8 @@ async function runStep(config: CourseConfig, db: Store, learner: Learner, lesson
   return { exercises, output };
 }
 
-async function gradeOrThrow(config: CourseConfig, db: Store, learner: Learner, exercise: ExerciseId): Promise<ExerciseReport> {
-  const report = await gradeForLearner(config, db, learner, exercise);
+async function gradeOrThrow(course: GradingDeps, learner: Learner, exercise: ExerciseId): Promise<ExerciseReport> {
+  const report = await gradeForLearner(course, learner, exercise);
   if (report.status === "error") {
     const failure = report.checks.find((check) => check.status === "error");
     throw new AppError("mlflow_unreachable", `Could not read your MLflow state to check "${EXERCISES[exercise].title}": ${failure?.message ?? "the grader reported an error"}`);
@@ -185,13 +163,12 @@ async function gradeOrThrow(config: CourseConfig, db: Store, learner: Learner, e
   return report;
 }
 
-async function waitForServer(learnerId: string): Promise<void> {
-  const servers = getModelServers();
+async function waitForServer(server: LearnerModelServer): Promise<void> {
   try {
     await waitUntil(
       async () => {
-        if (await servers.readyUrl(learnerId)) return true;
-        const status = await servers.status(learnerId);
+        if (await server.readyUrl()) return true;
+        const status = await server.status();
         if (status && (status.state === "failed" || status.state === "stopped")) {
           throw new AppError("service_unavailable", `Your model server did not start: ${status.reason ?? "see the Serve panel's log"}`);
         }

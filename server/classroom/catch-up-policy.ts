@@ -1,5 +1,6 @@
 import type { CourseConfig } from "../config/config";
 import { AppError } from "../errors/app-error";
+import { countedAttempts } from "../store/attempts";
 import type { Store } from "../store/database";
 import { deleteSetting, readSetting, writeSetting } from "../store/settings";
 import { DEFAULT_CATCH_UP_POLICY, catchUpPolicySchema, type CatchUpPolicy } from "@/contracts/catch-up-policy";
@@ -31,4 +32,19 @@ export async function writeCatchUpPolicy(db: Store, policy: CatchUpPolicy): Prom
 /** Back to the default (a new class starts with it). */
 export async function resetCatchUpPolicy(db: Store): Promise<void> {
   await deleteSetting(db, CATCH_UP_SETTING);
+}
+
+/** The class's rule itself, given the learner's failed Checks of the exercise. */
+export function catchUpOffered(policy: CatchUpPolicy, failedChecks: number): boolean {
+  return policy.mode === "always" || (policy.mode === "after-failures" && failedChecks >= policy.failures);
+}
+
+/**
+ * Whether the learner may catch up on an exercise itself (the Check panel's offer): the class's
+ * choice (always, after N failed Checks of it, never); solo learners after N failed Checks.
+ */
+export async function exerciseCatchUpOffer(db: Store, config: CourseConfig, learnerId: string, exercise: string): Promise<{ offered: boolean; policy: CatchUpPolicy; failed: number }> {
+  const policy = await readCatchUpPolicy(db, config);
+  const failed = await countedAttempts(db, learnerId, exercise, "failed");
+  return { offered: catchUpOffered(policy, failed), policy, failed };
 }

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from "./config";
 
 describe("loadConfig", () => {
   it("uses the embedded defaults when nothing is set", () => {
-    const config = loadConfig({ COURSE_PROJECT_ROOT: "/srv/course" });
+    const config = loadConfig({}, { projectRoot: "/srv/course" });
     expect(config.site.port).toBe(3000);
     expect(config.mlflow.port).toBe(5000);
     expect(config.jupyter.port).toBe(8888);
@@ -16,13 +16,12 @@ describe("loadConfig", () => {
 
   it("reads ports, data folder and an external MLflow", () => {
     const config = loadConfig({
-      COURSE_PROJECT_ROOT: "/srv/course",
       PORT: "4000",
       MLFLOW_PORT: "5001",
       JUPYTER_PORT: "9999",
       COURSE_DATA_DIR: "/var/lib/course",
       MLFLOW_TRACKING_URI: "http://mlflow.internal:8080/",
-    });
+    }, { projectRoot: "/srv/course" });
     expect(config.site.port).toBe(4000);
     expect(config.jupyter.url).toBe("http://127.0.0.1:9999");
     expect(config.dataDir).toBe("/var/lib/course");
@@ -44,12 +43,12 @@ describe("loadConfig", () => {
     [{ COURSE_MODE: "lecture" }, 'COURSE_MODE must be "solo" or "classroom"'],
     [{ COURSE_SESSION_HOURS: "-2" }, "COURSE_SESSION_HOURS must be a number of hours"],
   ])("rejects %o with a message naming the variable", (env, message) => {
-    expect(() => loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", ...env })).toThrow(ConfigError);
-    expect(() => loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", ...env })).toThrow(message);
+    expect(() => loadConfig({ ...env }, { projectRoot: "/srv/course" })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...env }, { projectRoot: "/srv/course" })).toThrow(message);
   });
 
   it("reads the classroom and serving settings", () => {
-    const config = loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", COURSE_MODE: "Classroom", MODEL_SERVER_PORTS: "6000-6010", CELL_TIME_LIMIT_SECONDS: "30", COURSE_TRUST_PROXY: "true" });
+    const config = loadConfig({ COURSE_MODE: "Classroom", MODEL_SERVER_PORTS: "6000-6010", CELL_TIME_LIMIT_SECONDS: "30", COURSE_TRUST_PROXY: "true" }, { projectRoot: "/srv/course" });
     expect(config.mode).toBe("classroom");
     expect(config.modelServers).toEqual({ portRange: { min: 6000, max: 6010 }, idleMinutes: 30, defaultPort: 6000, host: "127.0.0.1" });
     // Where model servers bind and are called when kernels or other instances are on other hosts.
@@ -63,9 +62,9 @@ describe("loadConfig", () => {
   });
 
   it("reads the proxies to trust, the public address and the upload cap", () => {
-    expect(loadConfig({ COURSE_PROJECT_ROOT: "/srv/course" }).classroom.trustedProxies).toBe("none");
-    expect(loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", COURSE_TRUST_PROXY: "10.0.0.1, ::1" }).classroom.trustedProxies).toEqual(["10.0.0.1", "::1"]);
-    const config = loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", COURSE_PUBLIC_URL: "https://course.example.edu/", COURSE_MLFLOW_UPLOAD_MAX_MB: "20" });
+    expect(loadConfig({}, { projectRoot: "/srv/course" }).classroom.trustedProxies).toBe("none");
+    expect(loadConfig({ COURSE_TRUST_PROXY: "10.0.0.1, ::1" }, { projectRoot: "/srv/course" }).classroom.trustedProxies).toEqual(["10.0.0.1", "::1"]);
+    const config = loadConfig({ COURSE_PUBLIC_URL: "https://course.example.edu/", COURSE_MLFLOW_UPLOAD_MAX_MB: "20" }, { projectRoot: "/srv/course" });
     expect(config.site.publicUrl).toBe("https://course.example.edu");
     expect(config.limits).toEqual({ apiBytes: 1_000_000, mlflowBytes: 10_000_000, mlflowUploadBytes: 20_000_000 });
   });
@@ -76,7 +75,7 @@ describe("loadConfig", () => {
     [{ COURSE_PUBLIC_URL: "https://course.example.edu/path" }, "COURSE_PUBLIC_URL must be"],
     [{ COURSE_MLFLOW_UPLOAD_MAX_MB: "0" }, "COURSE_MLFLOW_UPLOAD_MAX_MB must be"],
   ])("rejects %o", (env, message) => {
-    expect(() => loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", ...env })).toThrow(message);
+    expect(() => loadConfig({ ...env }, { projectRoot: "/srv/course" })).toThrow(message);
   });
 
   it("reads whether sandboxed kernels are forks of the kernel forker (on unless turned off)", () => {
@@ -86,8 +85,9 @@ describe("loadConfig", () => {
   });
 
   it("reads an external Jupyter or kernel gateway, where its kernels reach the gate, and the shared signing key", () => {
-    const own = loadConfig({ COURSE_JUPYTER_TOKEN: "own", JUPYTER_TOKEN: "ignored", PORT: "4000" }).jupyter;
-    expect(own).toMatchObject({ url: "http://127.0.0.1:8888", token: "own", external: false, kernelName: "python3", gateUrl: "http://127.0.0.1:4000/mlflow-gate" });
+    // The course's own Jupyter's token is its supervisor's, handed over in the run folder (run-handoff.test.ts), never JUPYTER_TOKEN.
+    const own = loadConfig({ JUPYTER_TOKEN: "ignored", PORT: "4000" }).jupyter;
+    expect(own).toMatchObject({ url: "http://127.0.0.1:8888", token: undefined, external: false, kernelName: "python3", gateUrl: "http://127.0.0.1:4000/mlflow-gate" });
 
     const gateway = loadConfig({ JUPYTER_URL: "http://gateway.internal:8888/", JUPYTER_TOKEN: "t", JUPYTER_KERNEL_NAME: "python_kubernetes", COURSE_PUBLIC_URL: "https://course.example.edu" }).jupyter;
     expect(gateway).toMatchObject({ url: "http://gateway.internal:8888", token: "t", external: true, kernelName: "python_kubernetes", gateUrl: "https://course.example.edu/mlflow-gate" });

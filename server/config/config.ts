@@ -2,13 +2,17 @@ import { LESSONS_MODEL_SERVER_PORT } from "@/grader/defaults";
 import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
-import { SESSION_SECRET_PATTERN } from "../identity/secrets";
 
 /**
- * The one place configuration is read. Every process of the course (the
- * supervisor, the Next.js server, the CLI, the tests) calls `loadConfig` with
- * an environment and gets the same validated view of it.
+ * The one place configuration is read. Every process of the course (the supervisor, the site's
+ * entry point, the CLI, the tests) calls `loadConfig` (the CLI: `loadGraderSettings`) once with an
+ * environment and gets the same validated view of it; nothing else reads `process.env`. What the
+ * supervisor decides at start (the sandbox, Jupyter's token) reaches the site through the run
+ * folder (`run-handoff.ts`), not the environment.
  */
+
+/** 32 bytes as 64 hexadecimal digits: the form of `COURSE_SESSION_SECRET`. */
+export const SESSION_SECRET_PATTERN = /^[0-9a-fA-F]{64}$/;
 
 /** An environment as a plain map (Next.js narrows process.env's own type). */
 export type Env = Record<string, string | undefined>;
@@ -173,7 +177,6 @@ const envSchema = z.object({
   COURSE_SANDBOX_MAX_PROCESSES: numberVar("COURSE_SANDBOX_MAX_PROCESSES", 1024, { min: 16, max: 100_000, whole: true, accepts: "a whole number from 16" }),
   COURSE_MLFLOW_UPLOAD_MAX_MB: numberVar("COURSE_MLFLOW_UPLOAD_MAX_MB", 100, { min: 1, max: 10_240, whole: true, accepts: "a whole number of megabytes from 1 to 10240" }),
   COURSE_SESSION_HOURS: numberVar("COURSE_SESSION_HOURS", 12, { min: 0.1, max: 24 * 30, accepts: "a number of hours from 0.1 to 720" }),
-  COURSE_JUPYTER_TOKEN: z.string().optional(),
   JUPYTER_URL: httpUrl("JUPYTER_URL", "a Jupyter server or kernel gateway", ""),
   JUPYTER_TOKEN: z.string().optional(),
   JUPYTER_KERNEL_NAME: z
@@ -192,9 +195,9 @@ const envSchema = z.object({
     .optional()
     .refine((raw) => raw === undefined || raw.trim() === "" || SESSION_SECRET_PATTERN.test(raw.trim()), {
       message: "COURSE_SESSION_SECRET must be 64 hexadecimal digits (32 random bytes, e.g. from `openssl rand -hex 32`), the same on every course instance",
-    }),
+    })
+    .transform((raw) => raw?.trim() || undefined),
   COURSE_GATE_URL: httpUrl("COURSE_GATE_URL", "the course's MLflow gate as kernels reach it, such as http://course.internal:3000/mlflow-gate", ""),
-  COURSE_PROJECT_ROOT: z.string().optional(),
   DATABASE_URL: postgresUrl("DATABASE_URL"),
   COURSE_MLFLOW_DATABASE_URL: postgresUrl("COURSE_MLFLOW_DATABASE_URL"),
   COURSE_MLFLOW_ARTIFACTS_DIR: z
@@ -222,6 +225,8 @@ export type CourseConfig = {
   /** Solo: one learner on this machine. Classroom: many learners, each in a private MLflow workspace. */
   mode: "solo" | "classroom";
   classroom: { instructorPassword?: string; sessionHours: number; trustedProxies: TrustedProxies };
+  /** COURSE_SESSION_SECRET (hex): the key that signs sessions and gate tokens; unset, one is kept in the data folder. */
+  sessionSecret?: string;
   projectRoot: string;
   dataDir: string;
   /**
@@ -260,12 +265,14 @@ export type CourseConfig = {
    * Learner code in a bubblewrap sandbox: kernels, model servers and the Checks' helpers run
    * as an unprivileged user with a private filesystem and network, and reach MLflow only
    * through the gate (`/mlflow-gate/`, per-learner tokens) over `gateSocket`. `requested` is
-   * COURSE_SANDBOX; `enabled` is what the course runs with: the supervisor probes the machine
-   * for "auto" (server/supervisor/sandbox-choice.ts) and hands its services "on" or "off".
+   * COURSE_SANDBOX; `enabled` is what the course runs with, valid once `decided`: the supervisor
+   * probes the machine (server/sandbox/sandbox-choice.ts) and hands the site its decision in the
+   * run folder; a site started alone makes the same decision itself. Nothing starts a learner's
+   * process on an undecided configuration.
    * `kernelForker` (COURSE_KERNEL_FORKER): sandboxed kernels are forks of one process that holds
    * the course's imports (python/kernel_forker.py; as root only).
    */
-  sandbox: { requested: "auto" | "on" | "off"; enabled: boolean; dir: string; gateSocket: string; uid: number; gid: number; mlflowPortInside: number; memoryMb: number; maxProcesses: number; diskMb: number; kernelForker: boolean };
+  sandbox: { requested: "auto" | "on" | "off"; enabled: boolean; decided: boolean; dir: string; gateSocket: string; uid: number; gid: number; mlflowPortInside: number; memoryMb: number; maxProcesses: number; diskMb: number; kernelForker: boolean };
   /** PostgreSQL URL of the progress store (`DATABASE_URL`); unset: SQLite under the data folder. */
   databaseUrl?: string;
 };
@@ -282,14 +289,18 @@ export function browserHostFor(host: string): string {
   return host === "0.0.0.0" || host === "::" ? "localhost" : host;
 }
 
-export function loadConfig(env: Env = process.env): CourseConfig {
+/**
+ * The course's configuration from `env`. `projectRoot` is where the course's code is (the site and
+ * the supervisor run there; tests name it).
+ */
+export function loadConfig(env: Env = process.env, { projectRoot: root = process.cwd() }: { projectRoot?: string } = {}): CourseConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
   }
   const e = parsed.data;
   // The paths below are run-time locations, not build inputs: keep the bundler's file tracer off them.
-  const projectRoot = path.resolve(/* turbopackIgnore: true */ e.COURSE_PROJECT_ROOT ?? process.cwd());
+  const projectRoot = path.resolve(/* turbopackIgnore: true */ root);
   const dataDir = path.resolve(/* turbopackIgnore: true */ projectRoot, e.COURSE_DATA_DIR?.trim() || ".data");
   const host = e.HOST?.trim() || "127.0.0.1";
   const browserHost = browserHostFor(host);
@@ -297,6 +308,7 @@ export function loadConfig(env: Env = process.env): CourseConfig {
   return {
     mode: e.COURSE_MODE,
     classroom: { instructorPassword: e.COURSE_INSTRUCTOR_PASSWORD || undefined, sessionHours: e.COURSE_SESSION_HOURS, trustedProxies: e.COURSE_TRUST_PROXY },
+    ...(e.COURSE_SESSION_SECRET ? { sessionSecret: e.COURSE_SESSION_SECRET } : {}),
     projectRoot,
     dataDir,
     site: { host, port: e.PORT, url: `http://${browserHost}:${e.PORT}`, ...(e.COURSE_PUBLIC_URL ? { publicUrl: e.COURSE_PUBLIC_URL } : {}) },
@@ -312,7 +324,8 @@ export function loadConfig(env: Env = process.env): CourseConfig {
     jupyter: {
       port: e.JUPYTER_PORT,
       url: e.JUPYTER_URL ?? `http://127.0.0.1:${e.JUPYTER_PORT}`,
-      token: e.JUPYTER_URL ? e.JUPYTER_TOKEN : e.COURSE_JUPYTER_TOKEN,
+      // The course's own Jupyter gets a token per start, from the supervisor (run-handoff.ts).
+      token: e.JUPYTER_URL ? e.JUPYTER_TOKEN : undefined,
       external: e.JUPYTER_URL !== undefined,
       kernelName: e.JUPYTER_KERNEL_NAME,
       gateUrl: `${e.COURSE_GATE_URL ?? e.COURSE_PUBLIC_URL ?? `http://${browserHost}:${e.PORT}`}`.replace(/\/+$/, "") + (e.COURSE_GATE_URL ? "" : "/mlflow-gate"),
@@ -324,7 +337,9 @@ export function loadConfig(env: Env = process.env): CourseConfig {
     runDir: path.join(/* turbopackIgnore: true */ dataDir, "run"),
     sandbox: {
       requested: e.COURSE_SANDBOX,
-      enabled: e.COURSE_SANDBOX === "on",
+      // "off" needs no probe; "on" and "auto" are decided at start (sandbox-choice.ts).
+      enabled: false,
+      decided: e.COURSE_SANDBOX === "off",
       dir: path.join(/* turbopackIgnore: true */ dataDir, "run", "sandbox"),
       gateSocket: path.join(/* turbopackIgnore: true */ dataDir, "run", "gate", "mlflow-gate.sock"),
       // nobody:nogroup: learner code never runs as the course's user (when the course runs as root).
@@ -354,4 +369,24 @@ export const PORT_VARIABLES = {
  */
 export function kernelOutputCapBytes(config: CourseConfig): number {
   return config.cells.outputCapBytes + 64 * 1024;
+}
+
+/** What the grader's command line (`npm run check`) needs, read with the same rules as the course's. */
+export type GraderSettings = { mlflowUrl: string; mlflowExternal: boolean; siteUrl: string };
+
+const graderEnvSchema = envSchema.pick({ MLFLOW_TRACKING_URI: true, MLFLOW_PORT: true, PORT: true, HOST: true });
+
+/**
+ * The command line grades MLflow's state only, so it reads only the variables it uses: a bad
+ * DATABASE_URL, say, is no reason to refuse to grade.
+ */
+export function loadGraderSettings(env: Env = process.env): GraderSettings {
+  const parsed = graderEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
+  const e = parsed.data;
+  return {
+    mlflowUrl: e.MLFLOW_TRACKING_URI ?? `http://127.0.0.1:${e.MLFLOW_PORT}`,
+    mlflowExternal: e.MLFLOW_TRACKING_URI !== undefined,
+    siteUrl: `http://${browserHostFor(e.HOST?.trim() || "127.0.0.1")}:${e.PORT}`,
+  };
 }

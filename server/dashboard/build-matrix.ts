@@ -1,7 +1,7 @@
 import type { CellState, DashboardOptions, ExerciseInfo, MatrixCell, MatrixRow, StuckLearner } from "@/contracts/dashboard";
 import { matrixCell } from "./classify-cell";
 import { attemptsByLearnerAndExercise, timeOf } from "./group-attempts";
-import type { AttemptRecord, LearnerRecord } from "./types";
+import type { AttemptRecord, LearnerRecord } from "../store/class-records";
 
 /**
  * The class matrix: one row per learner (by name, then id), one cell per exercise.

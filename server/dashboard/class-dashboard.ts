@@ -6,7 +6,7 @@ import { cellActivity } from "./count-cell-activity";
 import { dashboardOptions } from "./dashboard-options";
 import { commonFailures } from "./find-common-failures";
 import { stuckLearners } from "./find-stuck-learners";
-import { loadClassData, type ClassData } from "./load-class-data";
+import { loadClassData, type ClassData } from "../store/class-data";
 import { exerciseSummaries } from "./summarize-exercises";
 
 export type ClassDashboardOptions = Partial<DashboardOptions> & {

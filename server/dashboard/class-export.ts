@@ -1,7 +1,7 @@
 import type { Store } from "../store/database";
 import { aggregateDashboard, courseExercises, type ClassDashboardOptions } from "./class-dashboard";
 import { attemptsCsv, classJson, matrixCsv } from "./export";
-import { loadClassData } from "./load-class-data";
+import { loadClassData } from "../store/class-data";
 
 export type ExportKind = "matrix-csv" | "attempts-csv" | "json";
 

@@ -1,7 +1,7 @@
 import type { DashboardOptions, FailingCheck, MatrixCell } from "@/contracts/dashboard";
 import { dashboardOptions, MINUTE_MS } from "./dashboard-options";
 import { byStartTime, firstFailedCheck, isCounted, timeOf } from "./group-attempts";
-import type { AttemptRecord } from "./types";
+import type { AttemptRecord } from "../store/class-records";
 
 export type RepeatedFailure = {
   check: FailingCheck;

@@ -1,6 +1,6 @@
 import type { CellActivity } from "@/contracts/dashboard";
 import { compareTimes } from "./group-attempts";
-import type { CellRunRecord } from "./types";
+import type { CellRunRecord } from "../store/class-records";
 
 /**
  * Cell runs per learner, by learner id. Learners in `learnerIds` without runs

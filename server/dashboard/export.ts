@@ -1,6 +1,6 @@
 import type { ExerciseInfo, MatrixRow } from "@/contracts/dashboard";
 import { byStartTime } from "./group-attempts";
-import type { AttemptRecord, LearnerRecord } from "./types";
+import type { AttemptRecord, LearnerRecord } from "../store/class-records";
 
 /** Column names of the exports; documented in README.md. Change them only on purpose. */
 export const MATRIX_COLUMNS = ["learner_id", "learner_name", "exercise", "state", "attempts", "time_to_pass_seconds", "last_attempt_at"] as const;

@@ -1,6 +1,6 @@
 import type { CommonFailure, ExerciseInfo } from "@/contracts/dashboard";
 import { compareTimes, isCounted } from "./group-attempts";
-import type { AttemptRecord } from "./types";
+import type { AttemptRecord } from "../store/class-records";
 
 export const TOP_MESSAGES = 3;
 

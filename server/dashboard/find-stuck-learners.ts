@@ -2,7 +2,7 @@ import type { DashboardOptions, MatrixCell, StuckLearner } from "@/contracts/das
 import { classifyAttempts, type RepeatedFailure } from "./classify-cell";
 import { dashboardOptions, MINUTE_MS } from "./dashboard-options";
 import { attemptsByLearnerAndExercise, compareTimes, groupBy, timeOf } from "./group-attempts";
-import type { AttemptRecord, CellRunRecord, LearnerRecord } from "./types";
+import type { AttemptRecord, CellRunRecord, LearnerRecord } from "../store/class-records";
 
 /**
  * Learners who need the instructor, one entry per learner, longest stuck first:

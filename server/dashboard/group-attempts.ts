@@ -1,4 +1,4 @@
-import type { AttemptRecord } from "./types";
+import type { AttemptRecord } from "../store/class-records";
 
 /**
  * Milliseconds since the epoch of a stored ISO time. An unreadable time reads as

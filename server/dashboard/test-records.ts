@@ -1,5 +1,5 @@
 // Crafted histories for the dashboard's tests (not used by the app).
-import type { AttemptRecord, CellRunRecord, CheckRecord, LearnerRecord } from "./types";
+import type { AttemptRecord, CellRunRecord, CheckRecord, LearnerRecord } from "../store/class-records";
 
 /** The tests' "now": 2026-11-26 10:00 UTC. */
 export const NOW = new Date("2026-11-26T10:00:00.000Z");

@@ -2,12 +2,14 @@ import path from "node:path";
 import { grade, type ExerciseId } from "@/grader/grade";
 import type { ExerciseReport } from "@/grader/report";
 import type { CourseConfig } from "../config/config";
-import type { Learner } from "../identity/current-learner";
+import type { Learner } from "../identity/course-identity";
+import type { LearnerRuntimes } from "../learners/learner-runtime";
 import { inWorkspace } from "../mlflow-proxy/ui-links";
-import { getModelServers } from "../model-servers/course-model-servers";
-import { sandboxLauncherFor } from "../sandbox/sandboxed-process";
 import { readSavedCode } from "../store/cells";
 import type { Store } from "../store/database";
+
+/** What grading needs of the course. */
+export type GradingDeps = { config: CourseConfig; store: Store; learners: LearnerRuntimes };
 
 /** Exercises graded on the code of one cell, not on MLflow's state: the lesson and the cell. */
 export const CODE_GRADED_EXERCISES: Readonly<Record<string, { lesson: string; cell: string }>> = {
@@ -19,20 +21,13 @@ export const CODE_GRADED_EXERCISES: Readonly<Record<string, { lesson: string; ce
  * for a lesson's needs and after a catch-up. `learnerCode` replaces the learner's saved code of
  * an exercise graded from code (a catch-up grades the reference solution that way).
  */
-export async function gradeForLearner(
-  config: CourseConfig,
-  db: Store,
-  learner: Learner,
-  exerciseId: ExerciseId,
-  options: { attempt?: number; learnerCode?: string } = {},
-): Promise<ExerciseReport> {
-  // Only the learner's own server: the Serve panel's. Solo without a sandbox, the whole machine
-  // is the learner's, so a server started by hand on the lessons' port counts too; in a class
-  // that port may be another learner's, and in a sandbox it is inside the learner's network,
-  // so without a Serve panel server the check says to start one.
-  const byHand = config.mode === "solo" && !config.sandbox.enabled;
-  const modelServerUrl =
-    exerciseId === "model-serving" ? ((await getModelServers().readyUrl(learner.id)) ?? (byHand ? `http://127.0.0.1:${config.modelServers.defaultPort}` : null)) : undefined;
+export async function gradeForLearner(course: GradingDeps, learner: Learner, exerciseId: ExerciseId, options: { attempt?: number; learnerCode?: string } = {}): Promise<ExerciseReport> {
+  const { config, store: db } = course;
+  const runtime = course.learners.get(learner.id);
+  // Only the learner's own server: the Serve panel's, or one started by hand where the lessons'
+  // port is theirs and the course reaches it (server/learners/lessons-port.ts); otherwise the check
+  // says to start one.
+  const modelServerUrl = exerciseId === "model-serving" ? await runtime.modelServer.addressForGrading() : undefined;
   // Graded from code: the learner's saved code of the lesson's exercise cell.
   const graded = CODE_GRADED_EXERCISES[exerciseId];
   const learnerCode = graded ? (options.learnerCode ?? (await readSavedCode(db, learner.id, graded.lesson))[graded.cell]) : undefined;
@@ -46,8 +41,8 @@ export async function gradeForLearner(
     modelServerControl: "serve-panel",
     learnerCode,
     pythonBin: path.join(config.python.bin, "python"),
-    // The helpers load the learner's model and run their Spark code: in their sandbox when there is one.
-    ...(config.sandbox.enabled ? { launcher: sandboxLauncherFor(config, learner.id) } : {}),
+    // The helpers load the learner's model and run their Spark code: as the learner's processes start (in their sandbox when there is one).
+    launcher: runtime.helperLauncher(),
   });
 }
 

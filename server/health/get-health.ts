@@ -1,9 +1,12 @@
 import type { HealthReport, ServiceHealth } from "@/contracts/health";
 import type { CourseConfig } from "../config/config";
-import { readSupervisorState } from "../supervisor/state-file";
+import { readSupervisorState } from "./supervisor-state";
 import { probeCourseJupyter, probeDataDir, probeMlflow } from "./probes";
 
-export async function getHealth(config: CourseConfig, fetchFn: typeof fetch = fetch): Promise<HealthReport> {
+/** What the health report needs of the course: its configuration and how it starts learners' processes. */
+export type HealthDeps = { config: CourseConfig; launcher: HealthReport["launcher"] };
+
+export async function getHealth({ config, launcher }: HealthDeps, fetchFn: typeof fetch = fetch): Promise<HealthReport> {
   const [mlflow, jupyter] = await Promise.all([
     probeMlflow(config.mlflow.url, fetchFn),
     probeCourseJupyter(config, fetchFn),
@@ -30,16 +33,17 @@ export async function getHealth(config: CourseConfig, fetchFn: typeof fetch = fe
     mlflow: { ...explain(mlflow, "mlflow"), external: config.mlflow.external, uiPath: "/mlflow/" },
     jupyter: { ...explain(jupyter, "jupyter"), external: config.jupyter.external },
     dataDir: { ...(dataDir.ok ? { ok: true } : { ok: false, problem: dataDir.problem }), path: config.dataDir },
+    launcher: { kind: launcher.kind, description: launcher.description },
   };
   return report;
 }
 
 /** The health report if the probes answer within `ms` (for a page's first paint), else undefined. */
-export async function healthWithin(config: CourseConfig, ms: number): Promise<HealthReport | undefined> {
+export async function healthWithin(course: HealthDeps, ms: number): Promise<HealthReport | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
   try {
-    return await Promise.race([getHealth(config).catch(() => undefined), late]);
+    return await Promise.race([getHealth(course).catch(() => undefined), late]);
   } finally {
     clearTimeout(timer);
   }

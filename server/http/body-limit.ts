@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { CourseConfig } from "../config/config";
+import { looseRawPath } from "../mlflow-proxy/mlflow-path";
 
 /** Artifact uploads through the proxied MLflow (the UI, or curl on `/mlflow/api/2.0/mlflow-artifacts/...`). */
 const MLFLOW_ARTIFACT_UPLOAD = /^\/mlflow(?:-gate)?\/(?:ajax-)?api\/2\.0\/mlflow-artifacts\/(?:artifacts|mpu)\//;
@@ -15,23 +16,6 @@ export function bodyLimitFor(rawPath: string, limits: CourseConfig["limits"]): n
   const lower = looseRawPath(rawPath);
   if (!/^\/mlflow(?:-gate)?(?:\/|$)/.test(lower)) return limits.apiBytes;
   return MLFLOW_ARTIFACT_UPLOAD.test(lower) ? limits.mlflowUploadBytes : limits.mlflowBytes;
-}
-
-/**
- * A raw request path as the entry point judges it before routing: without its query, decoded once
- * (left as it is when it does not decode) and lower-cased, so that every spelling Next.js might
- * route to a path (`%6Dlflow-gate`, `/MLflow-Gate`) is judged as that path.
- */
-export function looseRawPath(rawPath: string): string {
-  return safeDecode(rawPath.split("?")[0]).toLowerCase();
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 export function declaredLength(request: IncomingMessage): number | null {

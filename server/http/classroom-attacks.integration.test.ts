@@ -4,7 +4,8 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../net/free-port";
 import { cookiesFrom, rawRequest, rawSocket, signInAsInstructor, type RawRequest } from "../testing/raw-http";
-import { learnerToken } from "../sandbox/learner-token";
+import { learnerToken } from "../identity/learner-token";
+import { loadSessionSecret } from "../identity/secrets";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 
 /**
@@ -233,7 +234,7 @@ describe("a classroom course under attack", () => {
 
     it("keeps the gate's door on the public port too: a learner's 17th request in any spelling, or a forged token, is refused before its body", async () => {
       const { port } = new URL(site);
-      const token = learnerToken(course.dataDir, bob.id);
+      const token = learnerToken(loadSessionSecret(course.dataDir), bob.id);
       const sockets: net.Socket[] = [];
       /** Headers and 1 KB of a declared 1 MB body; resolves with the status line, or "waiting" when nothing came within `waitMs`. */
       const begin = (path: string, authorization: string, waitMs: number) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientKey, resolveClientAddress } from "./client-address";
+import { clientKey, requestClientAddress, resolveClientAddress } from "./client-address";
 
 describe("resolveClientAddress", () => {
   it("is the TCP peer when no proxy is trusted, whatever X-Forwarded-For says", () => {
@@ -28,5 +28,29 @@ describe("clientKey", () => {
     expect(clientKey("2001:db8:1:2:bbbb::9")).toBe(clientKey("2001:db8:1:2:aaaa::1"));
     expect(clientKey("2001:db8:1:3::1")).not.toBe(clientKey("2001:db8:1:2::1"));
     expect(clientKey("::ffff:192.0.2.1")).toBe("192.0.2.1");
+  });
+});
+
+describe("whom a per-client limit counts against (a route's clientKey)", () => {
+  const from = (headers: Record<string, string>) => new Request("http://course.test/api/session/join", { method: "POST", headers });
+  const keyOf = (request: Request) => clientKey(requestClientAddress(request));
+
+  it("is the client address the entry point set, one key per client", () => {
+    expect(keyOf(from({ "x-course-client-address": "127.0.0.2" }))).toBe("127.0.0.2");
+    expect(keyOf(from({ "x-course-client-address": "127.0.0.3" }))).toBe("127.0.0.3");
+    expect(keyOf(from({ "x-course-client-address": "::ffff:10.0.0.5" }))).toBe("10.0.0.5");
+  });
+
+  it("groups IPv6 by /64, so a client cannot take a fresh address for every guess", () => {
+    const one = keyOf(from({ "x-course-client-address": "2001:db8:1:2::5" }));
+    expect(keyOf(from({ "x-course-client-address": "2001:db8:1:2:ffff:ffff:ffff:1" }))).toBe(one);
+    expect(keyOf(from({ "x-course-client-address": "2001:db8:1:3::5" }))).not.toBe(one);
+  });
+
+  it("never reads X-Forwarded-For or X-Real-IP itself, and has no shared 'direct' key", () => {
+    const forged = from({ "x-course-client-address": "127.0.0.2", "x-forwarded-for": "198.51.100.7", "x-real-ip": "198.51.100.8" });
+    expect(keyOf(forged)).toBe("127.0.0.2");
+    // Without the entry point's header (a request that did not come through it) there is nothing else to go by.
+    expect(keyOf(from({ "x-forwarded-for": "198.51.100.7" }))).toBe("unknown");
   });
 });

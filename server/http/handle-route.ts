@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { getConfig } from "../config/runtime-config";
 import { AppError, isAppError } from "../errors/app-error";
-import { currentInstructor, currentLearner, type Learner } from "../identity/current-learner";
+import type { Learner } from "../identity/course-identity";
 import { assertSameOrigin } from "../identity/same-origin";
+import type { CourseRuntime } from "../runtime/course-runtime";
+import { courseRuntime } from "../runtime/runtime-access";
+import { clientKey, requestClientAddress } from "./client-address";
 
 /**
  * Who may call a route: `learner` (the default: the signed-in learner, or the
@@ -15,7 +17,18 @@ type Schemas<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> =
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
-type Context<B, Q, P> = { request: Request; body: B; query: Q; params: P; learner: Learner };
+type Context<B, Q, P> = {
+  request: Request;
+  body: B;
+  query: Q;
+  params: P;
+  /** The course: its store, services and learners. */
+  course: CourseRuntime;
+  /** The signed-in learner (routes whose auth is "learner"). */
+  learner: Learner;
+  /** Whom per-client limits count against: the address the course's entry point saw (IPv6 by /64), never one the client named. */
+  clientKey: string;
+};
 
 /** What instructor and public routes get for `learner`: any use of it is a programming error, said at once. */
 const NO_LEARNER: Learner = new Proxy({} as Learner, {
@@ -36,14 +49,16 @@ export function handleRoute<
 >(schemas: Schemas<B, Q>, handler: (context: Context<Infer<B>, Infer<Q>, P>) => Promise<Response | unknown>) {
   return async (request: Request, routeContext?: { params?: Promise<P> }): Promise<Response> => {
     try {
-      assertSameOrigin(request, getConfig().mode === "classroom");
+      const course = courseRuntime();
+      assertSameOrigin(request, course.config.mode === "classroom");
       const auth = schemas.auth ?? "learner";
-      const learner = auth === "learner" ? await currentLearner(request) : NO_LEARNER;
-      if (auth === "instructor") await currentInstructor(request);
+      const learner = auth === "learner" ? await course.identity.learner(request) : NO_LEARNER;
+      if (auth === "instructor") await course.identity.instructor(request);
       const params = (await routeContext?.params) ?? ({} as P);
       const query = schemas.query ? parseWith(schemas.query, Object.fromEntries(new URL(request.url).searchParams), "query") : undefined;
-      const body = schemas.body ? parseWith(schemas.body, await readJson(request), "body") : undefined;
-      const result = await handler({ request, body: body as Infer<B>, query: query as Infer<Q>, params, learner });
+      const body = schemas.body ? parseWith(schemas.body, await readJson(request, course.config.limits.apiBytes), "body") : undefined;
+      const clientKeyOf = clientKey(requestClientAddress(request));
+      const result = await handler({ request, body: body as Infer<B>, query: query as Infer<Q>, params, course, learner, clientKey: clientKeyOf });
       return result instanceof Response ? result : Response.json(result);
     } catch (error) {
       return errorResponse(error);
@@ -63,14 +78,12 @@ export function errorResponse(error: unknown): Response {
   );
 }
 
-/** No route takes more than this; larger bodies are refused before parsing. */
-const MAX_BODY_BYTES = 1_000_000;
-
-async function readJson(request: Request): Promise<unknown> {
+/** The body as JSON; over `maxBytes` (the course's routes' cap, which the entry point also enforces while it streams) it is refused before parsing. */
+async function readJson(request: Request, maxBytes: number): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", `The request body is ${Math.round(declared / 1024)} KB; the limit is ${MAX_BODY_BYTES / 1000} KB.`);
+  if (declared > maxBytes) throw new AppError("payload_too_large", `The request body is ${Math.round(declared / 1024)} KB; the limit is ${maxBytes / 1000} KB.`);
   const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw new AppError("payload_too_large", `The request body is over the ${MAX_BODY_BYTES / 1000} KB limit.`);
+  if (text.length > maxBytes) throw new AppError("payload_too_large", `The request body is over the ${maxBytes / 1000} KB limit.`);
   if (text.trim() === "") throw new AppError("bad_request", "The request body is empty; send a JSON object.");
   try {
     return JSON.parse(text);

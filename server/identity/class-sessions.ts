@@ -1,16 +1,15 @@
 import crypto from "node:crypto";
-import { getConfig } from "../config/runtime-config";
+import type { CourseConfig } from "../config/config";
 import { AppError } from "../errors/app-error";
 import { storeActionLedger } from "../store/action-ledger";
-import { getStore } from "../store/database";
+import type { Store } from "../store/database";
 import { findActiveLearner, findActiveLearnerByNameKey, insertClassLearner } from "../store/learners";
 import { createRejoinToken, inspectRejoinToken, redeemRejoinToken, type RejoinCheck } from "../store/rejoin-tokens";
 import { createSession, revokeSession } from "../store/sessions";
 import { CLASS_CODE_EXAMPLE, CLASS_CODE_LENGTH, isCurrentClassCode } from "@/contracts/class-code";
 import { ensureInstructorPassword, instructorPasswordHash, storedClassCode } from "./class-settings";
-import { currentViewer } from "./current-learner";
+import type { CourseIdentity } from "./course-identity";
 import { displayNameKey, nameTakenMessage } from "./display-name";
-import { guessKey, instructorPasswordGuesses, joinCodeGuesses } from "./guess-limits";
 import { verifyPassword } from "./passwords";
 import { linkOrigin, REJOIN_LINK_MINUTES } from "./rejoin-links";
 import { clearedSessionCookie, isHttps, sessionCookie } from "./session-cookie";
@@ -18,16 +17,18 @@ import { createLearnerWorkspace, deleteWorkspace } from "./workspaces";
 
 export type SessionResult = { body: Record<string, unknown>; setCookie: string };
 
+/** What signing in and out needs of the course. */
+export type SessionDeps = { config: CourseConfig; store: Store; identity: CourseIdentity };
+
 /** Starts a session and answers the cookie that carries it. */
-async function issueSession(request: Request, role: "learner" | "instructor", learnerId: string | null): Promise<string> {
-  const config = getConfig();
-  const { sessionHours } = config.classroom;
-  const session = await createSession(await getStore(config.dataDir), role, learnerId, sessionHours);
-  return sessionCookie(config.dataDir, session.id, sessionHours * 3600, isHttps(request));
+async function issueSession(course: SessionDeps, request: Request, role: "learner" | "instructor", learnerId: string | null): Promise<string> {
+  const { sessionHours } = course.config.classroom;
+  const session = await createSession(course.store, role, learnerId, sessionHours);
+  return sessionCookie(course.identity.secret, session.id, sessionHours * 3600, isHttps(request));
 }
 
-function requireClassroom() {
-  if (getConfig().mode !== "classroom") throw new AppError("not_found", "This course runs in solo mode: there is no class to join. Start it with COURSE_MODE=classroom for a class.");
+function requireClassroom(config: CourseConfig) {
+  if (config.mode !== "classroom") throw new AppError("not_found", "This course runs in solo mode: there is no class to join. Start it with COURSE_MODE=classroom for a class.");
 }
 
 /** Both bare (normalized) codes; constant time for codes of the same length. */
@@ -47,22 +48,23 @@ function wrongCodeMessage(given: string): string {
 /**
  * A learner joins with the class code and a display name, and gets a private
  * MLflow workspace. `classCode` is already normalized and `displayName` checked
- * (joinSchema). Wrong codes are limited per client; the name is only looked at
- * once the code is right, so the class's names are not shown to strangers.
+ * (joinSchema). Wrong codes are limited per client (`clientKey`: the address the course's entry
+ * point saw, never one the client named); the name is only looked at once the code is right, so the
+ * class's names are not shown to strangers.
  */
 export async function joinClass(
+  course: SessionDeps,
   request: Request,
+  clientKey: string,
   input: { classCode: string; displayName: string },
 ): Promise<SessionResult & { body: { learner: { id: string; displayName: string } } }> {
-  requireClassroom();
-  const config = getConfig();
-  const key = guessKey(request);
-  const db = await getStore(config.dataDir);
+  const { config, store: db, identity } = course;
+  requireClassroom(config);
   const guesses = storeActionLedger(db);
-  await joinCodeGuesses.assertAllowed(key, guesses); // before any work for a client that is guessing
+  await identity.joinCodeGuesses.assertAllowed(clientKey, guesses); // before any work for a client that is guessing
   const expected = await storedClassCode(db);
   // Count, compare and record in one synchronous step here: concurrent guesses cannot overtake the count.
-  if (!(await joinCodeGuesses.attempt(key, () => sameCode(input.classCode, expected), guesses))) throw new AppError("forbidden", wrongCodeMessage(input.classCode));
+  if (!(await identity.joinCodeGuesses.attempt(clientKey, () => sameCode(input.classCode, expected), guesses))) throw new AppError("forbidden", wrongCodeMessage(input.classCode));
 
   const displayName = input.displayName;
   const nameKey = displayNameKey(displayName);
@@ -77,29 +79,26 @@ export async function joinClass(
     const winner = await findActiveLearnerByNameKey(db, nameKey);
     throw new AppError("conflict", nameTakenMessage(winner?.display_name ?? displayName, displayName));
   }
-  return { body: { learner: { id: learnerId, displayName } }, setCookie: await issueSession(request, "learner", learnerId) };
+  return { body: { learner: { id: learnerId, displayName } }, setCookie: await issueSession(course, request, "learner", learnerId) };
 }
 
-export async function signInInstructor(request: Request, password: string): Promise<SessionResult> {
-  requireClassroom();
-  const config = getConfig();
-  const key = guessKey(request);
-  const db = await getStore(config.dataDir);
+export async function signInInstructor(course: SessionDeps, request: Request, clientKey: string, password: string): Promise<SessionResult> {
+  const { config, store: db, identity } = course;
+  requireClassroom(config);
   const guesses = storeActionLedger(db);
-  await instructorPasswordGuesses.assertAllowed(key, guesses);
+  await identity.instructorPasswordGuesses.assertAllowed(clientKey, guesses);
   // Picks up COURSE_INSTRUCTOR_PASSWORD when it was set or changed since the last start.
   if (config.classroom.instructorPassword) await ensureInstructorPassword(db, config);
   const stored = await instructorPasswordHash(db);
-  if (!(await instructorPasswordGuesses.attempt(key, () => stored !== null && verifyPassword(password, stored), guesses))) {
+  if (!(await identity.instructorPasswordGuesses.attempt(clientKey, () => stored !== null && verifyPassword(password, stored), guesses))) {
     throw new AppError("forbidden", "That is not the instructor password.");
   }
-  return { body: { role: "instructor" }, setCookie: await issueSession(request, "instructor", null) };
+  return { body: { role: "instructor" }, setCookie: await issueSession(course, request, "instructor", null) };
 }
 
-export async function signOut(request: Request): Promise<SessionResult> {
-  const config = getConfig();
-  const viewer = await currentViewer(request.headers.get("cookie"));
-  if (viewer?.sessionId) await revokeSession(await getStore(config.dataDir), viewer.sessionId);
+export async function signOut(course: SessionDeps, request: Request): Promise<SessionResult> {
+  const viewer = await course.identity.viewer(request.headers.get("cookie"));
+  if (viewer?.sessionId) await revokeSession(course.store, viewer.sessionId);
   return { body: { signedOut: true }, setCookie: clearedSessionCookie(isHttps(request)) };
 }
 
@@ -108,10 +107,9 @@ export async function signOut(request: Request): Promise<SessionResult> {
  * cleared cookies). It works once, for REJOIN_LINK_MINUTES, and starts with the
  * address learners use (see linkOrigin).
  */
-export async function rejoinLink(learnerId: string, hostHeader: string | null): Promise<{ url: string; expiresAt: string }> {
-  const config = getConfig();
-  const { token, expiresAt } = await createRejoinToken(await getStore(config.dataDir), learnerId, REJOIN_LINK_MINUTES * 60_000);
-  return { url: `${linkOrigin(config.site, hostHeader)}/join/rejoin?token=${encodeURIComponent(token)}`, expiresAt };
+export async function rejoinLink(course: Pick<SessionDeps, "config" | "store">, learnerId: string, hostHeader: string | null): Promise<{ url: string; expiresAt: string }> {
+  const { token, expiresAt } = await createRejoinToken(course.store, learnerId, REJOIN_LINK_MINUTES * 60_000);
+  return { url: `${linkOrigin(course.config.site, hostHeader)}/join/rejoin?token=${encodeURIComponent(token)}`, expiresAt };
 }
 
 const REJOIN_REFUSALS: Record<Exclude<RejoinCheck, { ok: true }>["reason"], string> = {
@@ -125,9 +123,9 @@ function refuse(check: Exclude<RejoinCheck, { ok: true }>): never {
 }
 
 /** Whom a re-join link would sign in, without using it (the page that asks to continue). */
-export async function previewRejoin(token: string): Promise<{ learner: { id: string; displayName: string } }> {
-  requireClassroom();
-  const db = await getStore(getConfig().dataDir);
+export async function previewRejoin(course: Pick<SessionDeps, "config" | "store">, token: string): Promise<{ learner: { id: string; displayName: string } }> {
+  requireClassroom(course.config);
+  const db = course.store;
   const check = await inspectRejoinToken(db, token);
   if (!check.ok) refuse(check);
   const learner = await findActiveLearner(db, check.learnerId);
@@ -136,13 +134,12 @@ export async function previewRejoin(token: string): Promise<{ learner: { id: str
 }
 
 /** Uses a re-join link (once) and starts a session for its learner. */
-export async function redeemRejoin(request: Request, token: string): Promise<SessionResult> {
-  requireClassroom();
-  const config = getConfig();
-  const db = await getStore(config.dataDir);
+export async function redeemRejoin(course: SessionDeps, request: Request, token: string): Promise<SessionResult> {
+  requireClassroom(course.config);
+  const db = course.store;
   const check = await redeemRejoinToken(db, token);
   if (!check.ok) refuse(check);
   const learner = await findActiveLearner(db, check.learnerId);
   if (!learner) throw new AppError("forbidden", "This learner is no longer in the class.", { reason: "removed" });
-  return { body: { learner: { id: learner.id } }, setCookie: await issueSession(request, "learner", learner.id) };
+  return { body: { learner: { id: learner.id } }, setCookie: await issueSession(course, request, "learner", learner.id) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../config/config";
 import { interfaceAddresses, linkOrigin } from "./rejoin-links";
 
-const site = (env: Record<string, string> = {}) => loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", PORT: "3000", ...env }).site;
+const site = (env: Record<string, string> = {}) => loadConfig({ PORT: "3000", ...env }, { projectRoot: "/srv/course" }).site;
 const lan = () => ["127.0.0.1", "::1", "10.0.0.5", "fe80::1"];
 
 describe("the origin of a re-join link", () => {

@@ -2,29 +2,16 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
-/** 32 bytes as 64 hexadecimal digits: the form of `COURSE_SESSION_SECRET` (checked in the configuration). */
-export const SESSION_SECRET_PATTERN = /^[0-9a-fA-F]{64}$/;
-
 /**
- * The key that signs session cookies, re-join links and gate tokens. Several
- * course instances must share it: `COURSE_SESSION_SECRET` gives it (e.g. from a
- * Kubernetes Secret). Otherwise it is kept in the data folder (readable by its
- * owner only) so sessions survive a restart, and created on first use. Read
- * from the environment here, not the configuration, because every caller holds
- * only a data folder; the configuration refuses a malformed value at start.
+ * The key that signs session cookies, re-join links and gate tokens: `given` (COURSE_SESSION_SECRET,
+ * hex; several course instances must share it, e.g. from a Kubernetes Secret), or else the one kept
+ * in the data folder (readable by its owner only, so sessions survive a restart), made on first use.
+ * The course reads it once, at start (CourseRuntime).
  */
-export function sessionSecret(dataDir: string): Buffer {
-  const given = process.env.COURSE_SESSION_SECRET?.trim();
-  if (given && SESSION_SECRET_PATTERN.test(given)) return Buffer.from(given, "hex");
-  // Every request checks a signature: the file is read once per data folder, not each time.
-  const known = secretsByFolder.get(dataDir);
-  if (known) return known;
-  const secret = readOrCreateSecret(dataDir);
-  secretsByFolder.set(dataDir, secret);
-  return secret;
+export function loadSessionSecret(dataDir: string, given?: string): Buffer {
+  if (given) return Buffer.from(given, "hex");
+  return readOrCreateSecret(dataDir);
 }
-
-const secretsByFolder = ((globalThis as { __courseSessionSecrets?: Map<string, Buffer> }).__courseSessionSecrets ??= new Map());
 
 function readOrCreateSecret(dataDir: string): Buffer {
   const file = path.join(/* turbopackIgnore: true */ dataDir, "session-secret.key");

@@ -1,5 +1,5 @@
 import { parse as parseCookieHeader, serialize } from "cookie";
-import { sessionSecret, signed, unsign } from "./secrets";
+import { signed, unsign } from "./secrets";
 
 export const SESSION_COOKIE = "course_session";
 
@@ -14,14 +14,14 @@ export function readCookie(cookieHeader: string | null, name: string): string | 
 }
 
 /** The session id inside a signed cookie, or null when absent or tampered with. */
-export function sessionIdFromCookie(dataDir: string, cookieHeader: string | null): string | null {
+export function sessionIdFromCookie(secret: Buffer, cookieHeader: string | null): string | null {
   const value = readCookie(cookieHeader, SESSION_COOKIE);
-  return value ? unsign(sessionSecret(dataDir), value) : null;
+  return value ? unsign(secret, value) : null;
 }
 
 /** Signed, HTTP-only, SameSite=Lax; Secure when the course is served over HTTPS. */
-export function sessionCookie(dataDir: string, sessionId: string, maxAgeSeconds: number, secure: boolean): string {
-  return serialize(SESSION_COOKIE, signed(sessionSecret(dataDir), sessionId), { path: "/", httpOnly: true, sameSite: "lax", maxAge: Math.round(maxAgeSeconds), secure });
+export function sessionCookie(secret: Buffer, sessionId: string, maxAgeSeconds: number, secure: boolean): string {
+  return serialize(SESSION_COOKIE, signed(secret, sessionId), { path: "/", httpOnly: true, sameSite: "lax", maxAge: Math.round(maxAgeSeconds), secure });
 }
 
 export function clearedSessionCookie(secure: boolean): string {

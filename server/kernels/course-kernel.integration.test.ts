@@ -4,8 +4,8 @@ import { kernelOutputCapBytes } from "../config/config";
 import { jupyterSettings } from "../jupyter/connection-settings";
 import { collectCell } from "../testing/collect-cell";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
-import { UNSANDBOXED_KERNEL } from "./kernel-specs";
-import { KernelPool } from "./kernel-pool";
+import { UNSANDBOXED_KERNEL } from "../launchers/kernel-specs";
+import { CourseRuntime } from "../runtime/course-runtime";
 
 const FOREST = [
   "import mlflow, mlflow.sklearn",
@@ -28,20 +28,17 @@ const lastLine = (ran: { text: string }) => ran.text.trim().split("\n").at(-1);
  */
 describe("the course's kernel", () => {
   let course: TempCourse;
-  let pool: KernelPool;
-  const run = (code: string) => collectCell(pool, "ada", code, { timeLimitMs: 170_000 });
+  let runtime: CourseRuntime;
+  const kernel = (learner: string) => runtime.learner(learner).kernel;
+  const run = (code: string) => collectCell(kernel("ada"), code, { timeLimitMs: 170_000 });
 
   beforeAll(async () => {
-    course = await startTempCourse(["mlflow", "jupyter"]);
-    pool = new KernelPool({
-      jupyterUrl: course.config.jupyter.url,
-      token: course.config.jupyter.token!,
-      learnersRoot: course.config.jupyter.rootDir,
-      kernelEnv: () => ({ MLFLOW_TRACKING_URI: course.config.mlflow.url }),
-    });
+    // The course's kernel as it runs without the sandbox (the sandboxed one runs the same file).
+    course = await startTempCourse(["mlflow", "jupyter"], { COURSE_SANDBOX: "off" });
+    runtime = await CourseRuntime.start(course.config);
   });
   afterAll(async () => {
-    await pool?.shutdownAll();
+    await runtime?.stop({ kernels: true });
     await course?.stop();
   });
 
@@ -62,8 +59,7 @@ describe("the course's kernel", () => {
   it("does not import ahead while a cell runs: the learner's cell goes first", async () => {
     const preloaded = ["numpy", "pyarrow", "pandas", "scipy.sparse", "scipy.special", "scipy.optimize", "scipy.stats", "sklearn", "sklearn.ensemble", "mlflow", "mlflow.sklearn", "skops.io", "git"];
     const ran = await collectCell(
-      pool,
-      "grace",
+      kernel("grace"),
       `import sys, time\nwanted = ${JSON.stringify(preloaded)}\nbefore = [name for name in wanted if name in sys.modules]\ntime.sleep(3)\nprint(len([name for name in wanted if name in sys.modules and name not in before]))`,
       { timeLimitMs: 60_000 },
     );
@@ -95,8 +91,7 @@ describe("the course's kernel", () => {
 
   it("answers from the table when the learner's very first cell imports MLflow and logs a model", async () => {
     const ran = await collectCell(
-      pool,
-      "hopper",
+      kernel("hopper"),
       [FOREST, "mlflow.sklearn.save_model(model, 'first-cell-model', skops_trusted_types=TRUSTED)", "print(requirements_utils._capture_imported_modules.answered)"].join("\n"),
       { timeLimitMs: 170_000 },
     );

@@ -5,11 +5,10 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { spawnGroup, type ProcessGroup } from "@/lib/process/process-group";
 import { waitUntil } from "@/lib/process/wait-until";
-import { jupyterSettings } from "../jupyter/connection-settings";
 import { findFreePort } from "../net/free-port";
 import { joinClass, rawRequest, runCellAs, signInAsInstructor } from "../testing/raw-http";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
-import { launchKernel } from "./launch-kernel";
+import { chooseLauncher } from "../launchers/choose-launcher";
 
 /**
  * The course against a real Jupyter Enterprise Gateway (python/gateway-requirements.txt, in
@@ -127,8 +126,10 @@ describe("kernels on Jupyter Enterprise Gateway", () => {
   });
 
   it("reports a kernel the gateway refuses with the gateway's own reason", async () => {
-    const settings = jupyterSettings(course.config.jupyter.url, token);
-    const refused = launchKernel({ learnerId: REFUSED_LEARNER, workdir: REFUSED_LEARNER, settings, remote: { kernelName: KERNEL_NAME } });
+    // The course's own launcher for a gateway, as its runtime chooses it.
+    const launcher = chooseLauncher(course.config);
+    expect(launcher.kind).toBe("gateway");
+    const refused = launcher.startKernel({ id: REFUSED_LEARNER, gateToken: "unused" });
     await expect(refused).rejects.toThrow(`The kernel gateway (JUPYTER_URL) refused to start a kernel "${KERNEL_NAME}" (403): User '${REFUSED_LEARNER}' is not authorized`);
   });
 

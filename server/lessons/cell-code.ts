@@ -1,20 +1,18 @@
-import { getConfig } from "../config/runtime-config";
-import type { Learner } from "../identity/current-learner";
-import { getStore } from "../store/database";
+import type { Store } from "../store/database";
 import { forgetCode, saveCode } from "../store/cells";
-import { findCellOrThrow } from "./find-cell";
+import type { LessonCatalog } from "./lesson-catalog";
 
-export async function saveCellCode(learner: Learner, lesson: string, cellId: string, code: string): Promise<{ saved: true }> {
-  const config = getConfig();
-  findCellOrThrow(config.projectRoot, lesson, cellId);
-  await saveCode(await getStore(config.dataDir), learner.id, lesson, cellId, code);
+type CellCodeDeps = { store: Store; lessons: LessonCatalog };
+
+export async function saveCellCode(course: CellCodeDeps, learnerId: string, lesson: string, cellId: string, code: string): Promise<{ saved: true }> {
+  course.lessons.findCellOrThrow(lesson, cellId);
+  await saveCode(course.store, learnerId, lesson, cellId, code);
   return { saved: true };
 }
 
 /** Forgets the learner's edit and answers with the starter code. */
-export async function resetCellCode(learner: Learner, lesson: string, cellId: string): Promise<{ code: string }> {
-  const config = getConfig();
-  const { cell } = findCellOrThrow(config.projectRoot, lesson, cellId);
-  await forgetCode(await getStore(config.dataDir), learner.id, lesson, cellId);
+export async function resetCellCode(course: CellCodeDeps, learnerId: string, lesson: string, cellId: string): Promise<{ code: string }> {
+  const { cell } = course.lessons.findCellOrThrow(lesson, cellId);
+  await forgetCode(course.store, learnerId, lesson, cellId);
   return { code: cell.source };
 }

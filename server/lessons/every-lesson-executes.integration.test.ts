@@ -2,10 +2,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grade } from "@/grader/grade";
 import type { CellEvent } from "@/contracts/cell-events";
-import { KernelPool } from "../kernels/kernel-pool";
-import { ModelServerManager } from "../model-servers/model-server-manager";
-import { DEFAULT_LIMITS, runCell } from "../kernels/run-cell";
 import { findFreePort } from "../net/free-port";
+import { CourseRuntime } from "../runtime/course-runtime";
+import { collectCell } from "../testing/collect-cell";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 import { lessonProgram, listLessons } from "./lesson-catalog";
 
@@ -19,33 +18,19 @@ const lessons = listLessons(projectRoot);
 
 describe("every lesson executes against the pinned MLflow", () => {
   let course: TempCourse;
-  let pool: KernelPool;
-  let modelServers: ModelServerManager;
+  let runtime: CourseRuntime;
   let modelServerPort: number;
+  const run = (learner: string, code: string) => collectCell(runtime.learner(learner).kernel, code, { timeLimitMs: 300_000 });
 
   beforeAll(async () => {
-    course = await startTempCourse(["mlflow", "jupyter"]);
+    // A solo learner's course without the sandbox (every-lesson-sandboxed runs them sandboxed), its
+    // lessons' model-server port a free one.
     modelServerPort = await findFreePort();
-    modelServers = new ModelServerManager({
-      pythonBin: path.join(course.config.python.bin, "python"),
-      mlflowUrl: course.config.mlflow.url,
-      baseEnv: process.env,
-      portRange: { min: modelServerPort, max: modelServerPort },
-      idleTimeoutMs: 600_000,
-      readyTimeoutMs: 150_000,
-      workdirFor: () => course.dataDir,
-    });
-    pool = new KernelPool({
-      jupyterUrl: course.config.jupyter.url,
-      token: course.config.jupyter.token!,
-      learnersRoot: course.config.jupyter.rootDir,
-      kernelEnv: () => ({ MLFLOW_TRACKING_URI: course.config.mlflow.url, MODEL_SERVER_URL: `http://127.0.0.1:${modelServerPort}` }),
-    });
+    course = await startTempCourse(["mlflow", "jupyter"], { COURSE_SANDBOX: "off", MODEL_SERVER_PORTS: `${modelServerPort}-${modelServerPort}` });
+    runtime = await CourseRuntime.start(course.config);
   });
   afterAll(async () => {
-    await modelServers?.stopAll();
-    modelServers?.dispose();
-    await pool?.shutdownAll();
+    await runtime?.stop({ kernels: true });
     await course?.stop();
   });
 
@@ -58,18 +43,17 @@ describe("every lesson executes against the pinned MLflow", () => {
       const learner = `lesson-${lesson.frontMatter.slug}`;
       // The serving lesson has the learner press Start in its Serve panel: do the same.
       if (lesson.segments.some((segment) => segment.kind === "widget" && segment.name === "serve-panel")) {
-        await modelServers.start(learner, "models:/IrisModel/Staging", modelServerPort);
+        await runtime.learner(learner).modelServer.start("models:/IrisModel/Staging", modelServerPort, undefined);
       }
       for (const cell of lessonProgram(projectRoot, lesson.frontMatter.slug)) {
-        const events: CellEvent[] = [];
-        for await (const event of runCell(pool, learner, cell.code, { ...DEFAULT_LIMITS, timeLimitMs: 300_000 })) events.push(event);
+        const { events } = await run(learner, cell.code);
         const done = events.find((event) => event.type === "done");
         const problems = events
           .filter((event) => event.type === "error" || (event.type === "notice" && event.level === "error"))
           .map((event) => JSON.stringify(event).replace(/\\u001b\[[\d;]*m/g, ""));
         expect({ cell: cell.id, status: done?.type === "done" ? done.status : "none", problems }).toEqual({ cell: cell.id, status: "ok", problems: [] });
       }
-      await pool.shutdown(learner);
+      await runtime.learner(learner).stopProcesses();
     });
   }
 
@@ -99,9 +83,8 @@ describe("every lesson executes against the pinned MLflow", () => {
       const program = lessonProgram(projectRoot, lesson.frontMatter.slug);
       for (const cell of lesson.cells) {
         const before = cell.exercise ? await mlflowState() : undefined;
-        const events: CellEvent[] = [];
         const code = cell.exercise ? cell.source : program.find((candidate) => candidate.id === cell.id)!.code;
-        for await (const event of runCell(pool, learner, code, { ...DEFAULT_LIMITS, timeLimitMs: 300_000 })) events.push(event);
+        const { events } = await run(learner, code);
         if (!cell.exercise) continue;
         const error = events.find((event): event is Extract<CellEvent, { type: "error" }> => event.type === "error");
         // Either it stops with a plain "not done yet", or it ran without leaving a run or a model version.
@@ -110,7 +93,7 @@ describe("every lesson executes against the pinned MLflow", () => {
         expect({ cell: cell.id, ...(await mlflowState()) }).toEqual({ cell: cell.id, ...before });
         if (error) break; // the learner would stop here too
       }
-      await pool.shutdown(learner);
+      await runtime.learner(learner).stopProcesses();
     }
   });
 });

@@ -1,9 +1,7 @@
-import { getConfig } from "../config/runtime-config";
-import type { Learner } from "../identity/current-learner";
 import type { CellEvent } from "@/contracts/cell-events";
-import { getStore } from "../store/database";
+import type { Store } from "../store/database";
 import { readSavedCode, readSavedOutputs } from "../store/cells";
-import { findLessonOrThrow } from "./find-cell";
+import type { LessonCatalog } from "./lesson-catalog";
 
 type NotebookCell =
   | { cell_type: "markdown"; metadata: Record<string, unknown>; source: string }
@@ -13,11 +11,9 @@ type NotebookCell =
  * The lesson as a Jupyter notebook (nbformat 4): prose as Markdown cells, the
  * learner's code and last outputs as code cells. Hints and solutions are left out.
  */
-export async function exportNotebook(learner: Learner, slug: string): Promise<{ filename: string; notebook: unknown }> {
-  const config = getConfig();
-  const lesson = findLessonOrThrow(config.projectRoot, slug);
-  const db = await getStore(config.dataDir);
-  const [code, outputs] = await Promise.all([readSavedCode(db, learner.id, slug), readSavedOutputs(db, learner.id, slug)]);
+export async function exportNotebook(course: { store: Store; lessons: LessonCatalog }, learnerId: string, slug: string): Promise<{ filename: string; notebook: unknown }> {
+  const lesson = course.lessons.findOrThrow(slug);
+  const [code, outputs] = await Promise.all([readSavedCode(course.store, learnerId, slug), readSavedOutputs(course.store, learnerId, slug)]);
   const cells: NotebookCell[] = [{ cell_type: "markdown", metadata: {}, source: `# ${lesson.frontMatter.title}` }];
   for (const segment of lesson.segments) {
     if (segment.kind === "markdown") cells.push({ cell_type: "markdown", metadata: {}, source: segment.markdown });

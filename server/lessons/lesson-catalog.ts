@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { AppError } from "../errors/app-error";
 import { LessonFormatError, type LessonFrontMatter } from "./front-matter";
 import { parseLesson, type LessonCell, type ParsedLesson } from "./parse-lesson";
 
@@ -19,27 +20,62 @@ export function lessonFiles(projectRoot: string): string[] {
     .map((name) => path.join(/* turbopackIgnore: true */ dir, name));
 }
 
-/** Parsed lessons by file, with the modification time and size they were parsed at. */
-const parsed = ((globalThis as { __courseParsedLessons?: Map<string, { mtimeMs: number; size: number; lesson: Lesson }> }).__courseParsedLessons ??= new Map());
-
 /**
- * Lessons are data that authors edit while the course runs, so each request
- * looks at the files; a file is parsed again only when it changed (every cell
- * run looks its cell up, and parsing all six lessons each time cost more than
- * the rest of the route).
+ * The course's lessons, read from `lessons/`. Lessons are data that authors edit while the course
+ * runs, so each call looks at the files; a file is parsed again only when it changed (every cell
+ * run looks its cell up, and parsing all six lessons each time cost more than the rest of the
+ * route). One per course runtime.
  */
+export class LessonCatalog {
+  private readonly parsed = new Map<string, { mtimeMs: number; size: number; lesson: Lesson }>();
+
+  constructor(readonly projectRoot: string) {}
+
+  list(): Lesson[] {
+    return lessonFiles(this.projectRoot)
+      .map((file) => {
+        const stat = fs.statSync(file);
+        const known = this.parsed.get(file);
+        if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.lesson;
+        const lesson = { ...parseLesson(fs.readFileSync(file, "utf8"), path.relative(this.projectRoot, file)), file };
+        this.parsed.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, lesson });
+        return lesson;
+      })
+      .sort((a, b) => a.frontMatter.order - b.frontMatter.order)
+      .map((lesson, position, lessons) => checkNeeds(lesson, lessons.slice(0, position)));
+  }
+
+  find(slug: string): Lesson | null {
+    return this.list().find((lesson) => lesson.frontMatter.slug === slug) ?? null;
+  }
+
+  /** The course outline: every lesson's front matter, in order. */
+  outline(): LessonFrontMatter[] {
+    return this.list().map((lesson) => lesson.frontMatter);
+  }
+
+  findOrThrow(slug: string): Lesson {
+    const lesson = this.find(slug);
+    if (!lesson) throw new AppError("not_found", `There is no lesson "${slug}".`);
+    return lesson;
+  }
+
+  findCellOrThrow(slug: string, cellId: string): { lesson: Lesson; cell: LessonCell } {
+    const lesson = this.findOrThrow(slug);
+    const cell = lesson.cells.find((candidate) => candidate.id === cellId);
+    if (!cell) throw new AppError("not_found", `Lesson "${slug}" has no cell "${cellId}".`);
+    return { lesson, cell };
+  }
+
+  /** The code of an exercise cell's solution. Server-side only: never sent to a browser. */
+  readSolution(slug: string, cell: LessonCell): string {
+    return readSolution(this.projectRoot, slug, cell);
+  }
+}
+
+/** Every lesson, read afresh (tests, benchmarks and tools; the course reads them through its LessonCatalog). */
 export function listLessons(projectRoot: string): Lesson[] {
-  return lessonFiles(projectRoot)
-    .map((file) => {
-      const stat = fs.statSync(file);
-      const known = parsed.get(file);
-      if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.lesson;
-      const lesson = { ...parseLesson(fs.readFileSync(file, "utf8"), path.relative(projectRoot, file)), file };
-      parsed.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, lesson });
-      return lesson;
-    })
-    .sort((a, b) => a.frontMatter.order - b.frontMatter.order)
-    .map((lesson, position, lessons) => checkNeeds(lesson, lessons.slice(0, position)));
+  return new LessonCatalog(projectRoot).list();
 }
 
 /** A lesson's needs are exercises of earlier lessons: a catch-up makes them before the lesson runs. */
@@ -50,11 +86,6 @@ function checkNeeds(lesson: Lesson, earlier: Lesson[]): Lesson {
     }
   }
   return lesson;
-}
-
-/** The course outline: every lesson's front matter, in order. */
-export function loadOutline(projectRoot: string): LessonFrontMatter[] {
-  return listLessons(projectRoot).map((lesson) => lesson.frontMatter);
 }
 
 export function findLesson(projectRoot: string, slug: string): Lesson | null {

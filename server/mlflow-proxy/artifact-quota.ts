@@ -8,7 +8,6 @@ const ARTIFACT_UPLOAD = /^\/api\/2\.0\/mlflow-artifacts\/(?:artifacts\/|mpu\/cre
 
 type Usage = { bytes: number; measuredAt: number };
 const MEASURE_EVERY_MS = 10_000;
-const holder = ((globalThis as { __courseArtifactUsage?: Map<string, Usage> }).__courseArtifactUsage ??= new Map());
 
 async function folderBytes(folder: string): Promise<number> {
   let total = 0;
@@ -26,37 +25,46 @@ async function folderBytes(folder: string): Promise<number> {
   return total;
 }
 
-/** What a workspace's artifacts take on disk (measured at most every 10 s; uploads let through since are added). */
-async function workspaceUsage(config: CourseConfig, workspace: string): Promise<Usage> {
-  const known = holder.get(workspace);
-  if (known && Date.now() - known.measuredAt < MEASURE_EVERY_MS) return known;
-  // With workspaces on, MLflow keeps a workspace's artifacts under workspaces/<name>/ of its artifact root.
-  const usage = { bytes: await folderBytes(path.join(config.mlflow.artifactsDir, "workspaces", workspace)), measuredAt: Date.now() };
-  holder.set(workspace, usage);
-  return usage;
-}
-
 /**
  * A learner's artifacts stop at COURSE_LEARNER_DISK_MB: an upload that would go past it is
  * refused with 413 and a message saying how much is used (learner code logs through the gate,
  * the UI through the proxy; both ask here). Only for the course's own MLflow in a class (an
- * external MLflow keeps its artifacts elsewhere; a solo learner's disk is their own).
+ * external MLflow keeps its artifacts elsewhere; a solo learner's disk is their own). One per
+ * course runtime: it remembers each workspace's measured use for a while.
  */
-export async function artifactQuotaProblem(config: CourseConfig, request: Request, mlflowPath: string, workspace: string | null): Promise<Response | null> {
-  if (!workspace || config.mlflow.external || !ARTIFACT_UPLOAD.test(mlflowPath) || (request.method !== "PUT" && request.method !== "POST")) return null;
-  const quota = config.sandbox.diskMb * 1024 * 1024;
-  const incoming = Number(request.headers.get("content-length") ?? 0) || 0;
-  const usage = await workspaceUsage(config, workspace);
-  if (usage.bytes + incoming <= quota) {
-    usage.bytes += incoming;
-    return null;
+export class ArtifactQuota {
+  private readonly usage = new Map<string, Usage>();
+
+  constructor(private readonly config: Pick<CourseConfig, "mlflow" | "sandbox">) {}
+
+  /** A 413 answer when this request is an upload that would take `workspace` past its quota, else null. */
+  async problem(request: Request, mlflowPath: string, workspace: string | null): Promise<Response | null> {
+    const { config } = this;
+    if (!workspace || config.mlflow.external || !ARTIFACT_UPLOAD.test(mlflowPath) || (request.method !== "PUT" && request.method !== "POST")) return null;
+    const quota = config.sandbox.diskMb * 1024 * 1024;
+    const incoming = Number(request.headers.get("content-length") ?? 0) || 0;
+    const usage = await this.workspaceUsage(workspace);
+    if (usage.bytes + incoming <= quota) {
+      usage.bytes += incoming;
+      return null;
+    }
+    const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+    return problem(
+      request,
+      413,
+      "Artifact quota reached",
+      `Your logged artifacts take ${mb(usage.bytes)} MB of the ${config.sandbox.diskMb} MB the course gives each learner, and this upload is ${mb(incoming)} MB. ` +
+        "Log smaller artifacts (a model, not the data it was trained on), or ask your instructor for more room (COURSE_LEARNER_DISK_MB).",
+    );
   }
-  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-  return problem(
-    request,
-    413,
-    "Artifact quota reached",
-    `Your logged artifacts take ${mb(usage.bytes)} MB of the ${config.sandbox.diskMb} MB the course gives each learner, and this upload is ${mb(incoming)} MB. ` +
-      "Log smaller artifacts (a model, not the data it was trained on), or ask your instructor for more room (COURSE_LEARNER_DISK_MB).",
-  );
+
+  /** What a workspace's artifacts take on disk (measured at most every 10 s; uploads let through since are added). */
+  private async workspaceUsage(workspace: string): Promise<Usage> {
+    const known = this.usage.get(workspace);
+    if (known && Date.now() - known.measuredAt < MEASURE_EVERY_MS) return known;
+    // With workspaces on, MLflow keeps a workspace's artifacts under workspaces/<name>/ of its artifact root.
+    const usage = { bytes: await folderBytes(path.join(this.config.mlflow.artifactsDir, "workspaces", workspace)), measuredAt: Date.now() };
+    this.usage.set(workspace, usage);
+    return usage;
+  }
 }

@@ -1,29 +1,27 @@
-import fs from "node:fs";
+import crypto from "node:crypto";
 import http from "node:http";
 import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createSiteServer } from "../http/site-entry";
-import { learnerToken } from "../sandbox/learner-token";
+import { learnerFromAuthorization, learnerToken } from "../identity/learner-token";
 import { GateDoor, isGateRequest } from "./gate-door";
 import { waitUntil } from "@/lib/process/wait-until";
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-door-"));
-afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-const bearer = (learnerId: string) => ({ headers: { authorization: `Bearer ${learnerToken(dataDir, learnerId)}` } });
+const secret = crypto.randomBytes(32);
+const learnerOf = (authorization: string | undefined) => learnerFromAuthorization(secret, authorization);
+const bearer = (learnerId: string) => ({ headers: { authorization: `Bearer ${learnerToken(secret, learnerId)}` } });
 
 describe("GateDoor", () => {
   it("refuses a request without a token the course issued", () => {
-    const door = new GateDoor(dataDir, 2);
-    for (const authorization of [undefined, "Bearer", "Basic abc", "Bearer ada.forged", `Bearer ${learnerToken(dataDir, "ada")}x`]) {
+    const door = new GateDoor(learnerOf, 2);
+    for (const authorization of [undefined, "Bearer", "Basic abc", "Bearer ada.forged", `Bearer ${learnerToken(secret, "ada")}x`]) {
       const answer = door.admit({ headers: { authorization } });
       expect(answer, String(authorization)).toMatchObject({ admitted: false, status: 401 });
     }
   });
 
   it("lets each learner have a few requests inside at once, counted apart, until they leave", () => {
-    const door = new GateDoor(dataDir, 2);
+    const door = new GateDoor(learnerOf, 2);
     const first = door.admit(bearer("ada"));
     const second = door.admit(bearer("ada"));
     expect(first.admitted && second.admitted).toBe(true);
@@ -63,7 +61,7 @@ describe("the entry point with the gate's door", () => {
 
   /** A site whose gate reads every body to the end before answering, as Next.js does. */
   async function start(perLearner: number): Promise<{ port: number; door: GateDoor; bodyBytes: () => number }> {
-    const door = new GateDoor(dataDir, perLearner);
+    const door = new GateDoor(learnerOf, perLearner);
     let bodyBytes = 0;
     const limits = { apiBytes: 1_000, mlflowBytes: 100_000, mlflowUploadBytes: 1_000_000 };
     server = createSiteServer({ limits, classroom: { trustedProxies: [] } } as never, (request, response) => {
@@ -94,7 +92,7 @@ describe("the entry point with the gate's door", () => {
 
   it("admits a learner's first requests and refuses the rest at once, with 429, before their bodies are read", async () => {
     const { port, door, bodyBytes } = await start(3);
-    const authorization = `Bearer ${learnerToken(dataDir, "ada")}`;
+    const authorization = `Bearer ${learnerToken(secret, "ada")}`;
     const admitted = [0, 1, 2].map(() => beginUpload(port, { authorization }, 500_000, 1_000));
     await waitFor(() => door.insideFor("ada") === 3);
 

@@ -1,7 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { looseRawPath } from "../http/body-limit";
-import { learnerFromAuthorization } from "../sandbox/learner-token";
-import { GATE_MOUNT } from "./mlflow-path";
+import { GATE_MOUNT, looseRawPath } from "./mlflow-path";
 
 /** Requests one learner's code may have in the gate at once (reading, waiting their turn, or being answered). */
 export const GATE_REQUESTS_PER_LEARNER = 16;
@@ -36,12 +34,13 @@ export class GateDoor {
   private readonly inside = new Map<string, number>();
 
   constructor(
-    private readonly dataDir: string,
+    /** The learner a request's `Authorization` header names with a gate token the course issued, or null. */
+    private readonly learnerOf: (authorization: string | undefined) => string | null,
     private readonly perLearner = GATE_REQUESTS_PER_LEARNER,
   ) {}
 
   admit(request: Pick<IncomingMessage, "headers">): GateAdmission {
-    const learnerId = learnerFromAuthorization(this.dataDir, request.headers.authorization);
+    const learnerId = this.learnerOf(request.headers.authorization);
     if (!learnerId) return { admitted: false, status: 401, body: { error_code: "UNAUTHENTICATED", message: `Not signed in. ${NO_GATE_TOKEN}` } };
     const count = this.inside.get(learnerId) ?? 0;
     if (count >= this.perLearner) {

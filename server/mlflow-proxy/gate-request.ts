@@ -1,8 +1,8 @@
-import { getConfig } from "../config/runtime-config";
-import { getStore } from "../store/database";
+import type { CourseConfig } from "../config/config";
+import type { CourseIdentity } from "../identity/course-identity";
+import type { Store } from "../store/database";
 import { findActiveLearner } from "../store/learners";
-import { learnerFromAuthorization } from "../sandbox/learner-token";
-import { artifactQuotaProblem } from "./artifact-quota";
+import type { ArtifactQuota } from "./artifact-quota";
 import { FairQueue } from "./fair-queue";
 import { NO_GATE_TOKEN } from "./gate-door";
 import { forwardToMlflow, problem } from "./forward-to-mlflow";
@@ -11,53 +11,54 @@ import { GATE_MOUNT, WORKSPACE_API, isAllowedMlflowPath, isJsonApiPath, parseMlf
 export { GATE_MOUNT };
 
 /**
- * Learner code's requests reach MLflow a few at a time (twice its workers), in turn by learner:
- * the rest wait here, so MLflow's own queue stays short for the course's requests (Checks, the
- * dashboard), and a learner's burst does not hold back the others. One queue per site process.
+ * The MLflow gate: how learner code (a sandboxed kernel) reaches MLflow. The MLflow client sends
+ * the learner's token (MLFLOW_TRACKING_TOKEN) as a bearer token; the gate finds the learner from it
+ * and sets their workspace itself, whatever the request says. Same path rule and allow-list as the
+ * browser's proxy, and no workspace administration. Locally it is reached over a unix socket
+ * bridged into each sandbox; kernels on other machines reach it over the network with the same
+ * tokens. One per course runtime.
  */
-let learnerTraffic: FairQueue | undefined;
-function learnerTrafficQueue(workers: number): FairQueue {
-  learnerTraffic ??= new FairQueue(Math.max(2, workers * 2));
-  return learnerTraffic;
-}
+export class MlflowGate {
+  /**
+   * Learner code's requests reach MLflow a few at a time (twice its workers), in turn by learner:
+   * the rest wait here, so MLflow's own queue stays short for the course's requests (Checks, the
+   * dashboard), and a learner's burst does not hold back the others.
+   */
+  private readonly learnerTraffic: FairQueue;
 
-/**
- * The MLflow gate: how learner code (a sandboxed kernel) reaches MLflow. The
- * MLflow client sends the learner's token (MLFLOW_TRACKING_TOKEN) as a bearer
- * token; the gate finds the learner from it and sets their workspace itself,
- * whatever the request says. Same path rule and allow-list as the browser's
- * proxy, and no workspace administration. Locally it is reached over a unix
- * socket bridged into each sandbox; kernels on other machines can reach it over
- * the network with the same tokens.
- */
-export async function gateToMlflow(request: Request): Promise<Response> {
-  const config = getConfig();
-  const learnerId = learnerFromAuthorization(config.dataDir, request.headers.get("authorization"));
-  if (!learnerId) return problem(request, 401, "Not signed in", NO_GATE_TOKEN);
-  const learner = await findActiveLearner(await getStore(config.dataDir), learnerId);
-  if (!learner) return problem(request, 401, "Not signed in", "This learner is no longer in the class.");
-  const workspace = config.mode === "classroom" ? learner.workspace : null;
-  if (config.mode === "classroom" && !workspace) return problem(request, 403, "No workspace", "This learner has no MLflow workspace; ask the instructor to reset it.");
-
-  const parsed = parseMlflowPath(rawPathname(request.url), GATE_MOUNT);
-  if (!parsed.ok) return problem(request, parsed.status, parsed.status === 400 ? "Bad address" : "Not found", `The course refused this MLflow address: ${parsed.reason}.`);
-  const { path } = parsed;
-  if (WORKSPACE_API.test(path)) {
-    if (request.method === "GET" && workspace && /\/workspaces\/?$/.test(path)) return Response.json({ workspaces: [{ name: workspace }] });
-    if (request.method === "GET" && workspace && path.replace(/\/$/, "").endsWith(`/workspaces/${workspace}`)) return Response.json({ workspace: { name: workspace } });
-    return problem(request, 403, "Not allowed", "Workspaces are managed by the course.");
+  constructor(private readonly course: { config: CourseConfig; store: Store; identity: CourseIdentity; artifactQuota: ArtifactQuota }) {
+    this.learnerTraffic = new FairQueue(Math.max(2, course.config.mlflow.workers * 2));
   }
-  if (!isAllowedMlflowPath(path)) return problem(request, 404, "Not found", `The course's MLflow does not offer ${path}.`);
-  const overQuota = await artifactQuotaProblem(config, request, path, workspace);
-  if (overQuota) return overQuota;
-  const url = new URL(request.url);
-  url.searchParams.delete("workspace");
-  const cleaned = url.toString() === request.url ? request : new Request(url, request);
-  return forwardToMlflow(cleaned, parsed.encoded, {
-    mlflowUrl: config.mlflow.url,
-    mountPath: GATE_MOUNT,
-    jsonObjectBody: isJsonApiPath(path),
-    extraHeaders: workspace ? { "X-MLFLOW-WORKSPACE": workspace } : {},
-    waitTurn: (signal) => learnerTrafficQueue(config.mlflow.workers).acquire(learnerId, signal),
-  });
+
+  async forward(request: Request): Promise<Response> {
+    const { config, store, identity, artifactQuota } = this.course;
+    const learnerId = identity.learnerFromGateToken(request.headers.get("authorization"));
+    if (!learnerId) return problem(request, 401, "Not signed in", NO_GATE_TOKEN);
+    const learner = await findActiveLearner(store, learnerId);
+    if (!learner) return problem(request, 401, "Not signed in", "This learner is no longer in the class.");
+    const workspace = config.mode === "classroom" ? learner.workspace : null;
+    if (config.mode === "classroom" && !workspace) return problem(request, 403, "No workspace", "This learner has no MLflow workspace; ask the instructor to reset it.");
+
+    const parsed = parseMlflowPath(rawPathname(request.url), GATE_MOUNT);
+    if (!parsed.ok) return problem(request, parsed.status, parsed.status === 400 ? "Bad address" : "Not found", `The course refused this MLflow address: ${parsed.reason}.`);
+    const { path } = parsed;
+    if (WORKSPACE_API.test(path)) {
+      if (request.method === "GET" && workspace && /\/workspaces\/?$/.test(path)) return Response.json({ workspaces: [{ name: workspace }] });
+      if (request.method === "GET" && workspace && path.replace(/\/$/, "").endsWith(`/workspaces/${workspace}`)) return Response.json({ workspace: { name: workspace } });
+      return problem(request, 403, "Not allowed", "Workspaces are managed by the course.");
+    }
+    if (!isAllowedMlflowPath(path)) return problem(request, 404, "Not found", `The course's MLflow does not offer ${path}.`);
+    const overQuota = await artifactQuota.problem(request, path, workspace);
+    if (overQuota) return overQuota;
+    const url = new URL(request.url);
+    url.searchParams.delete("workspace");
+    const cleaned = url.toString() === request.url ? request : new Request(url, request);
+    return forwardToMlflow(cleaned, parsed.encoded, {
+      mlflowUrl: config.mlflow.url,
+      mountPath: GATE_MOUNT,
+      jsonObjectBody: isJsonApiPath(path),
+      extraHeaders: workspace ? { "X-MLFLOW-WORKSPACE": workspace } : {},
+      waitTurn: (signal) => this.learnerTraffic.acquire(learnerId, signal),
+    });
+  }
 }

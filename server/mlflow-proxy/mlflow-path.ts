@@ -96,3 +96,20 @@ export function isUnderMount(url: string, mount: string): boolean {
   const raw = rawPathname(url);
   return raw.startsWith(`${mount}/`) && parseMlflowPath(raw, mount).ok;
 }
+
+/**
+ * A raw request path as the entry point judges it before routing: without its query, decoded once
+ * (left as it is when it does not decode) and lower-cased, so that every spelling Next.js might
+ * route to a path (`%6Dlflow-gate`, `/MLflow-Gate`) is judged as that path.
+ */
+export function looseRawPath(rawPath: string): string {
+  return safeDecode(rawPath.split("?")[0]).toLowerCase();
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,9 +1,9 @@
-import { getConfig } from "../config/runtime-config";
-import { currentViewer } from "../identity/current-learner";
+import type { CourseConfig } from "../config/config";
+import type { CourseIdentity } from "../identity/course-identity";
 import { readCookie } from "../identity/session-cookie";
-import { getStore } from "../store/database";
+import type { Store } from "../store/database";
 import { learnerWorkspace } from "../store/learners";
-import { artifactQuotaProblem } from "./artifact-quota";
+import type { ArtifactQuota } from "./artifact-quota";
 import { forwardToMlflow, problem } from "./forward-to-mlflow";
 import { WORKSPACE_API, isAllowedMlflowPath, isJsonApiPath, parseMlflowPath, rawPathname } from "./mlflow-path";
 
@@ -24,8 +24,8 @@ function readsOnly(request: Request, upstreamPath: string): boolean {
  * workspace (whatever header, query or cookie the client sends), no workspace
  * administration, and state changes only from the course's own pages.
  */
-export async function proxyToMlflow(request: Request): Promise<Response> {
-  const config = getConfig();
+export async function proxyToMlflow(course: { config: CourseConfig; store: Store; identity: CourseIdentity; artifactQuota: ArtifactQuota }, request: Request): Promise<Response> {
+  const { config } = course;
   const parsed = parseMlflowPath(rawPathname(request.url));
   if (!parsed.ok) {
     return parsed.status === 400
@@ -44,13 +44,13 @@ export async function proxyToMlflow(request: Request): Promise<Response> {
     return forwardToMlflow(request, parsed.encoded, { mlflowUrl: config.mlflow.url, jsonObjectBody });
   }
 
-  const viewer = await currentViewer(request.headers.get("cookie"));
+  const viewer = await course.identity.viewer(request.headers.get("cookie"));
   if (!viewer) return problem(request, 401, "Join the class first", "The MLflow UI opens once you have joined the class with its code on the course's home page.");
   let workspace: string;
   if (viewer.role === "instructor") {
     // The instructor looks into one learner's workspace at a time, and only reads.
     const learnerId = readCookie(request.headers.get("cookie"), VIEW_COOKIE);
-    const viewed = learnerId ? await learnerWorkspace(await getStore(config.dataDir), learnerId) : null;
+    const viewed = learnerId ? await learnerWorkspace(course.store, learnerId) : null;
     if (!viewed) return problem(request, 403, "Choose a learner first", "Open a learner's workspace from the instructor page.");
     if (!readsOnly(request, path)) return problem(request, 403, "Read-only", "The instructor's view of a learner's workspace is read-only.");
     workspace = viewed;
@@ -65,7 +65,7 @@ export async function proxyToMlflow(request: Request): Promise<Response> {
     if (request.method === "GET" && path.replace(/\/$/, "").endsWith(`/workspaces/${workspace}`)) return Response.json({ workspace: { name: workspace } });
     return problem(request, 403, "Not allowed", "Workspaces are managed by the course, not from the MLflow UI.");
   }
-  const overQuota = await artifactQuotaProblem(config, request, path, workspace);
+  const overQuota = await course.artifactQuota.problem(request, path, workspace);
   if (overQuota) return overQuota;
   const url = new URL(request.url);
   url.searchParams.delete("workspace");

@@ -12,6 +12,9 @@ import { runFixture } from "../testing/python-fixture";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 import { openStore } from "../store/database";
 import { storeServerDirectory, type ServerDirectory } from "../store/model-servers";
+import { jupyterKernelsFor } from "../launchers/choose-launcher";
+import { LocalLauncher } from "../launchers/local-launcher";
+import { modelServerLaunching } from "./launching";
 import { ModelServerManager } from "./model-server-manager";
 
 async function waitForState(manager: ModelServerManager, learner: string, states: string[], timeoutMs = 150_000) {
@@ -57,6 +60,8 @@ describe("model servers: real `mlflow models serve` of a real registered model",
     idleTimeoutMs: 600_000,
     readyTimeoutMs: 150_000,
     workdirFor: () => os.tmpdir(),
+    // As a course without the sandbox starts them (the sandboxed ones: server/sandbox/).
+    launching: modelServerLaunching(new LocalLauncher(course.config, jupyterKernelsFor(course.config)), () => "no-gate-token"),
   });
 
   beforeAll(async () => {
@@ -175,7 +180,7 @@ describe("model servers: real `mlflow models serve` of a real registered model",
     beforeAll(async () => {
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "model-server-directory-"));
       const { db } = await openStore({ dialect: "sqlite", file: path.join(dataDir, "course.db") });
-      const directory = storeServerDirectory(async () => db);
+      const directory = storeServerDirectory(db);
       options = { ...managerOptions(), directory, timing };
       first = new ModelServerManager(options);
       second = new ModelServerManager(options);

@@ -21,21 +21,26 @@ export type ManagerOptions = {
   readyTimeoutMs: number;
   /** Working folder of each learner's server. */
   workdirFor: (learnerId: string) => string;
-  /**
-   * The address servers bind and are called at: loopback on one machine; this instance's own
-   * address (COURSE_INSTANCE_HOST) when kernels and other instances run on other hosts.
-   */
-  host?: string;
   /** Which instance runs each learner's server: the store when several instances share a class. */
   directory?: ServerDirectory;
   /** How often this instance heartbeats its servers, and when others call a silent one's servers gone. */
   timing?: { heartbeatMs: number; staleAfterMs: number };
-  /**
-   * Servers run in their learner's sandbox (network namespace shared with the learner's kernel):
-   * the command that starts one there, and the unix socket through which the course reaches it.
-   * Ports are then the learner's own: no learner's server can take another's.
-   */
-  sandbox?: { command(learnerId: string, spec: ProcessSpec, port: number): LaunchCommand; socketFor(learnerId: string): string };
+  /** How a server is started: the course's launcher, for the learner. */
+  launching: ModelServerLaunching;
+};
+
+/**
+ * How the course's launcher starts a learner's server. `host`: the address servers bind and are
+ * called at (loopback on one machine; this instance's own address, COURSE_INSTANCE_HOST, when kernels
+ * and other instances run on other hosts; loopback inside a learner's own network). `socketFor`: the
+ * unix socket through which the course reaches a server in the learner's own network, else null.
+ * `ownPorts`: each learner's ports are their own, so no learner's server can take another's.
+ */
+export type ModelServerLaunching = {
+  host: string;
+  ownPorts: boolean;
+  command(learnerId: string, spec: ProcessSpec, port: number): LaunchCommand;
+  socketFor(learnerId: string): string | null;
 };
 
 /** A server this instance runs. */
@@ -77,7 +82,7 @@ export class ModelServerManager {
   }
 
   private get host() {
-    return this.options.sandbox ? "127.0.0.1" : (this.options.host ?? "127.0.0.1");
+    return this.options.launching.host;
   }
 
   async status(learnerId: string): Promise<ModelServerStatus | null> {
@@ -115,8 +120,8 @@ export class ModelServerManager {
     }
     // Starting again replaces the learner's running server (and frees its port).
     await this.stop(learnerId);
-    const sandbox = this.options.sandbox;
-    if (!sandbox && ((await this.portsInUse()).has(port) || !(await isPortFree(port, this.host)))) {
+    const launching = this.options.launching;
+    if (!launching.ownPorts && ((await this.portsInUse()).has(port) || !(await isPortFree(port, this.host)))) {
       throw new AppError("conflict", `Port ${port} is in use by another program; choose another port between ${min} and ${max}.`);
     }
     const version = await resolveModelVersion(this.options.mlflowUrl, uri, extraEnv.MLFLOW_WORKSPACE);
@@ -155,12 +160,13 @@ export class ModelServerManager {
         MLFLOW_DISABLE_TELEMETRY: "true",
       },
     };
-    if (sandbox) {
-      entry.bridge = await openSocketBridge(sandbox.socketFor(learnerId));
+    const socket = launching.socketFor(learnerId);
+    if (socket) {
+      entry.bridge = await openSocketBridge(socket);
       entry.reachAt = entry.bridge.url;
     }
     await this.directory.put(this.recordOf(entry));
-    entry.process = spawnGroup(sandbox ? sandbox.command(learnerId, { ...spec, writable: [workdir], readOnlyFiles: [] }, port) : spec, {
+    entry.process = spawnGroup(launching.command(learnerId, { ...spec, writable: [workdir], readOnlyFiles: [] }, port), {
       onLine: (line) => {
         entry.log.push(line);
         if (entry.log.length > LOG_LINES) entry.log.splice(0, entry.log.length - LOG_LINES);

@@ -13,7 +13,7 @@ afterEach(() => folders.splice(0).forEach((folder) => fs.rmSync(folder, { recurs
 function cgroupMount(version: "v1" | "v2", sandbox: "on" | "off" = "on") {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "cpu-fairness-"));
   folders.push(root);
-  const config = loadConfig({ COURSE_PROJECT_ROOT: "/srv/course", COURSE_DATA_DIR: path.join(root, "data"), COURSE_SANDBOX: sandbox });
+  const config = loadConfig({ COURSE_DATA_DIR: path.join(root, "data"), COURSE_SANDBOX: sandbox }, { projectRoot: "/srv/course" });
   config.sandbox.enabled = sandbox === "on";
   if (version === "v2") fs.writeFileSync(path.join(root, "cgroup.controllers"), "cpu memory pids");
   const course = ["mlflow-training", courseSandboxId(config)];

@@ -113,15 +113,21 @@ type Sample = { atMs: number; usageMicros: number };
 export class CpuFairness {
   private readonly history = new Map<string, Sample[]>();
   private readonly lowered = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly cgroups: CourseCgroups,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Samples every SAMPLE_MS for as long as the process runs (it never keeps the process alive). */
+  /** Samples every SAMPLE_MS until stopped (it never keeps the process alive). */
   start(): void {
-    setInterval(() => this.sample(), SAMPLE_MS).unref();
+    this.timer ??= setInterval(() => this.sample(), SAMPLE_MS).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   sample(): void {
@@ -163,15 +169,4 @@ export class CpuFairness {
       }
     }
   }
-}
-
-type Holder = { fairness?: CpuFairness | null };
-const holder = ((globalThis as { __courseCpuFairness?: Holder }).__courseCpuFairness ??= {});
-
-/** Starts the course's CPU fairness once per process, where its learners have cgroups here (kept on globalThis across dev reloads). */
-export function keepLearnersCpuFair(config: CourseConfig): void {
-  if (holder.fairness !== undefined) return;
-  const cgroups = courseCgroups(config);
-  holder.fairness = cgroups ? new CpuFairness(cgroups) : null;
-  holder.fairness?.start();
 }

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { kernelOutputCapBytes, type CourseConfig } from "../config/config";
-import { learnerToken } from "./learner-token";
+import { learnerToken } from "../identity/learner-token";
 
 /** Environment variables a learner's sandboxed process may have: nothing of the course's own. */
 const INHERITED = ["LANG", "LC_ALL", "TZ", "JAVA_HOME"];
@@ -40,7 +40,7 @@ export function sandboxNetnsPrefix(config: CourseConfig): string {
  * Writes what python/sandbox_launch.py needs to start this learner's kernel:
  * readable by the course's user only (it holds the learner's gate token).
  */
-export function writeLaunchDescription(config: CourseConfig, learnerId: string): void {
+export function writeLaunchDescription(config: CourseConfig, learnerId: string, gateToken: string): void {
   const folder = path.join(config.sandbox.dir, learnerId);
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   const { readOnly, symlinks } = readOnlyFolders(config);
@@ -73,7 +73,7 @@ export function writeLaunchDescription(config: CourseConfig, learnerId: string):
       MPLCONFIGDIR: "/tmp/matplotlib",
       MLFLOW_DISABLE_TELEMETRY: "true",
       DO_NOT_TRACK: "true",
-      MLFLOW_TRACKING_TOKEN: learnerToken(config.dataDir, learnerId),
+      MLFLOW_TRACKING_TOKEN: gateToken,
       PYSPARK_PYTHON: path.join(config.python.bin, "python"),
       PYSPARK_DRIVER_PYTHON: path.join(config.python.bin, "python"),
       SPARK_LOCAL_IP: "127.0.0.1",

@@ -10,7 +10,8 @@ import { learnerCgroupDir } from "../testing/learner-cgroups";
 import { cookiesFrom, rawRequest, signInAsInstructor } from "../testing/raw-http";
 import { STAGE_IRIS_MODEL_CELL } from "../testing/cell-snippets";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
-import { learnerToken } from "./learner-token";
+import { learnerToken } from "../identity/learner-token";
+import { loadSessionSecret } from "../identity/secrets";
 
 /** Whether something on this machine's network answers on 127.0.0.1:port. */
 function reachableFromHost(port: number): Promise<boolean> {
@@ -557,10 +558,10 @@ describe("learner code runs in the sandbox", () => {
         "            found.add(hashlib.sha256(match.group()).hexdigest())\n" +
         "print(sorted(found))";
       const own = await run("Bob", scan(learners.Bob.id));
-      expect(own.stdout, "the scan finds Bob's own token").toContain(digest(learnerToken(course.dataDir, learners.Bob.id)));
+      expect(own.stdout, "the scan finds Bob's own token").toContain(digest(learnerToken(loadSessionSecret(course.dataDir), learners.Bob.id)));
       const other = await run("Bob", scan(learners.Alice.id));
       expect(other.error).toBeUndefined();
-      expect(other.stdout).not.toContain(digest(learnerToken(course.dataDir, learners.Alice.id)));
+      expect(other.stdout).not.toContain(digest(learnerToken(loadSessionSecret(course.dataDir), learners.Alice.id)));
     });
 
     it("refuses to start a kernel anywhere but in a sandbox, and answers only the course's user", () => {

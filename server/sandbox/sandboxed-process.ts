@@ -31,8 +31,9 @@ export function launcherScript(config: CourseConfig): string {
  * process gets of `spec.env` is the launch description's environment plus PASSED_ON; its MLflow
  * is the gate, with the learner's token.
  */
-export function sandboxedCommand(config: CourseConfig, learnerId: string, spec: ProcessSpec, placement: SandboxPlacement): LaunchCommand {
-  writeLaunchDescription(config, learnerId);
+export function sandboxedCommand(config: CourseConfig, learner: { id: string; gateToken: string }, spec: ProcessSpec, placement: SandboxPlacement): LaunchCommand {
+  const learnerId = learner.id;
+  writeLaunchDescription(config, learnerId, learner.gateToken);
   const passed = PASSED_ON.flatMap((name) => (spec.env[name] !== undefined ? ["--env", `${name}=${spec.env[name]}`] : []));
   return {
     command: path.join(config.python.bin, "python"),
@@ -55,11 +56,6 @@ export function sandboxedCommand(config: CourseConfig, learnerId: string, spec: 
     env: { COURSE_SANDBOX_DIR: config.sandbox.dir, PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" },
     cwd: spec.cwd,
   };
-}
-
-/** The grader's launcher for one learner's Check: its helpers run in that learner's sandbox, apart from their kernel's cgroup. */
-export function sandboxLauncherFor(config: CourseConfig, learnerId: string): ProcessLauncher {
-  return (spec) => sandboxedCommand(config, learnerId, spec, { network: "own", cgroup: "check" });
 }
 
 /** Where the course reaches a learner's sandboxed model server (a unix socket only the course's user can open). */

@@ -3,7 +3,13 @@ import type { ExerciseReport } from "@/grader/report";
 import type { Store } from "./database";
 
 /** What an attempt's row says of it: the report's status, or `caught_up` (the state came from Catch me up). */
-export type StoredAttemptStatus = ExerciseReport["status"] | "caught_up";
+export const ATTEMPT_STATUSES = ["passed", "failed", "error", "caught_up"] as const;
+export type StoredAttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+
+/** A row's status as the course reads it: one it does not know counts as the platform's error. */
+export function attemptStatus(raw: string): StoredAttemptStatus {
+  return (ATTEMPT_STATUSES as readonly string[]).includes(raw) ? (raw as StoredAttemptStatus) : "error";
+}
 
 /**
  * Every report is stored as an attempt with its per-check results. Platform
@@ -86,4 +92,33 @@ export async function caughtUpExercises(db: Store, learnerId: string): Promise<M
     byExercise.set(row.exercise, runs);
   }
   return byExercise;
+}
+
+/** Who completed which exercise, for everyone. */
+export async function allCompletions(db: Store): Promise<Array<{ learnerId: string; exercise: string }>> {
+  const rows = await db.selectFrom("exercise_completions").select(["learner_id", "exercise"]).execute();
+  return rows.map((row) => ({ learnerId: row.learner_id, exercise: row.exercise }));
+}
+
+/** The learner's newest attempts (at most `limit`), each with its check results in report order. */
+export async function attemptHistory(db: Store, learnerId: string, limit = 200) {
+  const [attempts, checks] = await Promise.all([
+    db.selectFrom("attempts").selectAll().where("learner_id", "=", learnerId).orderBy("started_at", "desc").limit(limit).execute(),
+    db
+      .selectFrom("check_results")
+      .innerJoin("attempts", "attempts.id", "check_results.attempt_id")
+      .select(["check_results.attempt_id", "check_results.check_id", "check_results.title", "check_results.status", "check_results.message"])
+      .where("attempts.learner_id", "=", learnerId)
+      .orderBy("check_results.position")
+      .execute(),
+  ]);
+  return attempts.map((attempt) => ({
+    id: attempt.id,
+    exercise: attempt.exercise,
+    status: attemptStatus(attempt.status),
+    counted: Number(attempt.counted) === 1,
+    startedAt: attempt.started_at,
+    durationMs: Number(attempt.duration_ms),
+    checks: checks.filter((check) => check.attempt_id === attempt.id).map((check) => ({ checkId: check.check_id, title: check.title, status: check.status, message: check.message })),
+  }));
 }

@@ -65,3 +65,19 @@ export async function recordCellRun(
     })
     .execute();
 }
+
+/** Forgets the learner's edits and outputs everywhere (a reset: starter code again). */
+export async function clearLearnerCells(db: Store, learnerId: string): Promise<void> {
+  await Promise.all([db.deleteFrom("cell_code").where("learner_id", "=", learnerId).execute(), db.deleteFrom("cell_outputs").where("learner_id", "=", learnerId).execute()]);
+}
+
+/** Every edit the learner saved, in every lesson. */
+export async function allSavedCode(db: Store, learnerId: string) {
+  return db.selectFrom("cell_code").selectAll().where("learner_id", "=", learnerId).execute();
+}
+
+/** How many cells the learner ran, and how many of those did not end ok. */
+export async function cellRunCounts(db: Store, learnerId: string): Promise<{ runs: number; errors: number }> {
+  const rows = await db.selectFrom("cell_runs").select(["status"]).where("learner_id", "=", learnerId).execute();
+  return { runs: rows.length, errors: rows.filter((run) => run.status !== "ok").length };
+}

@@ -3,7 +3,6 @@ import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from "kysely";
 import pg from "pg";
-import { getConfig } from "../config/runtime-config";
 import { migrations } from "./migrations";
 import type { Database } from "./schema";
 
@@ -98,26 +97,4 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
     throw new Error(`The progress store could not be migrated${failed ? ` (migration ${failed.migrationName})` : ""}: ${(error as Error)?.message ?? "unknown error"}`);
   }
   return (results ?? []).filter((result) => result.status === "Success").map((result) => result.migrationName);
-}
-
-type StoreHolder = { store?: Promise<Store>; file?: string };
-const holder = ((globalThis as { __courseStore?: StoreHolder }).__courseStore ??= {});
-
-/**
- * The process-wide store (kept on globalThis so dev reloads reuse it): SQLite
- * in `dataDir`, or PostgreSQL when `DATABASE_URL` is set (`config.databaseUrl`).
- */
-export function getStore(dataDir: string, databaseUrl: string | undefined = getConfig().databaseUrl): Promise<Store> {
-  const target = storeTarget(dataDir, databaseUrl);
-  const key = target.dialect === "postgres" ? `postgres:${target.url}` : target.file;
-  if (!holder.store || holder.file !== key) {
-    holder.file = key;
-    const opening = openStore(target).then((opened) => opened.db);
-    holder.store = opening;
-    // A store that failed to open (database down at start) is retried by the next call, not cached.
-    opening.catch(() => {
-      if (holder.store === opening) holder.store = holder.file = undefined;
-    });
-  }
-  return holder.store;
 }

@@ -38,11 +38,11 @@ export async function forgetKernelId(db: Store, learnerId: string, kernelId: str
   await db.deleteFrom("learner_kernels").where("learner_id", "=", learnerId).where("kernel_id", "=", kernelId).execute();
 }
 
-/** The three operations above on one store, in the shape of the kernel pool's directory. */
-export function storeKernelDirectory(store: () => Promise<Store>) {
+/** The three operations above on one store, in the shape of a learner kernel's directory. */
+export function storeKernelDirectory(db: Store) {
   return {
-    get: async (learnerId: string) => rememberedKernelId(await store(), learnerId),
-    put: async (learnerId: string, kernelId: string, replacing: string | undefined) => rememberKernelId(await store(), learnerId, kernelId, replacing),
-    drop: async (learnerId: string, kernelId: string) => forgetKernelId(await store(), learnerId, kernelId),
+    get: async (learnerId: string) => rememberedKernelId(db, learnerId),
+    put: async (learnerId: string, kernelId: string, replacing: string | undefined) => rememberKernelId(db, learnerId, kernelId, replacing),
+    drop: async (learnerId: string, kernelId: string) => forgetKernelId(db, learnerId, kernelId),
   };
 }

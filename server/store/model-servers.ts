@@ -120,16 +120,16 @@ function toRow(record: ServerRecord): Row {
 }
 
 /** The model server directory in the store: what several course instances share. */
-export function storeServerDirectory(store: () => Promise<Store>): ServerDirectory {
+export function storeServerDirectory(db: Store): ServerDirectory {
   const get = async (learnerId: string) => {
-    const row = await (await store()).selectFrom("model_servers").selectAll().where("learner_id", "=", learnerId).executeTakeFirst();
+    const row = await db.selectFrom("model_servers").selectAll().where("learner_id", "=", learnerId).executeTakeFirst();
     return row && toRecord(row);
   };
   return {
     get,
     async put(record) {
       const { learner_id: _key, ...rest } = toRow(record);
-      await (await store())
+      await db
         .insertInto("model_servers")
         .values(toRow(record))
         .onConflict((oc) => oc.column("learner_id").doUpdateSet(rest))
@@ -142,7 +142,7 @@ export function storeServerDirectory(store: () => Promise<Store>): ServerDirecto
       if (changes.reason !== undefined) set.reason = changes.reason;
       if (changes.log !== undefined) set.log_json = JSON.stringify(changes.log);
       if (changes.heartbeatMs !== undefined) set.heartbeat_ms = changes.heartbeatMs;
-      const result = await (await store())
+      const result = await db
         .updateTable("model_servers")
         .set(set)
         .where("learner_id", "=", learnerId)
@@ -156,7 +156,7 @@ export function storeServerDirectory(store: () => Promise<Store>): ServerDirecto
       const record = await get(learnerId);
       if (!record || !LIVE_STATES.includes(record.state)) return false;
       // Conditional on the same start: a newer server of the learner's is not this stop's.
-      const result = await (await store())
+      const result = await db
         .updateTable("model_servers")
         .set({ state: "stopped", log_json: JSON.stringify([...record.log, logLine]) })
         .where("learner_id", "=", learnerId)
@@ -167,14 +167,14 @@ export function storeServerDirectory(store: () => Promise<Store>): ServerDirecto
       return Number(result.numUpdatedRows) === 1;
     },
     async touch(learnerId, atMs) {
-      await (await store()).updateTable("model_servers").set({ last_used_ms: atMs }).where("learner_id", "=", learnerId).where("last_used_ms", "<", atMs).execute();
+      await db.updateTable("model_servers").set({ last_used_ms: atMs }).where("learner_id", "=", learnerId).where("last_used_ms", "<", atMs).execute();
     },
     async live() {
-      const rows = await (await store()).selectFrom("model_servers").selectAll().where("state", "in", LIVE_STATES).execute();
+      const rows = await db.selectFrom("model_servers").selectAll().where("state", "in", LIVE_STATES).execute();
       return rows.map(toRecord);
     },
     async heartbeat(instanceId, atMs) {
-      await (await store()).updateTable("model_servers").set({ heartbeat_ms: atMs }).where("instance_id", "=", instanceId).where("state", "in", LIVE_STATES).execute();
+      await db.updateTable("model_servers").set({ heartbeat_ms: atMs }).where("instance_id", "=", instanceId).where("state", "in", LIVE_STATES).execute();
     },
   };
 }

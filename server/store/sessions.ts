@@ -36,3 +36,8 @@ export async function revokeSession(db: Store, id: string): Promise<void> {
 export async function revokeLearnerSessions(db: Store, learnerId: string): Promise<void> {
   await db.updateTable("sessions").set({ revoked_at: new Date().toISOString() }).where("learner_id", "=", learnerId).where("revoked_at", "is", null).execute();
 }
+
+/** Signs every learner out (a new class); the instructor stays signed in. */
+export async function revokeAllLearnerSessions(db: Store, at: Date): Promise<void> {
+  await db.updateTable("sessions").set({ revoked_at: at.toISOString() }).where("role", "=", "learner").where("revoked_at", "is", null).execute();
+}

@@ -12,7 +12,7 @@ import { storeServerDirectory } from "./model-servers";
 import type { CheckResult, ExerciseReport, ReportStatus } from "@/grader/report";
 import { completedExercises, countedAttempts, recordAttempt } from "./attempts";
 import { forgetCode, readSavedCode, readSavedOutputs, recordCellRun, saveCode, saveOutputs } from "./cells";
-import { getStore, openStore, type OpenedStore, type Store, type StoreTarget } from "./database";
+import { openStore, storeTarget, type OpenedStore, type Store, type StoreTarget } from "./database";
 import { ensureLearner, findActiveLearnerByNameKey, insertClassLearner, lastLesson, rememberLesson, renameClassLearner } from "./learners";
 import { migrations } from "./migrations";
 import { createRejoinToken, inspectRejoinToken, redeemRejoinToken } from "./rejoin-tokens";
@@ -531,7 +531,7 @@ function storeSuite(backend: Backend) {
     });
 
     it("records which instance runs each learner's model server; only the owner's writes land, a stop lands once", async () => {
-      const directory = storeServerDirectory(async () => db);
+      const directory = storeServerDirectory(db);
       const record = {
         learnerId: "ada", instanceId: "instance-a", state: "starting" as const, modelUri: "models:/IrisModel/Staging", port: 5050,
         command: "mlflow models serve", url: "http://10.0.0.1:5050", reachUrl: "http://10.0.0.1:5050", startedAt: 1_000, log: ["$ mlflow"], lastUsedMs: 1_000, heartbeatMs: 1_000,
@@ -576,17 +576,15 @@ function storeSuite(backend: Backend) {
       expect(await ledger.since("check", "bob", 0), "everyone's, so actors seen once do not pile up").toStrictEqual([]);
     });
 
-    it("is what getStore opens for the same settings, once per process", async () => {
-      const holder = (globalThis as { __courseStore?: { store?: Promise<Store>; file?: string } }).__courseStore;
+    it("is what the course opens for the same settings (the data folder, or DATABASE_URL)", async () => {
       // SQLite: the data folder (an empty DATABASE_URL is no URL); PostgreSQL: the URL.
       const [dataDir, url] = target.dialect === "sqlite" ? [path.dirname(target.file), ""] : [path.join(os.tmpdir(), "unused-data-dir"), target.url];
-      const store = getStore(dataDir, url);
+      expect(storeTarget(dataDir, url || undefined)).toEqual(target);
+      const { db: store } = await openStore(storeTarget(dataDir, url || undefined));
       try {
-        expect(getStore(dataDir, url)).toBe(store);
-        expect(await lastLesson(await store, "ada")).toBe("tracking");
+        expect(await lastLesson(store, "ada")).toBe("tracking");
       } finally {
-        await (await store).destroy();
-        if (holder) holder.store = holder.file = undefined;
+        await store.destroy();
       }
     });
   });

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import { allowListedEnv } from "../../lib/process/child-env";
+import { allowListedEnv } from "@/lib/process/child-env";
 import type { CourseConfig, Env } from "../config/config";
 import { probeJupyter, probeMlflow } from "../health/probes";
-import { kernelForkerSocket, usesKernelForker, writeKernelSpecs } from "../kernels/kernel-specs";
+import { kernelForkerSocket, usesKernelForker, writeKernelSpecs } from "../launchers/kernel-specs";
 import type { ServiceSpec } from "./service-supervisor";
 
 /**

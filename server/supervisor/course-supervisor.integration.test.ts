@@ -1,7 +1,9 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/config";
+import { readRunHandoff } from "../config/run-handoff";
 import { getHealth } from "../health/get-health";
+import { chooseLauncher } from "../launchers/choose-launcher";
 import { findFreePort } from "../net/free-port";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 import { CourseSupervisor, StartupError } from "./course-supervisor";
@@ -14,6 +16,8 @@ function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs
 
 describe("the course back end, on a real MLflow and Jupyter", () => {
   let course: TempCourse;
+  /** What /api/health reads: the configuration and the launcher the course chose. */
+  const health = () => getHealth({ config: course.config, launcher: chooseLauncher(course.config) });
 
   beforeAll(async () => {
     course = await startTempCourse(["mlflow", "jupyter"]);
@@ -26,12 +30,23 @@ describe("the course back end, on a real MLflow and Jupyter", () => {
   });
 
   it("reports both services healthy with their versions", async () => {
-    const health = await getHealth(course.config);
-    expect(health.ok).toBe(true);
-    expect(health.mlflow.version).toMatch(/^3\.\d+\.\d+/);
-    expect(health.jupyter.ok).toBe(true);
-    expect(health.jupyter.version).toMatch(/^2\./);
-    expect(health.mlflow.supervised?.state).toBe("ready");
+    const report = await health();
+    expect(report.ok).toBe(true);
+    expect(report.mlflow.version).toMatch(/^3\.\d+\.\d+/);
+    expect(report.jupyter.ok).toBe(true);
+    expect(report.jupyter.version).toMatch(/^2\./);
+    expect(report.mlflow.supervised?.state).toBe("ready");
+    // The launcher as chosen at start: the sandbox where this machine makes one, else local processes.
+    expect(report.launcher.kind).toBe(course.config.sandbox.enabled ? "sandbox" : "local");
+    expect(report.launcher.description.length).toBeGreaterThan(10);
+  });
+
+  it("hands the site its decisions in the run folder, not the environment", async () => {
+    const handoff = readRunHandoff(course.config.runDir);
+    expect(handoff).toMatchObject({ version: 1, supervisorPid: process.pid, sandbox: course.config.sandbox.enabled, jupyterToken: course.config.jupyter.token });
+    const env = course.supervisor.serviceEnv();
+    expect(Object.keys(env).filter((name) => /COURSE_(JUPYTER_TOKEN|PROJECT_ROOT)/.test(name))).toEqual([]);
+    expect(env.COURSE_SANDBOX).toBe(process.env.COURSE_SANDBOX);
   });
 
   it("keeps Jupyter's token private: without it Jupyter refuses", async () => {
@@ -53,13 +68,13 @@ describe("the course back end, on a real MLflow and Jupyter", () => {
     process.kill(pid, "SIGKILL");
 
     const down = await waitFor("the health report to turn red", async () => {
-      const health = await getHealth(course.config);
-      return health.mlflow.ok ? undefined : health;
+      const report = await health();
+      return report.mlflow.ok ? undefined : report;
     }, 10_000);
     expect(down.ok).toBe(false);
     expect(down.mlflow.problem).toMatch(/MLflow/);
 
-    await waitFor("MLflow to come back", async () => ((await getHealth(course.config)).mlflow.ok ? true : undefined));
+    await waitFor("MLflow to come back", async () => ((await health()).mlflow.ok ? true : undefined));
     expect(mlflow.status().restarts).toBe(1);
     expect(mlflow.status().pid).not.toBe(pid);
 

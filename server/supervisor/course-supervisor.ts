@@ -1,12 +1,13 @@
-import { chooseSandbox, cleanUpSandboxes, SandboxRefusal } from "./sandbox-choice";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { PORT_VARIABLES, type CourseConfig, type Env } from "../config/config";
+import { removeRunHandoff, writeRunHandoff } from "../config/run-handoff";
+import { chooseSandbox, cleanUpSandboxes, SandboxRefusal } from "../sandbox/sandbox-choice";
 import { isPortFree } from "../net/free-port";
 import { jupyterServiceSpec, loopbackFor, mlflowServiceSpec, siteServiceSpec } from "./course-services";
 import { ServiceSupervisor, type ServiceSpec, type ServiceStatus } from "./service-supervisor";
-import { writeSupervisorState } from "./state-file";
+import { writeSupervisorState } from "../health/supervisor-state";
 
 export type ServiceName = "mlflow" | "jupyter" | "site";
 
@@ -33,14 +34,14 @@ export class CourseSupervisor {
   private readonly env: Env;
   private readonly wanted: ServiceName[];
 
-  /** As given, with the sandbox chosen once start() has probed the machine. */
+  /** As given, with the course's own Jupyter's token, and the sandbox decided once start() has probed the machine. */
   config: CourseConfig;
 
   constructor(
     config: CourseConfig,
     options: Options = {},
   ) {
-    this.config = config;
+    this.config = config.jupyter.external ? config : { ...config, jupyter: { ...config.jupyter, token: this.jupyterToken } };
     this.log = options.log ?? (() => {});
     this.env = options.env ?? process.env;
     const wanted = options.services ?? ["mlflow", "jupyter", "site"];
@@ -48,19 +49,19 @@ export class CourseSupervisor {
     this.wanted = wanted.filter((name) => !(name === "mlflow" && config.mlflow.external) && !(name === "jupyter" && config.jupyter.external));
   }
 
-  /** The environment the site and tools need to find the services this supervisor runs. */
+  /**
+   * The site's environment: the operator's, with the settings this supervisor resolved (the same
+   * variables, the same meanings). What it decided (the sandbox, Jupyter's token) goes in the run
+   * folder (run-handoff.ts), not here.
+   */
   serviceEnv(): Env {
     return {
       ...this.env,
-      COURSE_PROJECT_ROOT: this.config.projectRoot,
       COURSE_DATA_DIR: this.config.dataDir,
       PORT: String(this.config.site.port),
       HOST: this.config.site.host,
       MLFLOW_PORT: String(this.config.mlflow.port),
       JUPYTER_PORT: String(this.config.jupyter.port),
-      COURSE_JUPYTER_TOKEN: this.jupyterToken,
-      // Chosen once, here: the site and tools run with what the supervisor probed.
-      COURSE_SANDBOX: this.config.sandbox.enabled ? "on" : "off",
     };
   }
 
@@ -96,6 +97,13 @@ export class CourseSupervisor {
       if (error instanceof SandboxRefusal) throw new StartupError(error.message);
       throw error;
     }
+    // What the site needs of this start, for it to read before it serves anything.
+    writeRunHandoff(this.config.runDir, {
+      version: 1,
+      supervisorPid: process.pid,
+      sandbox: this.config.sandbox.enabled,
+      ...(this.config.jupyter.external ? {} : { jupyterToken: this.jupyterToken }),
+    });
     const backing = this.wanted.filter((name) => name !== "site");
     await Promise.all(backing.map((name) => this.startOne(name)));
     if (this.wanted.includes("site")) await this.startOne("site");
@@ -114,6 +122,7 @@ export class CourseSupervisor {
     if (site) await site.stop();
     await Promise.all([...this.supervisors.entries()].filter(([name]) => name !== "site").map(([, s]) => s.stop()));
     this.persist();
+    removeRunHandoff(this.config.runDir);
     cleanUpSandboxes(this.config);
   }
 

@@ -142,7 +142,6 @@ describe("a class over three hosts: data, kernels, and two course instances behi
   /** MLflow on the data host, started with the very args and environment the course gives its own (course-services.ts), on the host's address. */
   async function startMlflow(): Promise<void> {
     const config = loadConfig({
-      COURSE_PROJECT_ROOT: projectRoot,
       COURSE_DATA_DIR: temporaryFolder("multi-host-mlflow-"),
       COURSE_MODE: "classroom",
       MLFLOW_PORT: String(MLFLOW_PORT),
@@ -150,7 +149,7 @@ describe("a class over three hosts: data, kernels, and two course instances behi
       // SQLAlchemy 2.1 reads postgresql:// with psycopg 3, which .venv has.
       COURSE_MLFLOW_DATABASE_URL: postgres!.urlFor("mlflow_store"),
       COURSE_MLFLOW_ARTIFACTS_DIR: temporaryFolder("multi-host-artifacts-"),
-    });
+    }, { projectRoot });
     const spec = mlflowServiceSpec(config);
     const args = spec.args.map((arg) => (arg === "127.0.0.1" ? data.address : arg));
     expect(args, "the course's MLflow binds loopback; here it must bind the data host's address").toContain(data.address);
@@ -251,7 +250,6 @@ describe("a class over three hosts: data, kernels, and two course instances behi
 
     const balancer = `http://${web.address}:${BALANCER_PORT}`;
     const shared: Env = {
-      COURSE_PROJECT_ROOT: projectRoot,
       HOST: web.address,
       COURSE_MODE: "classroom",
       COURSE_SANDBOX: "off",

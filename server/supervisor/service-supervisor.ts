@@ -1,4 +1,6 @@
-import type { ServiceState } from "@/contracts/health";
+import type { ServiceState, ServiceStatus } from "@/contracts/health";
+
+export type { ServiceStatus };
 import { DEFAULT_BACKOFF, nextAttempt, restartDelay, type BackoffPolicy } from "./backoff";
 import { systemClock, type Clock } from "@/lib/process/clock";
 import { spawnGroup, type ExitInfo, type LaunchCommand, type ProcessGroup, type SpawnFn } from "@/lib/process/process-group";
@@ -12,19 +14,6 @@ export type ServiceSpec = LaunchCommand & {
   probe: () => Promise<boolean>;
   /** How long a start may take before it counts as failed. */
   readyTimeoutMs: number;
-};
-
-export type ServiceStatus = {
-  name: string;
-  label: string;
-  state: ServiceState;
-  pid: number | null;
-  restarts: number;
-  since: number;
-  lastExit?: { code: number | null; signal: string | null; at: number };
-  nextRestartAt?: number;
-  /** The last lines the process printed, for error messages. */
-  recentOutput: string[];
 };
 
 export type SupervisorDeps = {

@@ -1,11 +1,11 @@
 import type { CellEvent } from "@/contracts/cell-events";
-import type { KernelPool } from "../kernels/kernel-pool";
-import { DEFAULT_LIMITS, runCell, type RunLimits } from "../kernels/run-cell";
+import type { RunLimits } from "../kernels/execute-cell";
+import type { LearnerKernel } from "../kernels/learner-kernel";
 
-/** Runs one cell on a learner's kernel through `runCell` and gathers what it sent. */
-export async function collectCell(pool: KernelPool, learner: string, code: string, limits: Partial<RunLimits> = {}) {
+/** Runs one cell on a learner's kernel and gathers what it sent (`limits`: this run's, over the course's). */
+export async function collectCell(kernel: LearnerKernel, code: string, limits: Partial<RunLimits> = {}) {
   const events: CellEvent[] = [];
-  for await (const event of runCell(pool, learner, code, { ...DEFAULT_LIMITS, ...limits })) events.push(event);
+  for await (const event of kernel.run(code, { ...kernel.limits, ...limits })) events.push(event);
   const done = events.find((event): event is Extract<CellEvent, { type: "done" }> => event.type === "done");
   const text = events
     .filter((event): event is Extract<CellEvent, { type: "stream" }> => event.type === "stream")

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadConfig, type CourseConfig, type Env } from "../config/config";
-import { kernelForkerSocket, usesKernelForker } from "../kernels/kernel-specs";
+import { kernelForkerSocket, usesKernelForker } from "../launchers/kernel-specs";
 import { findFreePort } from "../net/free-port";
 import { CourseSupervisor, type ServiceName } from "../supervisor/course-supervisor";
 import { waitAtMost } from "@/lib/process/wait-until";
@@ -26,7 +26,6 @@ export async function startTempCourse(services: ServiceName[] = ["mlflow", "jupy
     ...process.env,
     MLFLOW_TRACKING_URI: undefined,
     ...extraEnv,
-    COURSE_PROJECT_ROOT: projectRoot,
     COURSE_DATA_DIR: dataDir,
     PORT: String(await findFreePort()),
     MLFLOW_PORT: String(await findFreePort()),
@@ -34,12 +33,13 @@ export async function startTempCourse(services: ServiceName[] = ["mlflow", "jupy
     // One worker unless asked (a capacity bench runs what `npm start` runs).
     MLFLOW_WORKERS: extraEnv.MLFLOW_WORKERS ?? "1",
   };
-  const config = loadConfig(env);
+  const config = loadConfig(env, { projectRoot });
   const supervisor = new CourseSupervisor(config, { services, env, log });
   let started: CourseConfig;
   try {
     await supervisor.start();
-    started = loadConfig(supervisor.serviceEnv());
+    // As the site runs it: the sandbox decided and Jupyter's token, from the supervisor.
+    started = supervisor.config;
     await kernelForkerListening(started, services);
   } catch (error) {
     await supervisor.stop();

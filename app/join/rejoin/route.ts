@@ -1,8 +1,8 @@
-import { getConfig } from "@/server/config/runtime-config";
 import { isAppError } from "@/server/errors/app-error";
 import { errorResponse } from "@/server/http/handle-route";
 import { previewRejoin, redeemRejoin } from "@/server/identity/class-sessions";
 import { assertSameOrigin } from "@/server/identity/same-origin";
+import { courseRuntime } from "@/server/runtime/runtime-access";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request): Promise<Response> {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   try {
-    const { learner } = await previewRejoin(token);
+    const { learner } = await previewRejoin(courseRuntime(), token);
     return page(
       200,
       "Re-join the class",
@@ -30,9 +30,10 @@ export async function GET(request: Request): Promise<Response> {
 export async function POST(request: Request): Promise<Response> {
   const html = !(request.headers.get("content-type") ?? "").includes("application/json");
   try {
-    assertSameOrigin(request, getConfig().mode === "classroom");
+    const course = courseRuntime();
+    assertSameOrigin(request, course.config.mode === "classroom");
     const token = await tokenFrom(request);
-    const { setCookie } = await redeemRejoin(request, token);
+    const { setCookie } = await redeemRejoin(course, request, token);
     return new Response(null, { status: 303, headers: { location: "/", "set-cookie": setCookie, "cache-control": "no-store" } });
   } catch (error) {
     return refusal(error, html);

@@ -11,27 +11,26 @@ import { NeedsBanner } from "@/components/lesson/needs-banner";
 import { Markdown } from "@/components/lesson/markdown";
 import { RequestPlayground } from "@/components/serving/request-playground";
 import { ServePanel } from "@/components/serving/serve-panel";
-import { getConfig } from "@/server/config/runtime-config";
-import { warmKernel } from "@/server/kernels/course-kernels";
+import { courseRuntime } from "@/server/runtime/runtime-access";
 import { requireLearnerPage } from "../../page-viewer";
-import { findLesson } from "@/server/lessons/lesson-catalog";
-import { openLessonPage } from "@/server/lessons/lesson-page";
+import { openLessonPage } from "@/server/pages/lesson-page";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ slug: string }> };
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
-  const lesson = findLesson(getConfig().projectRoot, (await params).slug);
+  const lesson = courseRuntime().lessons.find((await params).slug);
   return { title: lesson ? `${lesson.frontMatter.title} · MLflow Training` : "Lesson not found · MLflow Training" };
 }
 
 export default async function LessonPage({ params }: Params) {
   const { slug } = await params;
-  if (!findLesson(getConfig().projectRoot, slug)) notFound();
+  const course = courseRuntime();
+  if (!course.lessons.find(slug)) notFound();
   const learner = await requireLearnerPage();
-  warmKernel(learner.id);
-  const page = await openLessonPage(getConfig(), learner.id, slug);
+  course.learner(learner.id).kernel.warmSoon();
+  const page = await openLessonPage(course, learner.id, slug);
   if (!page) notFound();
   const { lesson, lessons, position, savedCode, initialCells, completed, catchUpOffered, caughtUp } = page;
 
@@ -94,7 +93,7 @@ export default async function LessonPage({ params }: Params) {
         <Link href="/" className="text-slate-500 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white">
           ← Course home
         </Link>
-        {getConfig().mode === "classroom" && (
+        {course.config.mode === "classroom" && (
           <div className="mt-3">
             <ClassBulletin currentLesson={slug} />
           </div>

@@ -1,6 +1,8 @@
-import { gateToMlflow } from "@/server/mlflow-proxy/gate-request";
+import { courseRuntime } from "@/server/runtime/runtime-access";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export { gateToMlflow as GET, gateToMlflow as POST, gateToMlflow as PUT, gateToMlflow as PATCH, gateToMlflow as DELETE, gateToMlflow as HEAD };
+const gate = (request: Request) => courseRuntime().gate.forward(request);
+
+export { gate as GET, gate as POST, gate as PUT, gate as PATCH, gate as DELETE, gate as HEAD };

@@ -6,6 +6,6 @@ import { handleRoute } from "@/server/http/handle-route";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = handleRoute({ auth: "instructor" }, async () => classOverview());
+export const GET = handleRoute({ auth: "instructor" }, async ({ course }) => classOverview(course));
 
-export const POST = handleRoute({ auth: "instructor", body: classActionSchema }, async ({ body }) => (body.action === "new-class" ? startNewClass() : rotateCode()));
+export const POST = handleRoute({ auth: "instructor", body: classActionSchema }, async ({ course, body }) => (body.action === "new-class" ? startNewClass(course) : rotateCode(course)));

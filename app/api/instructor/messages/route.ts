@@ -5,8 +5,8 @@ import { handleRoute } from "@/server/http/handle-route";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = handleRoute({ auth: "instructor" }, async () => sentClassMessages());
+export const GET = handleRoute({ auth: "instructor" }, async ({ course }) => sentClassMessages(course));
 
-export const POST = handleRoute({ auth: "instructor", body: sendMessageSchema }, async ({ body }) => ({
-  message: await sendClassMessage(body.to === "learner" ? { to: "learner", learnerId: body.learnerId } : { to: "everyone" }, body.text),
+export const POST = handleRoute({ auth: "instructor", body: sendMessageSchema }, async ({ course, body }) => ({
+  message: await sendClassMessage(course, body.to === "learner" ? { to: "learner", learnerId: body.learnerId } : { to: "everyone" }, body.text),
 }));

@@ -1,8 +1,7 @@
 import { handleRoute } from "@/server/http/handle-route";
 import { completeSchema } from "@/contracts/cell-requests";
-import { completeCode } from "@/server/kernels/kernel-actions";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = handleRoute({ body: completeSchema }, async ({ learner, body }) => completeCode(learner, body.code, body.cursorPos));
+export const POST = handleRoute({ body: completeSchema }, async ({ course, learner, body }) => course.learner(learner.id).kernel.complete(body.code, body.cursorPos));

@@ -5,7 +5,7 @@ import { instructorSignInSchema } from "@/contracts/session-requests";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = handleRoute({ auth: "public", body: instructorSignInSchema }, async ({ request, body }) => {
-  const { body: payload, setCookie } = await signInInstructor(request, body.password);
+export const POST = handleRoute({ auth: "public", body: instructorSignInSchema }, async ({ course, request, clientKey, body }) => {
+  const { body: payload, setCookie } = await signInInstructor(course, request, clientKey, body.password);
   return Response.json(payload, { headers: { "set-cookie": setCookie } });
 });

@@ -4,7 +4,7 @@ import { signOut } from "@/server/identity/class-sessions";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = handleRoute({ auth: "public" }, async ({ request }) => {
-  const { body, setCookie } = await signOut(request);
+export const POST = handleRoute({ auth: "public" }, async ({ course, request }) => {
+  const { body, setCookie } = await signOut(course, request);
   return Response.json(body, { headers: { "set-cookie": setCookie } });
 });

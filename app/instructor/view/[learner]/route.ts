@@ -1,10 +1,8 @@
 import { errorResponse } from "@/server/http/handle-route";
-import { currentInstructor } from "@/server/identity/current-learner";
 import { isHttps, viewedLearnerCookie } from "@/server/identity/session-cookie";
 import { VIEW_COOKIE } from "@/server/mlflow-proxy/proxy-request";
 import { mlflowHomeFor } from "@/server/mlflow-proxy/ui-links";
-import { getConfig } from "@/server/config/runtime-config";
-import { getStore } from "@/server/store/database";
+import { courseRuntime } from "@/server/runtime/runtime-access";
 import { learnerWorkspace } from "@/server/store/learners";
 import { AppError } from "@/server/errors/app-error";
 
@@ -14,10 +12,10 @@ export const dynamic = "force-dynamic";
 /** Opens a learner's MLflow workspace, read-only, for the instructor. */
 export async function GET(request: Request, { params }: { params: Promise<{ learner: string }> }): Promise<Response> {
   try {
-    await currentInstructor(request);
+    const course = courseRuntime();
+    await course.identity.instructor(request);
     const { learner } = await params;
-    const db = await getStore(getConfig().dataDir);
-    const workspace = await learnerWorkspace(db, learner);
+    const workspace = await learnerWorkspace(course.store, learner);
     if (!workspace) throw new AppError("not_found", `There is no learner "${learner}" in this class.`);
     return new Response(null, {
       status: 303,

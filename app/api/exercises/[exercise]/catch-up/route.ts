@@ -5,4 +5,4 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 export const maxDuration = 900;
 
-export const POST = handleRoute<undefined, undefined, { exercise: string }>({}, async ({ learner, params }) => catchUpExercise(learner, params.exercise));
+export const POST = handleRoute<undefined, undefined, { exercise: string }>({}, async ({ course, learner, params }) => catchUpExercise(course, learner, params.exercise));

@@ -5,6 +5,6 @@ import { handleRoute } from "@/server/http/handle-route";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = handleRoute({ auth: "instructor" }, async () => teachingSettings());
+export const GET = handleRoute({ auth: "instructor" }, async ({ course }) => teachingSettings(course));
 
-export const PUT = handleRoute({ auth: "instructor", body: classSettingsSchema }, async ({ body }) => updateTeachingSettings(body));
+export const PUT = handleRoute({ auth: "instructor", body: classSettingsSchema }, async ({ course, body }) => updateTeachingSettings(course, body));

@@ -6,18 +6,18 @@ import { learnerDetail } from "@/server/instructor/learner-detail";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = handleRoute<typeof learnerActionSchema, undefined, { learner: string }>({ auth: "instructor", body: learnerActionSchema }, async ({ request, body, params }) => {
+export const POST = handleRoute<typeof learnerActionSchema, undefined, { learner: string }>({ auth: "instructor", body: learnerActionSchema }, async ({ course, request, body, params }) => {
   switch (body.action) {
     case "reset":
-      return resetLearner(params.learner);
+      return resetLearner(course, params.learner);
     case "remove":
-      return removeLearner(params.learner);
+      return removeLearner(course, params.learner);
     case "rename":
-      return renameLearner(params.learner, body.displayName);
+      return renameLearner(course, params.learner, body.displayName);
     case "rejoin-link":
       // The link starts with COURSE_PUBLIC_URL, or this request's Host when it names this server.
-      return learnerRejoinLink(params.learner, request.headers.get("host"));
+      return learnerRejoinLink(course, params.learner, request.headers.get("host"));
   }
 });
 
-export const GET = handleRoute<undefined, undefined, { learner: string }>({ auth: "instructor" }, async ({ params }) => learnerDetail(params.learner));
+export const GET = handleRoute<undefined, undefined, { learner: string }>({ auth: "instructor" }, async ({ course, params }) => learnerDetail(course, params.learner));

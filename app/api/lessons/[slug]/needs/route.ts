@@ -5,4 +5,4 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** What the lesson builds on, graded on the learner's live MLflow state. */
-export const GET = handleRoute<undefined, undefined, { slug: string }>({}, async ({ learner, params }) => lessonNeeds(learner, params.slug));
+export const GET = handleRoute<undefined, undefined, { slug: string }>({}, async ({ course, learner, params }) => lessonNeeds(course, learner, params.slug));

@@ -5,4 +5,4 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Hides one of the learner's messages from the live notice; it stays in their list. */
-export const POST = handleRoute<undefined, undefined, { message: string }>({}, async ({ learner, params }) => dismissClassMessage(learner, params.message));
+export const POST = handleRoute<undefined, undefined, { message: string }>({}, async ({ course, learner, params }) => dismissClassMessage(course, learner, params.message));

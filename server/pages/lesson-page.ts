@@ -1,12 +1,11 @@
-import type { CourseConfig } from "../config/config";
 import type { CellEvent } from "@/contracts/cell-events";
-import { catchUpOffered } from "../catch-up/catch-up";
-import { readCatchUpPolicy } from "../classroom/catch-up-policy";
+import type { CourseConfig } from "../config/config";
+import { catchUpOffered, readCatchUpPolicy } from "../classroom/catch-up-policy";
+import type { Lesson, LessonCatalog } from "../lessons/lesson-catalog";
 import { caughtUpExercises, completedExercises, countedAttempts } from "../store/attempts";
 import { readSavedCode, readSavedOutputs } from "../store/cells";
-import { getStore } from "../store/database";
+import type { Store } from "../store/database";
 import { rememberLesson } from "../store/learners";
-import { listLessons, readSolution, type Lesson } from "./lesson-catalog";
 
 export type LessonPageData = {
   lesson: Lesson;
@@ -32,12 +31,12 @@ export type LessonPageData = {
  * What a lesson page shows a learner, read in one go; opening it records it as their last
  * lesson (the home page's "Continue where you left off"). Null when there is no such lesson.
  */
-export async function openLessonPage(config: CourseConfig, learnerId: string, slug: string): Promise<LessonPageData | null> {
-  const lessons = listLessons(config.projectRoot);
+export async function openLessonPage(course: { config: CourseConfig; store: Store; lessons: LessonCatalog }, learnerId: string, slug: string): Promise<LessonPageData | null> {
+  const { config, store: db } = course;
+  const lessons = course.lessons.list();
   const position = lessons.findIndex((candidate) => candidate.frontMatter.slug === slug);
   if (position < 0) return null;
   const lesson = lessons[position];
-  const db = await getStore(config.dataDir);
   const [savedCode, savedOutputs, completed, caughtUpRuns, policy] = await Promise.all([
     readSavedCode(db, learnerId, slug),
     readSavedOutputs(db, learnerId, slug),
@@ -53,7 +52,7 @@ export async function openLessonPage(config: CourseConfig, learnerId: string, sl
     if (!caughtUpRuns.has(exercise) || completed.has(exercise)) continue;
     caughtUp[exercise] = lesson.cells
       .filter((cell) => cell.exercise === exercise)
-      .map((cell) => ({ cellId: cell.id, code: readSolution(config.projectRoot, slug, cell), yours: savedCode[cell.id] ?? null }));
+      .map((cell) => ({ cellId: cell.id, code: course.lessons.readSolution(slug, cell), yours: savedCode[cell.id] ?? null }));
   }
   const initialCells = lesson.cells.map((cell) => ({
     id: cell.id,

@@ -1,6 +1,6 @@
-import type { KernelMessage } from "@jupyterlab/services";
+import type { Kernel, KernelMessage } from "@jupyterlab/services";
 import type { CellEvent, CellRunStatus } from "@/contracts/cell-events";
-import type { KernelPool, LearnerKernel } from "./kernel-pool";
+import type { CourseConfig } from "../config/config";
 import { sanitizeKernelHtml } from "./sanitize-output";
 
 export type RunLimits = {
@@ -14,53 +14,39 @@ export type RunLimits = {
   memoryLimitMb?: number;
 };
 
-export const DEFAULT_LIMITS: RunLimits = { timeLimitMs: 120_000, outputCapBytes: 1_000_000, interruptGraceMs: 5_000 };
+/** How long an interrupt may take before the kernel is restarted. */
+const INTERRUPT_GRACE_MS = 5_000;
 
-/**
- * Runs `code` on the learner's kernel and yields its output as it is produced.
- * Runs on one kernel are queued: a second run starts when the first is done.
- */
-export async function* runCell(pool: KernelPool, learnerId: string, code: string, limits: RunLimits = DEFAULT_LIMITS): AsyncGenerator<CellEvent> {
-  const channel = new EventChannel();
-  const started = performance.now();
-  let kernel: LearnerKernel | undefined;
-  let release: () => void = () => {};
-
-  const run = (async () => {
-    channel.push({ type: "status", state: "queued" });
-    kernel = await pool.kernelFor(learnerId);
-    const previous = kernel.queue;
-    kernel.queue = new Promise<void>((resolve) => (release = resolve));
-    await previous.catch(() => undefined);
-    if (kernel.connection.isDisposed || kernel.connection.status === "dead") kernel = await pool.kernelFor(learnerId);
-    await pool.prepare(kernel);
-    channel.push({ type: "status", state: "busy" });
-    return execute(pool, kernel, code, limits, channel, started);
-  })();
-
-  run
-    .then((done) => channel.push(done))
-    .catch((error: Error) => {
-      channel.push({ type: "notice", level: "error", text: error.message });
-      channel.push({ type: "done", status: "error", executionCount: null, durationMs: performance.now() - started });
-    })
-    .finally(() => {
-      release();
-      channel.close();
-    });
-
-  yield* channel;
+/** A cell's limits, from the course's configuration (CELL_TIME_LIMIT_SECONDS, the output cap, the sandbox's memory). */
+export function cellRunLimits(config: Pick<CourseConfig, "cells" | "sandbox">): RunLimits {
+  return {
+    timeLimitMs: config.cells.timeLimitSeconds * 1000,
+    outputCapBytes: config.cells.outputCapBytes,
+    interruptGraceMs: INTERRUPT_GRACE_MS,
+    ...(config.sandbox.enabled ? { memoryLimitMb: config.sandbox.memoryMb } : {}),
+  };
 }
 
-async function execute(
-  pool: KernelPool,
-  kernel: LearnerKernel,
+/**
+ * How one execution ended, for the kernel that ran it: `lostState` when the kernel's namespace is
+ * gone (it died, or was restarted while the cell ran), so the preamble must run again.
+ */
+export type Execution = { done: Extract<CellEvent, { type: "done" }>; lostState: boolean };
+
+/**
+ * Executes `code` on `connection`, pushing its output as cell events, within `limits`: output past
+ * the cap is dropped with a note; a cell past the time limit is interrupted, and if that does not
+ * stop it, `restart` is asked to restart the kernel; a kernel that dies mid-run is reported.
+ */
+export async function executeCell(
+  connection: Kernel.IKernelConnection,
   code: string,
   limits: RunLimits,
-  channel: EventChannel,
+  push: (event: CellEvent) => void,
+  restart: () => Promise<void>,
   started: number,
-): Promise<CellEvent> {
-  const connection = kernel.connection;
+): Promise<Execution> {
+  let lostState = false;
   let sentBytes = 0;
   let capped = false;
   let executionCount: number | null = null;
@@ -71,7 +57,7 @@ async function execute(
     if (capped) return;
     if (sentBytes + size > limits.outputCapBytes) {
       capped = true;
-      channel.push({
+      push({
         type: "notice",
         level: "warning",
         text: `This cell printed more than ${Math.round(limits.outputCapBytes / 1_000_000)} MB of output; the rest is not shown.`,
@@ -79,7 +65,7 @@ async function execute(
       return;
     }
     sentBytes += size;
-    channel.push(event);
+    push(event);
   };
 
   const future = connection.requestExecute({ code, stop_on_error: true, allow_stdin: false, store_history: true });
@@ -88,7 +74,7 @@ async function execute(
     if (!event) return;
     if (event.type === "error") {
       status = "error";
-      channel.push(event);
+      push(event);
       return;
     }
     emit(event);
@@ -118,8 +104,8 @@ async function execute(
     const outcome = await Promise.race([finished, died, timedOut]);
     if (outcome === "died") {
       status = "dead";
-      kernel.needsPreamble = true;
-      channel.push({
+      lostState = true;
+      push({
         type: "notice",
         level: "error",
         text:
@@ -131,30 +117,31 @@ async function execute(
     } else if (outcome === "disposed") {
       // The run was cut off from outside (the kernel restarted, by the learner or the course): no reply will come.
       status = "interrupted";
-      kernel.needsPreamble = true;
-      channel.push({ type: "notice", level: "warning", text: "The kernel was restarted while this cell ran, so it did not finish: variables from earlier cells are gone; run the cells above again." });
+      lostState = true;
+      push({ type: "notice", level: "warning", text: "The kernel was restarted while this cell ran, so it did not finish: variables from earlier cells are gone; run the cells above again." });
     } else if (outcome === "timeout") {
       status = "timeout";
       const seconds = Math.round(limits.timeLimitMs / 1000);
-      channel.push({ type: "notice", level: "warning", text: `This cell ran for more than ${seconds} s, so the course interrupted it.` });
+      push({ type: "notice", level: "warning", text: `This cell ran for more than ${seconds} s, so the course interrupted it.` });
       // Asking Jupyter to interrupt waits for its answer at most the grace, like the interrupt itself.
       const grace = sleep(limits.interruptGraceMs).then(() => "stuck" as const);
       await Promise.race([connection.interrupt().catch(() => undefined), grace]);
       const afterInterrupt = await Promise.race([finished, died, grace]);
       if (afterInterrupt !== "finished") {
         future.dispose();
-        const restarted = await pool.restart(kernel.learnerId).then(
+        lostState = true;
+        const restarted = await restart().then(
           () => "The interrupt did not stop it, so the kernel was restarted: variables from earlier cells are gone; run the cells above again.",
           (error: Error) => `The interrupt did not stop it, and the restart failed. ${error.message} Variables from earlier cells are gone; run the cells above again.`,
         );
-        channel.push({ type: "notice", level: "error", text: restarted });
+        push({ type: "notice", level: "error", text: restarted });
       }
       status = "timeout";
     }
   } finally {
     if (onStatus) connection.statusChanged.disconnect(onStatus);
   }
-  return { type: "done", status, executionCount, durationMs: Math.round(performance.now() - started) };
+  return { done: { type: "done", status, executionCount, durationMs: Math.round(performance.now() - started) }, lostState };
 }
 
 function toCellEvent(message: KernelMessage.IIOPubMessage): CellEvent | null {
@@ -192,42 +179,4 @@ function fromMimeBundle(data: Record<string, unknown>): CellEvent | null {
 
 function sleep(ms: number) {
   return new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
-}
-
-/** A small async queue: producers push, the generator consumer awaits. */
-class EventChannel implements AsyncIterable<CellEvent> {
-  private buffer: CellEvent[] = [];
-  private waiting: ((result: IteratorResult<CellEvent>) => void) | null = null;
-  private closed = false;
-
-  push(event: CellEvent) {
-    if (this.closed) return;
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = null;
-      resolve({ value: event, done: false });
-    } else {
-      this.buffer.push(event);
-    }
-  }
-
-  close() {
-    this.closed = true;
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = null;
-      resolve({ value: undefined, done: true });
-    }
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<CellEvent> {
-    return {
-      next: () => {
-        const event = this.buffer.shift();
-        if (event) return Promise.resolve({ value: event, done: false });
-        if (this.closed) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => (this.waiting = resolve));
-      },
-    };
-  }
 }

@@ -1,6 +1,6 @@
-import { openPostgresStore } from "../store/database";
+import { openPostgresStore } from "./database";
 import { createTestDatabase } from "../testing/test-postgres";
-import { loadClassDataSuite } from "./load-class-data.suite";
+import { loadClassDataSuite } from "./class-data.suite";
 
 // The same tests on PostgreSQL (TEST_DATABASE_URL, set by `npm test`), in a database of their own.
 loadClassDataSuite("PostgreSQL", async () => {

@@ -3,14 +3,14 @@
 // give the same records.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, ExerciseReport, ReportStatus } from "@/grader/report";
-import { recordAttempt } from "../store/attempts";
-import { recordCellRun } from "../store/cells";
-import type { Store } from "../store/database";
-import { classDashboard, courseExercises } from "./class-dashboard";
-import { classExport } from "./class-export";
-import { ATTEMPT_COLUMNS, MATRIX_COLUMNS } from "./export";
-import { loadClassData } from "./load-class-data";
-import { at, NOW } from "./test-records";
+import { recordAttempt } from "./attempts";
+import { recordCellRun } from "./cells";
+import type { Store } from "./database";
+import { classDashboard, courseExercises } from "../dashboard/class-dashboard";
+import { classExport } from "../dashboard/class-export";
+import { ATTEMPT_COLUMNS, MATRIX_COLUMNS } from "../dashboard/export";
+import { loadClassData } from "./class-data";
+import { at, NOW } from "../dashboard/test-records";
 
 const check = (id: string, status: CheckResult["status"], message = `${id} ${status}`): CheckResult => ({ id, title: `Check ${id}`, status, message });
 const report = (exercise: string, status: ReportStatus, minutes: number, checks: CheckResult[]): ExerciseReport => ({

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import type { CourseConfig } from "../config/config";
-import { courseSandboxId, sandboxNetnsPrefix } from "../sandbox/launch-description";
+import { courseSandboxId, sandboxNetnsPrefix } from "./launch-description";
 
 /** `warnings`: limits the machine cannot give although the sandbox works (e.g. no cgroups). */
 export type SandboxProbe = { ok: true; warnings?: string[] } | { ok: false; reason: string };
@@ -35,7 +35,7 @@ export class SandboxRefusal extends Error {}
  */
 export function chooseSandbox(config: CourseConfig, log: (line: string) => void, probe = () => probeSandbox(config)): CourseConfig {
   const requested = config.sandbox.requested;
-  const use = (enabled: boolean): CourseConfig => ({ ...config, sandbox: { ...config.sandbox, enabled } });
+  const use = (enabled: boolean): CourseConfig => ({ ...config, sandbox: { ...config.sandbox, enabled, decided: true } });
   if (requested === "off") {
     if (config.mode === "classroom") {
       log("WARNING: COURSE_SANDBOX=off: learner code runs as the course's own user, with its rights. Any learner can read the course's secrets and other learners' work. Do not use this with a class you do not trust.");

@@ -1,11 +1,13 @@
 /**
  * The records the dashboard aggregates: plain data read from the progress store
- * (`load-class-data.ts`), so every aggregation is a pure function over them.
+ * (`class-data.ts`), so every aggregation is a pure function over them.
  * Times are ISO 8601 strings as stored.
  */
 
+import type { StoredAttemptStatus } from "./attempts";
+
 /** `caught_up`: passed on the state Catch me up made (never a pass, never a miss). */
-export type AttemptStatus = "passed" | "failed" | "error" | "caught_up";
+export type AttemptStatus = StoredAttemptStatus;
 
 export type CheckRecord = {
   checkId: string;

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { ServiceStatus } from "./service-supervisor";
+import type { ServiceStatus } from "@/contracts/health";
 
 /**
  * The supervisor and the Next.js server are separate processes; the supervisor

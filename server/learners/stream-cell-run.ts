@@ -1,13 +1,10 @@
-import { getConfig } from "../config/runtime-config";
-import type { Learner } from "../identity/current-learner";
-import { findCellOrThrow } from "../lessons/find-cell";
 import type { RunCellRequest } from "@/contracts/cell-requests";
-import { getStore } from "../store/database";
-import { recordCellRun, saveCode, saveOutputs } from "../store/cells";
 import { isOutputEvent, type CellEvent } from "@/contracts/cell-events";
-import { cellLimits, getKernelPool, modelServerEnv } from "./course-kernels";
-import { withCourseMlflowLinks } from "./mlflow-links";
-import { runCell } from "./run-cell";
+import { withCourseMlflowLinks } from "../kernels/mlflow-links";
+import type { LessonCatalog } from "../lessons/lesson-catalog";
+import { recordCellRun, saveCode, saveOutputs } from "../store/cells";
+import type { Store } from "../store/database";
+import type { LearnerRuntime } from "./learner-runtime";
 
 /**
  * Runs one lesson cell for a learner and returns its output as NDJSON. The
@@ -15,21 +12,17 @@ import { runCell } from "./run-cell";
  * recorded right after the answer ends (the learner does not wait for those
  * writes), even if the browser went away meanwhile.
  */
-export async function streamCellRun(learner: Learner, request: RunCellRequest): Promise<ReadableStream<Uint8Array>> {
-  const config = getConfig();
-  const { lesson } = findCellOrThrow(config.projectRoot, request.lesson, request.cellId);
-  const pool = getKernelPool();
+export async function streamCellRun(course: { store: Store; lessons: LessonCatalog }, learner: LearnerRuntime, request: RunCellRequest): Promise<ReadableStream<Uint8Array>> {
+  const { lesson } = course.lessons.findCellOrThrow(request.lesson, request.cellId);
   // A lesson with the Serve panel calls the learner's own server: its kernel learns where that is
   // now (any instance may have started or stopped it since), before the cell runs.
-  if (lesson.segments.some((segment) => segment.kind === "widget" && segment.name === "serve-panel")) {
-    await pool.updateEnvironment(learner.id, await modelServerEnv(learner.id)).catch(() => undefined);
-  }
-  const db = await getStore(config.dataDir);
+  if (lesson.segments.some((segment) => segment.kind === "widget" && segment.name === "serve-panel")) await learner.announceModelServer();
+  const db = course.store;
   await saveCode(db, learner.id, request.lesson, request.cellId, request.code);
 
   const encoder = new TextEncoder();
   const startedAt = new Date();
-  const events = runCell(pool, learner.id, request.code, cellLimits());
+  const events = learner.kernel.run(request.code);
   const kept: CellEvent[] = [];
   let browserGone = false;
 

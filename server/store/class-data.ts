@@ -1,5 +1,7 @@
-import type { Store } from "../store/database";
-import type { AttemptRecord, AttemptStatus, CellRunRecord, CheckRecord, LearnerRecord } from "./types";
+import type { Store } from "./database";
+import { attemptStatus } from "./attempts";
+import type { AttemptRecord, CellRunRecord, CheckRecord, LearnerRecord } from "./class-records";
+import { inCurrentClass } from "./learners";
 
 export type ClassData = { learners: LearnerRecord[]; attempts: AttemptRecord[]; cellRuns: CellRunRecord[] };
 
@@ -14,8 +16,6 @@ export type LoadClassDataOptions = {
 };
 
 export const SOLO_LEARNER_ID = "local";
-
-const STATUSES = new Set<string>(["passed", "failed", "error", "caught_up"]);
 
 /**
  * Everything the dashboard aggregates, in four queries whatever the class size
@@ -32,14 +32,14 @@ export async function loadClassData(db: Store, options: LoadClassDataOptions = {
   const mode = options.mode ?? "classroom";
   const classLearners = () => {
     const query = db.selectFrom("learners").select("learners.id");
-    return mode === "solo" ? query.where("learners.id", "=", SOLO_LEARNER_ID) : query.where("learners.removed_at", "is", null).where("learners.workspace", "is not", null);
+    return mode === "solo" ? query.where("learners.id", "=", SOLO_LEARNER_ID) : query.where(inCurrentClass);
   };
 
   const learnersQuery = db
     .selectFrom("learners")
     .select(["id", "display_name", "created_at", "last_seen_at"])
     .$if(mode === "solo", (query) => query.where("id", "=", SOLO_LEARNER_ID))
-    .$if(mode !== "solo", (query) => query.where("removed_at", "is", null).where("workspace", "is not", null))
+    .$if(mode !== "solo", (query) => query.where(inCurrentClass))
     .orderBy("created_at")
     .orderBy("id")
     .execute();
@@ -72,7 +72,7 @@ export async function loadClassData(db: Store, options: LoadClassDataOptions = {
 
     const byId = new Map<string, AttemptRecord>();
     const attempts = attemptRows.map((row): AttemptRecord => {
-      const status: AttemptStatus = STATUSES.has(row.status) ? (row.status as AttemptStatus) : "error";
+      const status = attemptStatus(row.status);
       const attempt: AttemptRecord = {
         id: row.id,
         learnerId: row.learner_id,

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openSqliteStore } from "../store/database";
-import { loadClassDataSuite } from "./load-class-data.suite";
+import { openSqliteStore } from "./database";
+import { loadClassDataSuite } from "./class-data.suite";
 
 loadClassDataSuite("SQLite", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dashboard-load-"));

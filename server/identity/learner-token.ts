@@ -1,4 +1,4 @@
-import { sessionSecret, sign, unsign } from "../identity/secrets";
+import { sign, unsign } from "./secrets";
 
 /**
  * The per-learner secret a sandboxed kernel gets as MLFLOW_TRACKING_TOKEN, which the
@@ -6,21 +6,21 @@ import { sessionSecret, sign, unsign } from "../identity/secrets";
  * `gate:<learner id>` signed with the course's key: the gate needs no table to check it,
  * and it works the same when kernels run on another machine.
  */
-export function learnerToken(dataDir: string, learnerId: string): string {
-  return `${learnerId}.${sign(sessionSecret(dataDir), `gate:${learnerId}`)}`;
+export function learnerToken(secret: Buffer, learnerId: string): string {
+  return `${learnerId}.${sign(secret, `gate:${learnerId}`)}`;
 }
 
 /** The learner a gate token belongs to, or null when it is not one the course issued. */
-export function learnerFromToken(dataDir: string, token: string): string | null {
+export function learnerFromToken(secret: Buffer, token: string): string | null {
   const dot = token.indexOf(".");
   if (dot <= 0) return null;
   const learnerId = token.slice(0, dot);
-  const value = unsign(sessionSecret(dataDir), `gate:${learnerId}.${token.slice(dot + 1)}`);
+  const value = unsign(secret, `gate:${learnerId}.${token.slice(dot + 1)}`);
   return value === `gate:${learnerId}` ? learnerId : null;
 }
 
 /** The learner of an `Authorization: Bearer <token>` header, or null when it carries no token the course issued. */
-export function learnerFromAuthorization(dataDir: string, authorization: string | null | undefined): string | null {
+export function learnerFromAuthorization(secret: Buffer, authorization: string | null | undefined): string | null {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
-  return token ? learnerFromToken(dataDir, token) : null;
+  return token ? learnerFromToken(secret, token) : null;
 }
