@@ -10,6 +10,13 @@ async function fetchHealth(): Promise<HealthReport> {
   return (await response.json()) as HealthReport;
 }
 
+/** Where the learner's code runs, in a learner's words (the course's launcher). */
+const LAUNCHER_WORDS: Record<HealthReport["launcher"]["kind"], string> = {
+  sandbox: "Your code runs in a sandbox of its own.",
+  local: "Your code runs as the course's own user, without a sandbox.",
+  gateway: "Your kernels run on the class's kernel gateway.",
+};
+
 /** `initialHealth`: the report the server rendered the page with, so the first paint shows the services' state. */
 export function StatusPanel({ initialHealth }: { initialHealth?: HealthReport }) {
   const { data, error, isPending } = useQuery({
@@ -43,6 +50,11 @@ export function StatusPanel({ initialHealth }: { initialHealth?: HealthReport })
           services.map(([name, health, note]) => <ServiceLine key={name} name={name} health={health} note={note} />)
         )}
       </div>
+      {data?.launcher && (
+        <p data-testid="status-launcher" data-kind={data.launcher.kind} className="mt-3 text-xs text-slate-600 dark:text-slate-300" title={data.launcher.description}>
+          {LAUNCHER_WORDS[data.launcher.kind]}
+        </p>
+      )}
     </section>
   );
 }

@@ -101,6 +101,16 @@ export function groupAlive(pid: number): boolean {
   return signalGroup(pid, 0);
 }
 
+/** Whether process `pid` exists (one of another user's counts: it exists, it may not be signalled). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** Resolves once no process of group `pid` is left, or after `timeoutMs` (never rejects). */
 export async function waitForGroupToEnd(pid: number, timeoutMs = 5000): Promise<void> {
   await waitUntil(() => !groupAlive(pid), { timeoutMs, intervalMs: 50 }).catch(() => undefined);

@@ -6,7 +6,8 @@ import { z } from "zod";
 /**
  * The one place configuration is read. Every process of the course (the supervisor, the site's
  * entry point, the CLI, the tests) calls `loadConfig` (the CLI: `loadGraderSettings`) once with an
- * environment and gets the same validated view of it; nothing else reads `process.env`. What the
+ * environment and gets the same validated view of it; no other module reads a setting from
+ * `process.env` (children inherit an allow-list of it: lib/process/child-env.ts). What the
  * supervisor decides at start (the sandbox, Jupyter's token) reaches the site through the run
  * folder (`run-handoff.ts`), not the environment.
  */

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { processAlive } from "@/lib/process/process-group";
 import type { CourseConfig } from "./config";
 
 /**
@@ -36,7 +37,7 @@ export function removeRunHandoff(runDir: string): void {
 }
 
 /** The hand-off of the supervisor running now, or null (none, unreadable, or its supervisor has gone). */
-export function readRunHandoff(runDir: string, isAlive: (pid: number) => boolean = processIsAlive): RunHandoff | null {
+export function readRunHandoff(runDir: string, isAlive: (pid: number) => boolean = processAlive): RunHandoff | null {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(runHandoffFile(runDir), "utf8"));
@@ -55,13 +56,4 @@ export function applyRunHandoff(config: CourseConfig, handoff: RunHandoff): Cour
     sandbox: { ...config.sandbox, enabled: handoff.sandbox, decided: true },
     jupyter: config.jupyter.external ? config.jupyter : { ...config.jupyter, token: handoff.jupyterToken },
   };
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { ServiceStatus } from "@/contracts/health";
+import { processAlive } from "@/lib/process/process-group";
 
 /**
  * The supervisor and the Next.js server are separate processes; the supervisor
@@ -29,14 +30,5 @@ export function readSupervisorState(runDir: string): SupervisorState | null {
     return processAlive(state.supervisorPid) ? state : null;
   } catch {
     return null;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,6 +1,7 @@
 import type { ProcessSpec } from "@/lib/process/launch";
 import type { CourseConfig } from "../config/config";
 import type { JupyterKernels } from "./jupyter-kernels";
+import { JupyterLauncher } from "./jupyter-launcher";
 import type { LaunchedLearner, Launcher, ProcessPlacement } from "./launcher";
 
 /**
@@ -9,7 +10,7 @@ import type { LaunchedLearner, Launcher, ProcessPlacement } from "./launcher";
  * over the network with their learner's token. Model servers and the Checks' helpers run on this
  * course instance, started as `here` starts them (in the sandbox where this machine has one).
  */
-export class GatewayLauncher implements Launcher {
+export class GatewayLauncher extends JupyterLauncher implements Launcher {
   readonly kind = "gateway";
   readonly learnerCgroups = false;
   readonly learnerOwnPorts: boolean;
@@ -17,10 +18,11 @@ export class GatewayLauncher implements Launcher {
 
   constructor(
     private readonly config: CourseConfig,
-    private readonly kernels: JupyterKernels,
+    kernels: JupyterKernels,
     /** How this instance starts the learner's other processes. */
     private readonly here: Launcher,
   ) {
+    super(kernels);
     this.learnerOwnPorts = here.learnerOwnPorts;
     this.description = `kernel gateway at ${config.jupyter.url} (kernel spec ${config.jupyter.kernelName}), isolated by whoever runs it; model servers and Check helpers on this instance: ${here.description}`;
   }
@@ -28,14 +30,6 @@ export class GatewayLauncher implements Launcher {
   /** Enterprise Gateway wants to know whose kernel it starts (`KERNEL_USERNAME`: it names the pod, and it refuses its own user); a Jupyter server ignores it. */
   startKernel(learner: LaunchedLearner) {
     return this.kernels.start({ name: this.config.jupyter.kernelName, env: { KERNEL_USERNAME: learner.id } });
-  }
-
-  pollKernel(kernelId: string) {
-    return this.kernels.poll(kernelId);
-  }
-
-  stopKernel(kernelId: string) {
-    return this.kernels.stop(kernelId);
   }
 
   kernelMlflowEnv(learner: LaunchedLearner): Record<string, string> {

@@ -2,6 +2,7 @@ import path from "node:path";
 import { launchDirectly, type ProcessSpec } from "@/lib/process/launch";
 import type { CourseConfig } from "../config/config";
 import type { JupyterKernels } from "./jupyter-kernels";
+import { JupyterLauncher } from "./jupyter-launcher";
 import { UNSANDBOXED_KERNEL } from "./kernel-specs";
 import type { LaunchedLearner, Launcher } from "./launcher";
 
@@ -9,7 +10,7 @@ import type { LaunchedLearner, Launcher } from "./launcher";
  * No sandbox (COURSE_SANDBOX=off, or a solo learner's machine that cannot make one): kernels of the
  * course's own Jupyter and every other process run as the course's user, and reach MLflow itself.
  */
-export class LocalLauncher implements Launcher {
+export class LocalLauncher extends JupyterLauncher implements Launcher {
   readonly kind = "local";
   readonly learnerCgroups = false;
   readonly learnerOwnPorts = false;
@@ -17,21 +18,14 @@ export class LocalLauncher implements Launcher {
 
   constructor(
     private readonly config: CourseConfig,
-    private readonly kernels: JupyterKernels,
+    kernels: JupyterKernels,
   ) {
+    super(kernels);
     this.description = "local processes: learner code runs as the course's own user, without the sandbox";
   }
 
   startKernel(learner: LaunchedLearner) {
     return this.kernels.start({ name: UNSANDBOXED_KERNEL, path: learner.id });
-  }
-
-  pollKernel(kernelId: string) {
-    return this.kernels.poll(kernelId);
-  }
-
-  stopKernel(kernelId: string) {
-    return this.kernels.stop(kernelId);
   }
 
   kernelMlflowEnv(): Record<string, string> {

@@ -5,6 +5,7 @@ import type { CourseConfig } from "../config/config";
 import { giveFolderToSandbox, writeLaunchDescription } from "../sandbox/launch-description";
 import { modelServerSocket, sandboxedCommand } from "../sandbox/sandboxed-process";
 import type { JupyterKernels } from "./jupyter-kernels";
+import { JupyterLauncher } from "./jupyter-launcher";
 import { SANDBOXED_KERNEL, usesKernelForker } from "./kernel-specs";
 import type { LaunchedLearner, Launcher, ProcessPlacement } from "./launcher";
 
@@ -16,7 +17,7 @@ const runningAsRoot = () => typeof process.getuid === "function" && process.getu
  * network namespace, Check helpers in one of their own; MLflow only through the gate, with the
  * learner's token in their launch description.
  */
-export class SandboxLauncher implements Launcher {
+export class SandboxLauncher extends JupyterLauncher implements Launcher {
   readonly kind = "sandbox";
   readonly learnerCgroups: boolean;
   readonly learnerOwnPorts = true;
@@ -24,9 +25,10 @@ export class SandboxLauncher implements Launcher {
 
   constructor(
     private readonly config: CourseConfig,
-    private readonly kernels: JupyterKernels,
+    kernels: JupyterKernels,
     asRoot = runningAsRoot(),
   ) {
+    super(kernels);
     this.learnerCgroups = asRoot;
     this.description = asRoot
       ? `bubblewrap sandbox as root: cgroup limits, a disk quota per learner${usesKernelForker(config) ? ", kernels forked from the kernel forker" : ""}`
@@ -40,14 +42,6 @@ export class SandboxLauncher implements Launcher {
     writeLaunchDescription(this.config, learner.id, learner.gateToken);
     // Jupyter starts a kernel in `path` (its working folder): the sandbox launcher reads the learner from it.
     return this.kernels.start({ name: SANDBOXED_KERNEL, path: learner.id });
-  }
-
-  pollKernel(kernelId: string) {
-    return this.kernels.poll(kernelId);
-  }
-
-  stopKernel(kernelId: string) {
-    return this.kernels.stop(kernelId);
   }
 
   /** The launch description sets MLflow (the gate, through the sandbox's bridge) and the token. */
