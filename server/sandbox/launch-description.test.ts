@@ -14,7 +14,7 @@ function readByTheLauncher(config: CourseConfig, learnerId: string) {
   const script = "import json, sys; from course_sandbox.launch_description import read_launch; print(json.dumps(read_launch(sys.argv[1])))";
   return spawnSync(path.join(config.python.bin, "python"), ["-c", script, learnerId], {
     cwd: path.join(projectRoot, "python"),
-    env: { PATH: "/usr/bin:/bin", COURSE_SANDBOX_DIR: config.sandbox.dir },
+    env: { PATH: "/usr/bin:/bin", COURSE_SANDBOX_DIR: config.sandbox.dir } as unknown as NodeJS.ProcessEnv,
     encoding: "utf8",
   });
 }
