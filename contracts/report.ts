@@ -1,9 +1,13 @@
+import { z } from "zod";
+
 /**
  * The grader's contract: what one grading of one exercise produces. The Check
  * panel, the progress store, the instructor dashboard and the CLI all read
  * this shape, so it changes only on purpose. It lives with the other contracts
  * because route answers carry it (check.ts, catch-up.ts); the grader's
- * functions over it are in grader/report.ts.
+ * functions over it are in grader/report.ts. Its JSON Schema is exported with the other
+ * contracts' (contracts/json-schemas.ts, python/schemas/exercise-report.schema.json) for readers
+ * outside TypeScript.
  *
  * Statuses of one check:
  * - `passed`:  the learner's work is there.
@@ -13,40 +17,45 @@
  * - `error`:   the platform failed (MLflow unreachable, a timeout, a helper
  *              crashed); `message` says so and that it is not the learner's fault.
  */
-export type CheckStatus = "passed" | "failed" | "skipped" | "error";
+export const checkStatusSchema = z.enum(["passed", "failed", "skipped", "error"]);
+export type CheckStatus = z.infer<typeof checkStatusSchema>;
 
-export type CheckResult = {
+export const checkResultSchema = z.strictObject({
   /** Stable id within the exercise, e.g. `param-num-trees`. */
-  id: string;
+  id: z.string(),
   /** Short human title shown in the checklist, e.g. "Param `num_trees` is logged". */
-  title: string;
-  status: CheckStatus;
-  message: string;
+  title: z.string(),
+  status: checkStatusSchema,
+  message: z.string(),
   /** Set on failed checks: the hint tier chosen for this attempt. */
-  hint?: string;
+  hint: z.string().optional(),
   /** Path in the proxied MLflow UI (e.g. `/mlflow/#/experiments/1/runs/abc`). */
-  link?: string;
+  link: z.string().optional(),
   /** An extra that never blocks passing (e.g. the `@staging` alias). */
-  optional?: true;
-};
+  optional: z.literal(true).optional(),
+});
+export type CheckResult = z.infer<typeof checkResultSchema>;
 
-export type ReportStatus = "passed" | "failed" | "error";
+export const reportStatusSchema = z.enum(["passed", "failed", "error"]);
+export type ReportStatus = z.infer<typeof reportStatusSchema>;
 
-export type GradedRun = {
-  runId: string;
-  runName?: string;
-  link: string;
-};
+export const gradedRunSchema = z.strictObject({
+  runId: z.string(),
+  runName: z.string().optional(),
+  link: z.string(),
+});
+export type GradedRun = z.infer<typeof gradedRunSchema>;
 
-export type ExerciseReport = {
-  exercise: string;
-  learner: string;
+export const exerciseReportSchema = z.strictObject({
+  exercise: z.string(),
+  learner: z.string(),
   /** ISO 8601 time the grading started. */
-  startedAt: string;
-  durationMs: number;
-  status: ReportStatus;
+  startedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+  status: reportStatusSchema,
   /** In lesson order. */
-  checks: CheckResult[];
+  checks: z.array(checkResultSchema),
   /** The run the run-level checks looked at, when the exercise grades a run. */
-  gradedRun?: GradedRun;
-};
+  gradedRun: gradedRunSchema.optional(),
+});
+export type ExerciseReport = z.infer<typeof exerciseReportSchema>;

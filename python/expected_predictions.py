@@ -10,14 +10,20 @@ or, for the 150 rows of scikit-learn's iris data set with its four feature colum
 and prints one JSON line on stdout:
     {"predictions": [...], "model_uri": "..."}                      exit 0
     (with "dataset": also "rows": [[...], ...] and "columns": [...], the rows predicted)
-    {"error": {"kind": "model_not_found" | "mlflow_unreachable" | "load_failed" | "predict_failed" | "bad_request",
+    {"error": {"kind": "model_not_found" | "mlflow_unreachable" | "load_failed" | "predict_failed" | "bad_request"
+                       | "invalid_answer",
                "message": "..."}}                                   exit 1
+The answer is checked against its contract (python/schemas/expected-predictions-answer.schema.json,
+from contracts/helper-answers.ts) before it is written; one that breaks it (predictions that are
+not a list, say) is answered as the failure "invalid_answer", naming the field.
 MLFLOW_TRACKING_URI (and MLFLOW_WORKSPACE in classroom mode) come from the environment.
 """
 
 import json
 import os
 import sys
+
+import course_contracts
 
 DEFAULT_MODEL_URI = "models:/IrisModel/Staging"
 IRIS_COLUMNS = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"]
@@ -31,13 +37,18 @@ os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
 
 def answer(payload, stdout):
+    """Writes the answer; returns the exit status that goes with it."""
+    try:
+        course_contracts.check("expected-predictions-answer", payload, what="the expected predictions' answer")
+    except course_contracts.ContractError as error:
+        payload = course_contracts.check("expected-predictions-answer", {"error": {"kind": "invalid_answer", "message": str(error)[:2000]}})
     stdout.write(json.dumps(payload) + "\n")
     stdout.flush()
+    return 1 if "error" in payload else 0
 
 
 def fail(kind, message, stdout):
-    answer({"error": {"kind": kind, "message": str(message)[:2000]}}, stdout)
-    return 1
+    return answer({"error": {"kind": kind, "message": str(message)[:2000]}}, stdout)
 
 
 def classify_load_error(error):
@@ -70,6 +81,8 @@ def main():
     stdout = sys.stdout
     # MLflow, scikit-learn and warnings may print: stdout carries only the answer.
     sys.stdout = sys.stderr
+    # Before the learner's model is loaded, which runs its code.
+    course_contracts.prepare("expected-predictions-answer")
     try:
         request = json.load(sys.stdin)
     except ValueError as error:
@@ -114,8 +127,7 @@ def main():
     result = {"predictions": to_plain(predictions), "model_uri": model_uri}
     if dataset is not None:
         result.update({"rows": data.to_numpy().tolist(), "columns": list(data.columns)})
-    answer(result, stdout)
-    return 0
+    return answer(result, stdout)
 
 
 if __name__ == "__main__":

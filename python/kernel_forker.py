@@ -13,9 +13,9 @@ A fork becomes a sandboxed kernel by entering the namespaces of a sandbox that b
 already built for that learner (`sandbox_launch.py kernel` starts it, with nothing in it but a
 holder and the MLflow bridge, and asks here): its PID, network, IPC, UTS, cgroup and mount
 namespaces and its root, the learner's cgroups, then the same user and limits as a kernel
-started inside bubblewrap (the sandbox's user, no capabilities, `no_new_privs`, no file
-descriptor of this process, the launch description's environment). Only then does it run
-learner code. The learner's launch description (with their MLflow token) is read by the fork
+started inside bubblewrap (the sandbox's user, no capabilities, `no_new_privs`, by the same code:
+course_sandbox/privileges.py; no file descriptor of this process; the launch description's
+environment). Only then does it run learner code. The learner's launch description (with their MLflow token) is read by the fork
 itself, so this process never holds one learner's secret where another's fork could find it.
 
 Protocol, on a unix socket only the course's user reaches: the launcher sends one JSON line
@@ -36,13 +36,15 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import sandbox_launch  # noqa: E402
+from course_sandbox import bwrap, cgroups, privileges, scheduler  # noqa: E402
+from course_sandbox.launch_description import read_launch  # noqa: E402
+import course_contracts  # noqa: E402
 import course_kernel  # noqa: E402  (it takes HERE off sys.path again: learner code never sees this folder)
 
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x20000, 0x2000000, 0x4000000, 0x8000000, 0x20000000, 0x40000000
 # Entered in this order: the mount namespace last, as it changes what /proc/<holder> means.
 NAMESPACES = (("net", CLONE_NEWNET), ("ipc", CLONE_NEWIPC), ("uts", CLONE_NEWUTS), ("cgroup", CLONE_NEWCGROUP), ("mnt", CLONE_NEWNS))
-PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 24, 38, 47, 4, 1, 4
+PR_SET_PDEATHSIG = 1
 LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -55,45 +57,6 @@ def check(result, what):
 
 def setns(fd, kind):
     check(libc.setns(fd, kind), f"setns {kind:#x}")
-
-
-class CapHeader(ctypes.Structure):
-    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-
-class CapData(ctypes.Structure):
-    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
-
-
-def drop_privileges(uid, gid, last_cap):
-    """What `setpriv --reuid --regid --clear-groups --inh-caps=-all --bounding-set=-all
-    --no-new-privs` does for a kernel started inside bubblewrap."""
-    for cap in range(last_cap + 1):
-        check(libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), "dropping the capability bounding set")
-    check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
-    os.setgroups([])
-    os.setresgid(gid, gid, gid)
-    os.setresuid(uid, uid, uid)
-    check(libc.capset(ctypes.byref(CapHeader(0x20080522, 0)), (CapData * 2)()), "clearing capabilities")
-    check(libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clearing ambient capabilities")
-    # Changing user made the process undumpable (its /proc files root's); an exec would have undone
-    # that. As in a kernel started by bubblewrap, learner code may read its own /proc/self.
-    check(libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), "dumpable")
-
-
-def verify_sandboxed(uid, gid):
-    """The kernel's own view of itself, read back before any learner code runs."""
-    status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines() if ":" in line)
-    problems = []
-    if status["Uid"].split() != [str(uid)] * 4 or status["Gid"].split() != [str(gid)] * 4:
-        problems.append(f"user {status['Uid'].split()} / {status['Gid'].split()}")
-    for key in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
-        if int(status[key].strip(), 16) != 0:
-            problems.append(f"{key} {status[key].strip()}")
-    if status["NoNewPrivs"].strip() != "1" or status["Groups"].strip():
-        problems.append("no_new_privs or groups")
-    if problems:
-        raise RuntimeError("the kernel is not sandboxed as it should be: " + ", ".join(problems))
 
 
 # The machine's namespaces, as this process has them (a fork is already in the sandbox's PID namespace when it checks).
@@ -111,8 +74,8 @@ def enter_sandbox(request, stdio, holder, owned):
     for target, fd in enumerate(stdio):
         os.dup2(fd, target)
     learner, workdir = request["learner"], request["workdir"]
-    launch = sandbox_launch.read_launch(learner)
-    if workdir != launch.get("learner_folder", workdir):
+    launch = read_launch(learner)
+    if workdir != launch["learner_folder"]:
         raise RuntimeError(f"{workdir} is not the learner's folder")
     # The holder is bubblewrap's first process in a sandbox, never a process of the machine's own
     # namespaces; and this fork is no longer in the machine's PID namespace.
@@ -120,11 +83,11 @@ def enter_sandbox(request, stdio, holder, owned):
         raise RuntimeError(f"process {request['holder_pid']} is not a sandbox's first process")
     if os.readlink("/proc/self/ns/pid") == OWN_NAMESPACES["pid"]:
         raise RuntimeError("the fork is in the machine's PID namespace")
-    sandbox_launch.join_cgroups(launch, learner)
-    sandbox_launch.ask_short_slice()
+    cgroups.join_cgroups(launch, learner)
+    scheduler.ask_short_slice()
     namespace_fds = [(os.open(f"ns/{name}", os.O_RDONLY, dir_fd=holder), kind) for name, kind in NAMESPACES]
     root = os.open("root", os.O_RDONLY | os.O_DIRECTORY, dir_fd=holder)
-    last_cap = int(open("/proc/sys/kernel/cap_last_cap").read())
+    last_cap = privileges.last_capability()
     for fd, kind in namespace_fds:
         setns(fd, kind)
     os.fchdir(root)
@@ -135,18 +98,18 @@ def enter_sandbox(request, stdio, holder, owned):
     for item in owned:
         item.close()
     os.closerange(3, os.sysconf("SC_OPEN_MAX"))
-    drop_privileges(launch["uid"], launch["gid"], last_cap)
-    verify_sandboxed(launch["uid"], launch["gid"])
+    privileges.drop_privileges(launch["uid"], launch["gid"], last_cap)
+    privileges.verify_sandboxed(launch["uid"], launch["gid"])
     os.umask(0o077)
     os.environ.clear()
-    os.environ.update(sandbox_launch.sandbox_env(launch, {}, workdir, launch["mlflow_port"]))
+    os.environ.update(bwrap.sandbox_env(launch, {}, workdir, launch["mlflow_port"]))
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
         signal.signal(number, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed()  # NumPy's global generator was seeded once, here: each kernel its own
-    return launch.get("kernel_output_cap_bytes", 0)
+    return launch["kernel_output_cap_bytes"]
 
 
 def run_fork(request, stdio, holder, owned):
@@ -161,7 +124,7 @@ def run_fork(request, stdio, holder, owned):
     code = 0
     try:
         sys.argv = [os.path.join(HERE, "course_kernel.py")]
-        course_kernel.main([f"--output-cap-bytes={output_cap_bytes}", "-f", f"{sandbox_launch.INSIDE_KERNEL_DIR}/connection.json"])
+        course_kernel.main([f"--output-cap-bytes={output_cap_bytes}", "-f", f"{bwrap.INSIDE_KERNEL_DIR}/connection.json"])
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except BaseException:  # noqa: BLE001
@@ -288,6 +251,8 @@ def main(argv):
     if os.path.exists(argv[1]):
         os.remove(argv[1])
     course_kernel.import_all()
+    # The launch description's check, which each fork makes, ready in what forks share.
+    course_contracts.prepare("launch-description")
     # What course_kernel.main imports, and what ipykernel's start imports (its debugger, about 0.1 s).
     import ipykernel.debugger  # noqa: F401
     import ipykernel.ipkernel  # noqa: F401

@@ -12,7 +12,10 @@ expected labels or the agreement: the grader does, from the rows reported here a
 predictions of python/expected_predictions.py, a separate process that runs no learner code.
 
 Answers: one JSON line per piece of code, {"code": <index>, "found": {...}}, or
-{"code": <index>, "error": {kind, message}} when the platform failed (Spark could not start).
+{"code": <index>, "error": {kind, message}} when the platform failed (Spark could not start, or
+this helper's own answer broke its contract: kind "invalid_answer"). Answers and stage lines are
+checked against their contracts (python/schemas/spark-check-*.schema.json, from
+contracts/helper-answers.ts) before they are written.
 They go to file descriptor N (`--answer-fd`, which the grader opens as a pipe of its own), or
 to stdout without it (manual runs). Everything else (the learner's prints to stdout or stderr,
 MLflow's, the JVM's, which writes to file descriptor 1 directly) goes to stderr.
@@ -56,6 +59,8 @@ import sys
 import tempfile
 import traceback
 import warnings
+
+import course_contracts
 
 FUNCTION = "predict_label_with_mlflow_udf"
 LABEL = "predicted_label"
@@ -195,6 +200,14 @@ def to_json_value(value):
     return str(value)
 
 
+def checked(contract, value):
+    """`value` when it matches its contract; a platform failure otherwise (this helper's bug, never the learner's)."""
+    try:
+        return course_contracts.check(contract, value)
+    except course_contracts.ContractError as error:
+        raise PlatformFailure("invalid_answer", str(error)) from error
+
+
 # ---------------------------------------------------------------- the check
 
 
@@ -232,7 +245,8 @@ class Checker:
         self.spark = None
 
     def stage(self, name, found):
-        self.stage_out.write(STAGE_PREFIX + json.dumps({"stage": name, "found": found}) + "\n")
+        line = checked("spark-check-stage", {"stage": name, "found": found})
+        self.stage_out.write(STAGE_PREFIX + json.dumps(line) + "\n")
         self.stage_out.flush()
 
     def start_spark(self):
@@ -398,14 +412,17 @@ def main(argv):
     else:
         sources = [(sys.stdin.read(), STDIN_NAME)]
 
+    # Before any learner code runs, which could otherwise stand in the way of the import.
+    for contract in ("spark-check-stage", "spark-check-answer"):
+        course_contracts.prepare(contract)
     checker = Checker(sys.stderr, Gate(args.gate_fd))
     status = 0
     try:
         for index, (source, name) in enumerate(sources):
             try:
-                answer = {"code": index, "found": checker.check(source, name)}
+                answer = checked("spark-check-answer", {"code": index, "found": checker.check(source, name)})
             except PlatformFailure as failure:
-                answer = {"code": index, "error": {"kind": failure.kind, "message": str(failure)}}
+                answer = course_contracts.check("spark-check-answer", {"code": index, "error": {"kind": failure.kind, "message": str(failure)}})
                 status = 1
             answer_out.write(json.dumps(answer, allow_nan=False) + "\n")
             answer_out.flush()

@@ -189,13 +189,13 @@ export async function ensureChromium() {
 }
 
 /**
- * The sandbox for learner code: bubblewrap, socat (bridges into the sandbox), setpriv and
- * nsenter (util-linux), ip (iproute2: a learner's network namespace), mkfs.ext4 (e2fsprogs:
- * the learner folder's disk quota). Linux only; `required` (the tests) fails when they cannot be installed.
+ * The sandbox for learner code: bubblewrap, socat (bridges into the sandbox), nsenter
+ * (util-linux, whose setpriv the sandbox's tests also use), ip (iproute2: a learner's network
+ * namespace), mkfs.ext4 (e2fsprogs: the learner folder's disk quota). Linux only; `required` (the tests) fails when they cannot be installed.
  */
 export async function ensureSandboxTools({ required = false } = {}) {
   if (process.platform !== "linux") return;
-  const tools = [["bwrap", "bubblewrap"], ["socat", "socat"], ["setpriv", "util-linux"], ["nsenter", "util-linux"], ["mount", "mount"], ["ip", "iproute2"], ["mkfs.ext4", "e2fsprogs"]];
+  const tools = [["bwrap", "bubblewrap"], ["socat", "socat"], ["nsenter", "util-linux"], ["mount", "mount"], ["ip", "iproute2"], ["mkfs.ext4", "e2fsprogs"]];
   const missing = [...new Set(tools.filter(([command]) => !has(command)).map(([, pkg]) => pkg))];
   if (!missing.length) return;
   if (await aptInstall(missing, "the sandbox for learner code")) return;

@@ -1,6 +1,7 @@
 // `npm test`: install what is missing (Node and Python packages, Debian's
-// Chromium), build the site, then run every test: unit, integration against
-// real MLflow and Jupyter, and Playwright in real Chromium.
+// Chromium), build the site, then run every test: unit (vitest, and pytest for
+// python/), integration against real MLflow and Jupyter, and Playwright in real
+// Chromium.
 //   npm test                 everything
 //   npm test -- unit e2e     only the named stages (unit, integration, e2e)
 import { spawnSync } from "node:child_process";
@@ -42,6 +43,38 @@ function runVitest(project) {
   };
 }
 
+/** The Python unit tests (python/tests/): the launcher's parts and the contracts' JSON Schemas. */
+function runPytest() {
+  const output = path.join(reportDir, "python.xml");
+  const result = spawnSync(path.join(projectRoot, ".venv", "bin", "python"), ["-m", "pytest", "python/tests", "-q", "-p", "no:cacheprovider", `--junitxml=${output}`], {
+    cwd: projectRoot,
+    stdio: "inherit",
+    env,
+  });
+  const counts = readJunitCounts(output);
+  const failed = counts ? counts.failures + counts.errors : 1;
+  return {
+    passed: counts ? counts.tests - counts.failures - counts.errors - counts.skipped : 0,
+    failed,
+    skipped: counts?.skipped ?? 0,
+    ok: result.status === 0,
+  };
+}
+
+/** The totals of a JUnit XML report (pytest's --junitxml): its first <testsuite>'s attributes. */
+function readJunitCounts(file) {
+  let xml;
+  try {
+    xml = fs.readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+  const suite = /<testsuite\b[^>]*>/.exec(xml)?.[0];
+  if (!suite) return null;
+  const count = (name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(suite)?.[1] ?? 0);
+  return { tests: count("tests"), failures: count("failures"), errors: count("errors"), skipped: count("skipped") };
+}
+
 function runPlaywright() {
   const output = path.join(reportDir, "e2e.json");
   const result = spawnSync(bin("playwright"), ["test", "--reporter=list,json"], {
@@ -77,6 +110,7 @@ for (const stage of stages) {
     continue;
   }
   results[stage] = stage === "e2e" ? runPlaywright() : runVitest(stage);
+  if (stage === "unit") results["unit (python)"] = runPytest();
 }
 fs.rmSync(reportDir, { recursive: true, force: true });
 
@@ -88,7 +122,7 @@ for (const [stage, r] of Object.entries(results)) {
   passed += r.passed;
   failed += r.failed + (r.ok || r.failed ? 0 : 1);
   skipped += r.skipped;
-  console.log(`  ${stage.padEnd(12)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""}${r.ok ? "" : "  <- FAILED"}`);
+  console.log(`  ${stage.padEnd(14)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""}${r.ok ? "" : "  <- FAILED"}`);
 }
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(Object.values(results).every((r) => r.ok) ? 0 : 1);

@@ -5,6 +5,8 @@ import { PlatformError } from "../platform-error";
 import { launchDirectly, type ProcessLauncher } from "@/lib/process/launch";
 import { runProcess, SpawnError } from "@/lib/process/run-process";
 import { helperProcessEnv } from "../../lib/process/child-env";
+import { expectedPredictionsAnswerSchema, type ExpectedPredictionsAnswer } from "@/contracts/helper-answers";
+import { helperContractFiles } from "../helper-files";
 
 /**
  * What `models:/IrisModel/Staging` predicts when MLflow itself loads it, from
@@ -63,24 +65,20 @@ export async function computeIrisExpectedPredictions(request: {
 }): Promise<DatasetPredictions> {
   const { answer, raw } = await runExpectedPredictions(request, { dataset: "iris", model_uri: request.modelUri }, request.signal);
   if (answer.kind === "model_not_found") return answer;
-  const rows = raw?.rows;
-  const columns = raw?.columns;
-  if (!Array.isArray(rows) || !rows.every(Array.isArray) || !Array.isArray(columns) || !columns.every((c) => typeof c === "string")) {
-    throw new PlatformError("the expected-predictions helper did not return the iris rows it predicted");
-  }
+  const rows = raw && "rows" in raw ? raw.rows : undefined;
+  const columns = raw && "columns" in raw ? raw.columns : undefined;
+  if (!rows || !columns) throw new PlatformError("the expected-predictions helper did not return the iris rows it predicted");
   if (rows.length !== answer.predictions.length) {
     throw new PlatformError(`MLflow returned ${answer.predictions.length} predictions for ${rows.length} iris rows`);
   }
-  return { kind: "predictions", rows: rows as unknown[][], columns: columns as string[], predictions: answer.predictions };
+  return { kind: "predictions", rows, columns, predictions: answer.predictions };
 }
-
-type RawAnswer = { predictions?: unknown; rows?: unknown; columns?: unknown; error?: { kind?: string; message?: string } };
 
 async function runExpectedPredictions(
   request: { pythonBin: string; trackingUri: string; workspace?: string; timeoutMs: number; launcher?: ProcessLauncher },
   body: Record<string, unknown>,
   signal?: AbortSignal,
-): Promise<{ answer: ExpectedPredictions; raw: RawAnswer | undefined }> {
+): Promise<{ answer: ExpectedPredictions; raw: ExpectedPredictionsAnswer | undefined }> {
   const env = helperProcessEnv(request);
 
   // It loads the learner's (pickled) model: started like learner code, in the learner's sandbox when there is one.
@@ -91,7 +89,7 @@ async function runExpectedPredictions(
     env,
     cwd: scratch,
     writable: [scratch],
-    readOnlyFiles: [expectedPredictionsScript()],
+    readOnlyFiles: [expectedPredictionsScript(), ...helperContractFiles(expectedPredictionsScript(), ["expected-predictions-answer"])],
   });
   const { code, stdout, stderr, timedOut, aborted } = await runProcess(launch, {
     stdin: JSON.stringify(body),
@@ -108,20 +106,23 @@ async function runExpectedPredictions(
   if (aborted) throw new PlatformError("computing the expected predictions was cancelled");
   if (timedOut) throw new PlatformError(`computing the expected predictions with MLflow took longer than ${Math.round(request.timeoutMs / 1000)} s`);
 
-  const raw = parseLastJsonLine(stdout) as RawAnswer | undefined;
-  if (code === 0 && Array.isArray(raw?.predictions)) return { answer: { kind: "predictions", predictions: raw.predictions }, raw };
-  const error = raw?.error;
-  if (error?.kind === "model_not_found") return { answer: { kind: "model_not_found", message: error.message ?? "" }, raw };
+  const raw = parseAnswer(stdout);
+  if (code === 0 && raw && "predictions" in raw) return { answer: { kind: "predictions", predictions: raw.predictions }, raw };
+  const error = raw && "error" in raw ? raw.error : undefined;
+  if (error?.kind === "model_not_found") return { answer: { kind: "model_not_found", message: error.message }, raw };
   if (error?.kind === "mlflow_unreachable") throw new PlatformError(`MLflow at ${request.trackingUri} is not reachable from the course's Python`);
+  if (error?.kind === "invalid_answer") throw new PlatformError(`the expected-predictions helper's answer broke its contract (${firstLine(error.message)})`);
   if (error) throw new PlatformError(`MLflow could not compute the expected predictions (${error.kind}: ${firstLine(error.message)})`);
   throw new PlatformError(`the expected-predictions helper failed (exit ${code}: ${firstLine(lastLines(stderr))})`);
 }
 
-function parseLastJsonLine(text: string): unknown {
-  const line = text.trim().split("\n").at(-1);
+/** The helper's answer, stdout's last line; undefined when it is not one. */
+function parseAnswer(stdout: string): ExpectedPredictionsAnswer | undefined {
+  const line = stdout.trim().split("\n").at(-1);
   if (!line) return undefined;
   try {
-    return JSON.parse(line);
+    const parsed = expectedPredictionsAnswerSchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }

@@ -7,6 +7,8 @@ import { CappedText } from "@/lib/process/capped-text";
 import { launchDirectly, type Env, type ProcessLauncher } from "@/lib/process/launch";
 import { runProcess, SpawnError } from "@/lib/process/run-process";
 import { helperProcessEnv } from "../../lib/process/child-env";
+import { SPARK_STAGE_PREFIX, sparkStageLineSchema } from "@/contracts/helper-answers";
+import { helperContractFiles } from "../helper-files";
 import { computeIrisExpectedPredictions, type DatasetPredictions } from "../serving/compute-expected-predictions";
 import { IRIS_COLUMNS } from "../serving/iris-rows";
 import { measureAgreement } from "./measure-agreement";
@@ -14,7 +16,6 @@ import {
   EMPTY_FINDINGS,
   helperAnswerSchema,
   helperFoundSchema,
-  SPARK_STAGES,
   type HelperAnswer,
   type HelperFound,
   type SparkCheckRun,
@@ -63,8 +64,6 @@ import {
 
 const SCRIPT = "spark_check.py";
 
-
-const STAGE_PREFIX = "SPARK_CHECK_STAGE ";
 /** The learner process's answer channel and the grader's word to it (see python/spark_check.py). */
 const ANSWER_FD = 3;
 const GATE_FD = 4;
@@ -167,7 +166,7 @@ async function runCheckNow(request: SparkCheckRequest, input: Input): Promise<Sp
       env: helperEnv(request, scratch),
       cwd: scratch,
       writable: [scratch],
-      readOnlyFiles: [sparkCheckScript()],
+      readOnlyFiles: [sparkCheckScript(), ...helperContractFiles(sparkCheckScript(), ["spark-check-stage", "spark-check-answer"])],
     });
     const result = await runLearnerCodeProcess(launch.command, launch.args, {
       env: launch.env,
@@ -236,12 +235,12 @@ export async function runLearnerCodeProcess(
   let gateFailed = false;
 
   const readLine = (line: string) => {
-    if (line.startsWith(STAGE_PREFIX)) {
+    if (line.startsWith(SPARK_STAGE_PREFIX)) {
       try {
-        const parsed = JSON.parse(line.slice(STAGE_PREFIX.length)) as { stage?: unknown; found?: unknown };
-        if (typeof parsed.stage === "string" && (SPARK_STAGES as readonly string[]).includes(parsed.stage)) {
-          lastStage = { stage: parsed.stage as SparkStage, found: parsed.found };
-        }
+        const parsed = JSON.parse(line.slice(SPARK_STAGE_PREFIX.length)) as { stage?: unknown; found?: unknown };
+        // The stage alone decides what ran; what was found is checked only if it is used (stoppedRun).
+        const stage = sparkStageLineSchema.shape.stage.safeParse(parsed.stage);
+        if (stage.success) lastStage = { stage: stage.data, found: parsed.found };
       } catch {
         // a learner's print that merely looks like one
       }

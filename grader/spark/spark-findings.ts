@@ -1,4 +1,12 @@
 import { z } from "zod";
+import {
+  SPARK_STAGES,
+  sparkErrorAnswerSchema,
+  sparkExceptionSchema,
+  sparkFoundAnswerSchema,
+  sparkFoundSchema,
+  sparkStructuralSchema,
+} from "@/contracts/helper-answers";
 
 /**
  * What the grader found about a learner's `predict_label_with_mlflow_udf(spark, df)`.
@@ -6,8 +14,9 @@ import { z } from "zod";
  * Two sources, trusted differently:
  * - `python/spark_check.py` runs the learner's code, so everything it says may have been
  *   written by that code. It reports only what the function did (structural findings and
- *   the rows it returned); its answer is parsed with `helperAnswerSchema`, which has no
- *   field for a verdict: extra keys such as `agreeing` are dropped.
+ *   the rows it returned); its answer is parsed with `helperAnswerSchema`, built on the
+ *   answer's contract (contracts/helper-answers.ts), which has no field for a verdict: extra
+ *   keys such as `agreeing` are dropped.
  * - The grader itself adds what decides the last check (`noStaging`, `inputRows`, `rows`,
  *   `agreeing`, `values`, `distinctValues`), from the rows the function returned and the
  *   predictions of `python/expected_predictions.py`, a process that runs no learner code
@@ -18,34 +27,13 @@ import { z } from "zod";
  */
 
 /** The helper's steps, in order; it announces each on stderr before starting it. */
-export const SPARK_STAGES = ["compile", "define", "start_spark", "load_model", "call", "inspect", "compute", "done"] as const;
+export { SPARK_STAGES };
 export type SparkStage = (typeof SPARK_STAGES)[number];
 
-const exceptionSchema = z.object({
-  /** define: the cell's top-level code; call: the function; compute: Spark computing its DataFrame. */
-  stage: z.enum(["define", "call", "compute"]),
-  type: z.string(),
-  message: z.string(),
-  /** Only frames from the learner's code, temporary paths shortened. */
-  traceback: z.string(),
-});
-export type LearnerException = z.infer<typeof exceptionSchema>;
+export type LearnerException = z.infer<typeof sparkExceptionSchema>;
 
 /** What the helper reports about the learner's code, apart from the rows. */
-const structuralShape = {
-  syntax_error: z.object({ line: z.number().nullable(), column: z.number().nullable(), message: z.string(), text: z.string() }).optional(),
-  exception: exceptionSchema.optional(),
-  defined: z.boolean().optional(),
-  functions: z.array(z.string()).optional(),
-  callable: z.boolean().optional(),
-  found_type: z.string().optional(),
-  signature: z.string().optional(),
-  accepts_spark_and_df: z.boolean().optional(),
-  result_type: z.string().optional(),
-  is_dataframe: z.boolean().optional(),
-  columns: z.array(z.string()).optional(),
-  label_type: z.string().optional(),
-};
+const structuralShape = sparkStructuralSchema.shape;
 
 /** What the grader measures (never read from the helper). */
 const measuredShape = {
@@ -104,26 +92,16 @@ export type SparkFindings = z.output<typeof sparkFindingsSchema>;
 
 export const EMPTY_FINDINGS: SparkFindings = sparkFindingsSchema.parse({});
 
-/** At most this many result rows are reported (the rest only counted). */
-export const MAX_REPORTED_ROWS = 10_000;
-
-/** What the helper found for one piece of code, as it writes it (also the `found` of its stage lines). */
-export const helperFoundSchema = z
-  .object({
-    ...structuralShape,
-    /** The returned DataFrame's rows: the four feature values, then `predicted_label`. */
-    result_rows: z.array(z.array(z.unknown())).max(MAX_REPORTED_ROWS).optional(),
-    /** How many rows it had (more than reported when it had more than MAX_REPORTED_ROWS). */
-    row_count: z.number().int().nonnegative().optional(),
-  })
-  .transform((f) => ({ findings: { ...camelStructural(f), ...camelMeasured({}) } as SparkFindings, resultRows: f.result_rows, rowCount: f.row_count }));
+/** What the helper found for one piece of code, as it writes it (also the `found` of its stage lines), split into findings and rows. */
+export const helperFoundSchema = sparkFoundSchema.transform((f) => ({
+  findings: { ...camelStructural(f), ...camelMeasured({}) } as SparkFindings,
+  resultRows: f.result_rows,
+  rowCount: f.row_count,
+}));
 export type HelperFound = z.output<typeof helperFoundSchema>;
 
 /** One line of the helper's answer channel: what it found for the `code`-th piece of code, or a platform failure. */
-export const helperAnswerSchema = z.union([
-  z.strictObject({ code: z.number().int().nonnegative(), found: helperFoundSchema }),
-  z.strictObject({ code: z.number().int().nonnegative(), error: z.object({ kind: z.string(), message: z.string() }) }),
-]);
+export const helperAnswerSchema = z.union([sparkFoundAnswerSchema.extend({ found: helperFoundSchema }), sparkErrorAnswerSchema]);
 export type HelperAnswer = z.output<typeof helperAnswerSchema>;
 
 /**

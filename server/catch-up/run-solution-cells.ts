@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { catchUpVerdictSchema, type CatchUpVerdict } from "@/contracts/helper-answers";
+import { helperContractFiles } from "@/grader/helper-files";
 import { helperProcessEnv } from "@/lib/process/child-env";
 import type { ProcessLauncher } from "@/lib/process/launch";
 import { runProcess } from "@/lib/process/run-process";
@@ -37,7 +39,7 @@ export async function runSolutionCells(request: {
       env: helperProcessEnv(request),
       cwd: scratch,
       writable: [scratch],
-      readOnlyFiles: [script],
+      readOnlyFiles: [script, ...helperContractFiles(script, ["catch-up-verdict"])],
     });
     // Both streams as they come, for the learner; stdout alone for the verdict on its last line.
     let output = "";
@@ -52,21 +54,22 @@ export async function runSolutionCells(request: {
     });
     // The verdict is stdout's last line; what is shown is both streams as they came, without it.
     const verdictLine = stdout.trimEnd().split("\n").at(-1);
-    const verdict = parseJson(verdictLine);
+    const verdict = parseVerdict(verdictLine);
     const shown = verdict && verdictLine ? output.replace(verdictLine, "").trimEnd() : output.trimEnd();
     if (timedOut) return { ok: false, output: shown, error: `the cells took longer than ${Math.round(request.timeoutMs / 1000)} s` };
-    if (code === 0 && verdict?.ok === true) return { ok: true, output: shown };
-    if (typeof verdict?.failed === "string") return { ok: false, output: shown, failedCell: verdict.failed, error: String(verdict.error ?? "it raised an error") };
+    if (code === 0 && verdict && "ok" in verdict) return { ok: true, output: shown };
+    if (verdict && "failed" in verdict) return { ok: false, output: shown, failedCell: verdict.failed, error: verdict.error };
     return { ok: false, output: shown, error: `the cells' Python ended with exit code ${code}` };
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function parseJson(line: string | undefined): Record<string, unknown> | null {
+/** The helper's verdict (python/catch_up.py), or null when stdout's last line is not one. */
+function parseVerdict(line: string | undefined): CatchUpVerdict | null {
   try {
-    const value: unknown = JSON.parse(line ?? "");
-    return value && typeof value === "object" ? (value as Record<string, unknown>) : null;
+    const parsed = catchUpVerdictSchema.safeParse(JSON.parse(line ?? ""));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }

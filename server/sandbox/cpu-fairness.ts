@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { CPU_WEIGHTS } from "@/contracts/launch-description";
 import type { CourseConfig } from "../config/config";
 import { courseSandboxId } from "./launch-description";
 
@@ -33,8 +34,11 @@ const BUSY_CPUS = 0.5;
  */
 const QUIET_CPUS = 0.05;
 
-/** cgroup v2 cpu.weight and v1 cpu.shares: every learner's (as join_cgroups sets it) and a busy one's (1% and about 1.6%). */
-const WEIGHTS = { v2: { full: 100, low: 1 }, v1: { full: 1024, low: 16 } } as const;
+/** cgroup v2 cpu.weight and v1 cpu.shares: every learner's (as join_cgroups sets it, from the launch description) and a busy one's (1% and about 1.6%). */
+const WEIGHTS = {
+  v2: { full: CPU_WEIGHTS.v2.learner, low: CPU_WEIGHTS.v2.busyLearner },
+  v1: { full: CPU_WEIGHTS.v1.learner, low: CPU_WEIGHTS.v1.busyLearner },
+} as const;
 
 /** Where cgroups are mounted, and whether the course may change them (the launcher puts kernels in cgroups only as root). */
 export type Machine = { cgroupRoot: string; asRoot: boolean };

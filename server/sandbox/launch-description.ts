@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { CPU_WEIGHTS, LAUNCH_DESCRIPTION_VERSION, launchDescriptionSchema, SANDBOX_PASSED_ON_ENV, type LaunchDescription } from "@/contracts/launch-description";
 import { kernelOutputCapBytes, type CourseConfig } from "../config/config";
-import { learnerToken } from "../identity/learner-token";
 
 /** Environment variables a learner's sandboxed process may have: nothing of the course's own. */
 const INHERITED = ["LANG", "LC_ALL", "TZ", "JAVA_HOME"];
@@ -43,9 +43,18 @@ export function sandboxNetnsPrefix(config: CourseConfig): string {
 export function writeLaunchDescription(config: CourseConfig, learnerId: string, gateToken: string): void {
   const folder = path.join(config.sandbox.dir, learnerId);
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  // Checked here too, so a description the launcher would refuse fails where it is made.
+  const launch = launchDescriptionSchema.parse(launchDescription(config, learnerId, gateToken));
+  const file = path.join(folder, "launch.json");
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(launch, null, 2), { mode: 0o600 });
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+function launchDescription(config: CourseConfig, learnerId: string, gateToken: string): LaunchDescription {
   const { readOnly, symlinks } = readOnlyFolders(config);
   const inherited = Object.fromEntries(INHERITED.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
-  const launch = {
+  return {
+    schema_version: LAUNCH_DESCRIPTION_VERSION,
     uid: config.sandbox.uid,
     gid: config.sandbox.gid,
     python: path.join(config.python.bin, "python"),
@@ -58,11 +67,16 @@ export function writeLaunchDescription(config: CourseConfig, learnerId: string, 
     netns_prefix: sandboxNetnsPrefix(config),
     gate_path: "/mlflow-gate",
     limits: { memory_bytes: config.sandbox.memoryMb * 1024 * 1024, pids: config.sandbox.maxProcesses },
+    cpu_weights: {
+      v2: { learners: CPU_WEIGHTS.v2.learners, learner: CPU_WEIGHTS.v2.learner },
+      v1: { learners: CPU_WEIGHTS.v1.learners, learner: CPU_WEIGHTS.v1.learner },
+    },
     // The learner's folder becomes a filesystem of this size (as root), so what their code writes stops there.
     learner_folder: path.join(config.jupyter.rootDir, learnerId),
     disk_mb: config.sandbox.diskMb,
     mlflow_port: config.sandbox.mlflowPortInside,
     kernel_output_cap_bytes: kernelOutputCapBytes(config),
+    passed_on: [...SANDBOX_PASSED_ON_ENV],
     env: {
       LANG: "C.UTF-8",
       ...inherited,
@@ -79,9 +93,6 @@ export function writeLaunchDescription(config: CourseConfig, learnerId: string, 
       SPARK_LOCAL_IP: "127.0.0.1",
     },
   };
-  const file = path.join(folder, "launch.json");
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(launch, null, 2), { mode: 0o600 });
-  fs.renameSync(`${file}.tmp`, file);
 }
 
 /** The learner's working folder belongs to the sandbox's user, so their code can write there and nowhere else. */

@@ -1,13 +1,8 @@
 import path from "node:path";
+import { SANDBOX_PASSED_ON_ENV } from "@/contracts/launch-description";
 import type { LaunchCommand, ProcessLauncher, ProcessSpec } from "@/lib/process/launch";
 import type { CourseConfig } from "../config/config";
 import { writeLaunchDescription } from "./launch-description";
-
-/**
- * Variables a sandboxed process may get besides the launch description's (python/sandbox_launch.py
- * checks the same list). Not SPARK_MASTER: the sandbox has no network to reach a cluster with.
- */
-const PASSED_ON = ["TMPDIR", "SPARK_LOCAL_DIRS", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED"];
 
 export type SandboxPlacement = {
   /**
@@ -28,13 +23,14 @@ export function launcherScript(config: CourseConfig): string {
 /**
  * The command that starts `spec` in the learner's sandbox through python/sandbox_launch.py, the
  * one launcher of every process that runs learner code or loads a learner-made model. What the
- * process gets of `spec.env` is the launch description's environment plus PASSED_ON; its MLflow
+ * process gets of `spec.env` is the launch description's environment plus SANDBOX_PASSED_ON_ENV
+ * (the description names them too, and the launcher refuses any other); its MLflow
  * is the gate, with the learner's token.
  */
 export function sandboxedCommand(config: CourseConfig, learner: { id: string; gateToken: string }, spec: ProcessSpec, placement: SandboxPlacement): LaunchCommand {
   const learnerId = learner.id;
   writeLaunchDescription(config, learnerId, learner.gateToken);
-  const passed = PASSED_ON.flatMap((name) => (spec.env[name] !== undefined ? ["--env", `${name}=${spec.env[name]}`] : []));
+  const passed = SANDBOX_PASSED_ON_ENV.flatMap((name) => (spec.env[name] !== undefined ? ["--env", `${name}=${spec.env[name]}`] : []));
   return {
     command: path.join(config.python.bin, "python"),
     args: [
