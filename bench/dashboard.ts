@@ -19,6 +19,7 @@ import { aggregateDashboard, classDashboard, courseExercises } from "../server/d
 import { classExport, type ExportKind } from "../server/dashboard/class-export";
 import { loadClassData } from "../server/store/class-data";
 import { openSqliteStore, type Store } from "../server/store/database";
+import type { Insertable } from "kysely";
 import type { Database } from "../server/store/schema";
 import { summarize } from "./stats";
 
@@ -41,7 +42,7 @@ function random(seed: number): () => number {
 
 export type Rows = {
   learners: Database["learners"][];
-  attempts: Database["attempts"][];
+  attempts: Insertable<Database["attempts"]>[];
   checks: Database["check_results"][];
   runs: Omit<Database["cell_runs"], "id">[];
   completions: Database["exercise_completions"][];

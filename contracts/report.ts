@@ -17,6 +17,13 @@ import { z } from "zod";
  * - `error`:   the platform failed (MLflow unreachable, a timeout, a helper
  *              crashed); `message` says so and that it is not the learner's fault.
  */
+/**
+ * The report's version. The progress store keeps it with every attempt (`report_version`), and the
+ * class export says it, so a reader of an older stored report knows which shape it reads. Raise it
+ * with any change to the shapes below that a stored report or an export would show.
+ */
+export const REPORT_VERSION = 1;
+
 export const checkStatusSchema = z.enum(["passed", "failed", "skipped", "error"]);
 export type CheckStatus = z.infer<typeof checkStatusSchema>;
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { REPORT_VERSION } from "@/contracts/report";
 import type { ExerciseReport } from "@/grader/report";
 import type { Store } from "./database";
 
@@ -33,6 +34,7 @@ export async function recordAttempt(db: Store, learnerId: string, report: Exerci
         // Whole milliseconds: PostgreSQL's integer column refuses fractions that SQLite would keep.
         duration_ms: Math.round(report.durationMs),
         graded_run_id: report.gradedRun?.runId ?? null,
+        report_version: REPORT_VERSION,
       })
       .execute();
     if (report.checks.length) {

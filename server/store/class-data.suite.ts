@@ -2,6 +2,7 @@
 // the PostgreSQL run (load-class-data.integration.test.ts): both dialects must
 // give the same records.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPORT_VERSION } from "@/contracts/report";
 import type { CheckResult, ExerciseReport, ReportStatus } from "@/grader/report";
 import { recordAttempt } from "./attempts";
 import { recordCellRun } from "./cells";
@@ -76,6 +77,8 @@ export function loadClassDataSuite(name: string, open: () => Promise<{ db: Store
           counted: true,
           startedAt: at(-30),
           durationMs: 120,
+          // Stored with the report's version (recordAttempt), so an export says what shape it carries.
+          reportVersion: REPORT_VERSION,
           checks: [
             { checkId: "exp", title: "Check exp", status: "passed", message: "exp passed" },
             { checkId: "metric", title: "Check metric", status: "failed", message: "metric `accuracy` missing" },
@@ -90,6 +93,7 @@ export function loadClassDataSuite(name: string, open: () => Promise<{ db: Store
           counted: true,
           startedAt: at(-20),
           durationMs: 120,
+          reportVersion: REPORT_VERSION,
           checks: [
             { checkId: "exp", title: "Check exp", status: "passed", message: "exp passed" },
             { checkId: "metric", title: "Check metric", status: "passed", message: "metric passed" },
@@ -103,6 +107,7 @@ export function loadClassDataSuite(name: string, open: () => Promise<{ db: Store
           counted: false,
           startedAt: at(-10),
           durationMs: 120,
+          reportVersion: REPORT_VERSION,
           checks: [{ checkId: "mlflow", title: "Check mlflow", status: "error", message: "MLflow did not answer" }],
         },
       ]);

@@ -55,7 +55,7 @@ export async function loadClassData(db: Store, options: LoadClassDataOptions = {
   const attemptsQuery = (async () => {
     const attemptRows = await db
       .selectFrom("attempts")
-      .select(["id", "learner_id", "exercise", "status", "counted", "started_at", "duration_ms"])
+      .select(["id", "learner_id", "exercise", "status", "counted", "started_at", "duration_ms", "report_version"])
       .where("learner_id", "in", classLearners())
       .orderBy("learner_id")
       .orderBy("exercise")
@@ -82,6 +82,7 @@ export async function loadClassData(db: Store, options: LoadClassDataOptions = {
         startedAt: row.started_at,
         durationMs: Number(row.duration_ms),
         checks: [],
+        reportVersion: Number(row.report_version),
       };
       byId.set(row.id, attempt);
       return attempt;

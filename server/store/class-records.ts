@@ -28,6 +28,8 @@ export type AttemptRecord = {
   durationMs: number;
   /** In report order. Loaded with `checks: "failed"`, only the failed ones. */
   checks: CheckRecord[];
+  /** The report's version it was stored with (contracts/report.ts); set by the loader. */
+  reportVersion?: number;
 };
 
 export type LearnerRecord = {

@@ -220,6 +220,12 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0008-report-version": {
+    async up(db: Kysely<unknown>) {
+      // Every attempt stored so far was written with the report's first version.
+      await db.schema.alterTable("attempts").addColumn("report_version", "integer", (c) => c.notNull().defaultTo(1)).execute();
+    },
+  },
 };
 
 /**

@@ -128,6 +128,8 @@ export type Database = {
     started_at: string;
     duration_ms: number;
     graded_run_id: string | null;
+    /** The report's version (contracts/report.ts REPORT_VERSION) it was stored with. */
+    report_version: Generated<number>;
   };
   check_results: {
     attempt_id: string;
