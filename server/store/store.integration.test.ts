@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Migrator, sql } from "kysely";
+import { REPORT_VERSION } from "@/contracts/report";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, NO_TEST_POSTGRES, type TestDatabase } from "../testing/test-postgres";
@@ -244,6 +245,8 @@ function storeSuite(backend: Backend) {
         started_at: "2026-05-20T10:00:00.000Z",
         duration_ms: 1234,
         graded_run_id: "run-123",
+        // The report's version it was stored with (contracts/report.ts).
+        report_version: REPORT_VERSION,
       });
       const stored = await db.selectFrom("check_results").selectAll().where("attempt_id", "=", id).orderBy("position").execute();
       expect(stored).toStrictEqual(
