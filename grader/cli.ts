@@ -8,7 +8,7 @@ import fs from "node:fs";
 import { formatReport, summaryLine } from "./cli/format-report";
 import { parseCliArgs, USAGE } from "./cli/parse-args";
 import { EXERCISE_IDS, EXERCISES, grade, isExerciseId, type ExerciseId } from "./grade";
-import { createMlflowClient, isMlflowUnavailableError } from "../lib/mlflow";
+import { createMlflowClient, isMlflowUnavailableError } from "@/lib/mlflow";
 import type { CheckResult } from "./report";
 
 type Output = { out: (text: string) => void; err: (text: string) => void; color: boolean };

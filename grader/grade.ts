@@ -1,6 +1,7 @@
 import { launchDirectly, type ProcessLauncher } from "@/lib/process/launch";
 import { GRADER_DEFAULTS } from "./defaults";
 import type { Exercise, ModelServerControl } from "./exercises/exercise";
+import type { SparkAdmission } from "./spark/run-spark-check";
 import { modelAliases } from "./exercises/model-aliases";
 import { modelRegistry } from "./exercises/model-registry";
 import { modelServing } from "./exercises/model-serving";
@@ -8,7 +9,7 @@ import { sparkIntegration } from "./exercises/spark-integration";
 import { trackingExample } from "./exercises/tracking-example";
 import { trackingExercise } from "./exercises/tracking-exercise";
 import { createLinks } from "./links";
-import { createMlflowClient, type MlflowClientOptions } from "../lib/mlflow";
+import { createMlflowClient, type MlflowClientOptions } from "@/lib/mlflow";
 import { summarizeStatus, type ExerciseReport } from "./report";
 
 /** Every gradable exercise, in course order. */
@@ -75,6 +76,8 @@ export type GradeOptions = {
   learnerCode?: string;
   /** Time limit of one run of the learner's code in Spark (spark-integration). Default 120 s. */
   sparkTimeoutMs?: number;
+  /** Waits for a Spark JVM's turn (the course: the machine's Spark slots). Default: this process's own limit. */
+  sparkAdmission?: SparkAdmission;
 };
 
 /**
@@ -99,6 +102,7 @@ export async function grade(exerciseId: string, options: GradeOptions): Promise<
       launcher: options.launcher ?? launchDirectly,
       learnerCode: options.learnerCode,
       sparkTimeoutMs: options.sparkTimeoutMs ?? GRADER_DEFAULTS.sparkTimeoutMs,
+      ...(options.sparkAdmission ? { sparkAdmission: options.sparkAdmission } : {}),
     },
     options.attempt ?? 1,
   );

@@ -52,6 +52,7 @@ PRELOAD = (
 )
 
 sys.path.insert(0, HERE)
+import course_spark  # noqa: E402
 import requirements_table  # noqa: E402
 
 # Learner code sees the path a plain kernel has: not this folder.
@@ -134,6 +135,17 @@ def import_all():
                 print(f"course kernel: requirements table not warmed: {error}", file=sys.__stderr__)
 
 
+def be_first_out_of_memory():
+    """When the machine runs out of memory, the kernel's out-of-memory killer takes a learner's
+    process (this kernel, what it starts: a JVM) before any of the course's services, which run
+    with a lower score. Raising one's own score needs no privilege."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as handle:
+            handle.write("1000")
+    except OSError:
+        pass
+
+
 def main(argv):
     from ipykernel.kernelapp import IPKernelApp
 
@@ -142,8 +154,11 @@ def main(argv):
         if argument.startswith("--output-cap-bytes="):
             CappedOutStream.cap = int(argument.split("=", 1)[1])
             argv.remove(argument)
+    be_first_out_of_memory()
     app = IPKernelApp.instance(outstream_class=f"{__name__}.CappedOutStream")
     app.initialize(argv)
+    # Spark starts only with one of the machine's Spark slots (python/course_spark.py).
+    course_spark.install()
     # The table answers from the first `log_model` on, whether or not the imports above got there first.
     requirements_table.install_on_import()
     app.shell.events.register("pre_execute", cell_started)

@@ -1,11 +1,12 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import type { CaughtUpExercise } from "@/contracts/catch-up";
 import type { CheckResponse } from "@/contracts/check";
 import type { CheckResult } from "@/contracts/report";
+import type { SparkQueueView } from "@/contracts/spark";
 import { requestJson } from "../request-json";
 import { CatchUpOffer, useCatchUp } from "./catch-up-offer";
 import { CatchUpResultView, SolutionsBeside } from "./catch-up-result";
@@ -27,6 +28,7 @@ export function CheckPanel({
   shortcut,
   catchUpOffered,
   caughtUp,
+  usesSpark = false,
 }: {
   exercise: string;
   title: string;
@@ -36,6 +38,8 @@ export function CheckPanel({
   catchUpOffered: boolean;
   /** Caught up earlier (not passed since): the reference code that ran, beside the learner's. */
   caughtUp: CaughtUpExercise["solutions"] | null;
+  /** The Check runs Spark (its helper is a JVM, which waits for one of the machine's slots). */
+  usesSpark?: boolean;
 }) {
   const router = useRouter();
   const catchUp = useCatchUp(`/api/exercises/${exercise}/catch-up`);
@@ -48,6 +52,14 @@ export function CheckPanel({
   });
   const button = useRef<HTMLButtonElement>(null);
   const mutate = check.mutate;
+  // A Check whose helper starts Spark waits for one of the machine's Spark slots: say where it stands.
+  const sparkQueue = useQuery({
+    queryKey: ["spark-queue", exercise],
+    queryFn: () => requestJson<SparkQueueView>("/api/spark"),
+    enabled: usesSpark && check.isPending,
+    refetchInterval: 2000,
+  });
+  const sparkWait = usesSpark && check.isPending ? sparkQueue.data?.check : null;
 
   useEffect(() => {
     if (!shortcut) return;
@@ -118,6 +130,11 @@ export function CheckPanel({
           <summary className="cursor-pointer text-sm font-medium">The reference solution Catch me up ran, beside your code</summary>
           <SolutionsBeside solutions={caughtUp} />
         </details>
+      )}
+      {sparkWait && (
+        <p role="status" className="mt-2 rounded bg-sky-50 p-2 text-sm text-sky-900 dark:bg-sky-950/40 dark:text-sky-100" data-testid="check-spark-wait">
+          {sparkWait.message}
+        </p>
       )}
       <div className="mt-3">
         {/* Announced once, when the Check ends: the summary only; the checklist is read on demand. */}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MlflowUnavailableError } from "../../lib/mlflow/mlflow-unavailable-error";
+import { MlflowUnavailableError } from "@/lib/mlflow/mlflow-unavailable-error";
 import { failed, passed, type CheckSpec, type HintTiers } from "./check-spec";
 import { pickHint } from "./pick-hint";
 import { runChecks } from "./run-checks";

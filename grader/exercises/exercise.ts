@@ -1,7 +1,8 @@
 import type { CheckSpec, HintSet } from "../checks/check-spec";
 import { runChecks } from "../checks/run-checks";
 import type { Links } from "../links";
-import type { MlflowClient } from "../../lib/mlflow";
+import type { MlflowClient } from "@/lib/mlflow";
+import type { SparkAdmission } from "../spark/run-spark-check";
 import type { ProcessLauncher } from "@/lib/process/launch";
 import type { CheckResult, GradedRun } from "../report";
 
@@ -29,7 +30,10 @@ export type GradingContext = {
   learnerCode?: string;
   /** Time limit of one run of the learner's code in Spark, Spark's start included. */
   sparkTimeoutMs: number;
+  /** Waits for the turn of a JVM (the course: one of the machine's Spark slots); resolves with its release. */
+  sparkAdmission?: SparkAdmission;
 };
+
 
 /** An exercise as written: its checks in lesson order, and how to build their shared state. */
 export type ExerciseDefinition<State> = {
@@ -39,6 +43,8 @@ export type ExerciseDefinition<State> = {
   checks: readonly CheckSpec<State>[];
   /** The run the checks graded, if they got as far as choosing one. */
   gradedRun?(state: State): GradedRun | undefined;
+  /** Its Check starts a Spark JVM (which waits for the machine's Spark slots). */
+  runsSpark?: true;
 };
 
 /** An exercise with its state type hidden, so that one registry can hold them all. */
@@ -48,6 +54,8 @@ export type Exercise = {
   /** The checks as data (for lesson pages and tests); results come from `run`. */
   checks: readonly { id: string; title: string; optional?: true; hints: HintSet }[];
   run(context: GradingContext, attempt: number): Promise<{ checks: CheckResult[]; gradedRun?: GradedRun }>;
+  /** Its Check starts a Spark JVM. */
+  runsSpark: boolean;
 };
 
 export function defineExercise<State>(definition: ExerciseDefinition<State>): Exercise {
@@ -55,6 +63,7 @@ export function defineExercise<State>(definition: ExerciseDefinition<State>): Ex
     id: definition.id,
     title: definition.title,
     checks: definition.checks.map(({ id, title, optional, hints }) => ({ id, title, hints, ...(optional ? { optional } : {}) })),
+    runsSpark: definition.runsSpark === true,
     async run(context, attempt) {
       const state = definition.createState(context);
       const checks = await runChecks(definition.checks, state, { attempt });

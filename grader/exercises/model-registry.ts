@@ -2,7 +2,7 @@ import { failed, passed } from "../checks/check-spec";
 import { isNearMiss, listCodes } from "../checks/format-names";
 import { once } from "../checks/once";
 import { courseText } from "../course-text";
-import type { ModelVersion, RegisteredModel } from "../../lib/mlflow";
+import type { ModelVersion, RegisteredModel } from "@/lib/mlflow";
 import { defineExercise, type GradingContext } from "./exercise";
 
 /**

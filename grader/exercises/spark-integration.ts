@@ -55,6 +55,7 @@ function createState(context: GradingContext): SparkState {
         modelUri: MODEL_URI,
         timeoutMs: context.sparkTimeoutMs,
         launcher: context.launcher,
+        admission: context.sparkAdmission,
       });
     }),
     stagedVersion: once(async () => {
@@ -343,6 +344,7 @@ export const sparkIntegration = defineExercise<SparkState>({
   title: "Scoring with Spark",
   createState,
   checks: sparkIntegrationChecks,
+  runsSpark: true,
 });
 
 /**

@@ -1,4 +1,4 @@
-import { snippet } from "../../lib/mlflow/send-request";
+import { snippet } from "@/lib/mlflow/send-request";
 
 /**
  * Talks to the learner's model server (`mlflow models serve`). Every outcome

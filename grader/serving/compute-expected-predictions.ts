@@ -4,7 +4,7 @@ import path from "node:path";
 import { PlatformError } from "../platform-error";
 import { launchDirectly, type ProcessLauncher } from "@/lib/process/launch";
 import { runProcess, SpawnError } from "@/lib/process/run-process";
-import { helperProcessEnv } from "../../lib/process/child-env";
+import { helperProcessEnv } from "@/lib/process/child-env";
 import { expectedPredictionsAnswerSchema, type ExpectedPredictionsAnswer } from "@/contracts/helper-answers";
 import { helperContractFiles } from "../helper-files";
 

@@ -6,7 +6,7 @@ import { PlatformError } from "../platform-error";
 import { CappedText } from "@/lib/process/capped-text";
 import { launchDirectly, type Env, type ProcessLauncher } from "@/lib/process/launch";
 import { runProcess, SpawnError } from "@/lib/process/run-process";
-import { helperProcessEnv } from "../../lib/process/child-env";
+import { helperProcessEnv } from "@/lib/process/child-env";
 import { SPARK_STAGE_PREFIX, sparkStageLineSchema } from "@/contracts/helper-answers";
 import { helperContractFiles } from "../helper-files";
 import { computeIrisExpectedPredictions, type DatasetPredictions } from "../serving/compute-expected-predictions";
@@ -58,8 +58,9 @@ import {
  * The learner's code is arbitrary Python: its process gets only the
  * environment it needs (no database URL, instructor password or Jupyter token,
  * which the code could otherwise print into its own Check result). At most
- * `GRADER_DEFAULTS.sparkConcurrency` checks run at once (each is a JVM); the
- * time limit starts when a check starts, not while it waits its turn.
+ * `GRADER_DEFAULTS.sparkConcurrency` checks run at once in one process (each is a JVM), unless
+ * the caller admits JVMs itself (the course: the machine's Spark slots, which its learners'
+ * sessions share); the time limit starts when a check starts, not while it waits its turn.
  */
 
 const SCRIPT = "spark_check.py";
@@ -83,6 +84,8 @@ export type SparkCheckRequest = {
   baseEnv?: Env;
   /** Starts both helpers (the course: in the learner's sandbox); default: as they are. */
   launcher?: ProcessLauncher;
+  /** Waits for the JVM's turn (the course: the machine's Spark slots); default: this process's own limit. */
+  admission?: SparkAdmission;
 };
 
 /** Resolved when called (see expectedPredictionsScript): beside the sources, else from the project root. */
@@ -107,26 +110,29 @@ export async function runSparkCheckBatch(request: SparkCheckRequest & { codes: s
   return runCheck(request, { codes: request.codes, count: request.codes.length });
 }
 
+/** Waits until a Spark JVM may start; resolves with what gives the turn back. */
+export type SparkAdmission = () => Promise<() => void>;
+
 type Input = { stdin?: string; codes?: string[]; count: number };
 
 async function runCheck(request: SparkCheckRequest, input: Input): Promise<SparkCheckRun[]> {
-  await acquireSlot();
+  const release = await (request.admission ?? acquireSlot)();
   try {
     return await runCheckNow(request, input);
   } finally {
-    releaseSlot();
+    release();
   }
 }
 
 let running = 0;
 const waiting: (() => void)[] = [];
 
-function acquireSlot(): Promise<void> {
+function acquireSlot(): Promise<() => void> {
   if (running < GRADER_DEFAULTS.sparkConcurrency) {
     running += 1;
-    return Promise.resolve();
+    return Promise.resolve(releaseSlot);
   }
-  return new Promise((resolve) => waiting.push(resolve)); // the slot is handed over on release
+  return new Promise((resolve) => waiting.push(() => resolve(releaseSlot))); // the slot is handed over on release
 }
 
 function releaseSlot(): void {

@@ -12,7 +12,7 @@ from .launch_description import read_launch, sandbox_dir
 
 PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The course's kernel (ipykernel with the course's settings) and the module it imports, bound read-only.
-KERNEL_FILES = [os.path.join(PYTHON_DIR, "course_kernel.py"), os.path.join(PYTHON_DIR, "requirements_table.py")]
+KERNEL_FILES = [os.path.join(PYTHON_DIR, "course_kernel.py"), os.path.join(PYTHON_DIR, "requirements_table.py"), os.path.join(PYTHON_DIR, "course_spark.py")]
 ZMQ_PORTS = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
 
 

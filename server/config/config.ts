@@ -134,6 +134,10 @@ const envSchema = z.object({
       return value;
     }),
   MODEL_SERVER_IDLE_MINUTES: numberVar("MODEL_SERVER_IDLE_MINUTES", 30, { min: 0.1, max: 24 * 60, accepts: "a number of minutes from 0.1 to 1440" }),
+  // 0: derived from the machine (server/machine/spark-slots.ts, memory-floor.ts).
+  COURSE_SPARK_SLOTS: numberVar("COURSE_SPARK_SLOTS", 0, { min: 0, max: 256, whole: true, accepts: "a whole number of Spark sessions from 1 (0 or unset: from the machine's cores and memory)" }),
+  COURSE_SPARK_IDLE_MINUTES: numberVar("COURSE_SPARK_IDLE_MINUTES", 10, { min: 0.1, max: 24 * 60, accepts: "a number of minutes from 0.1 to 1440" }),
+  COURSE_MEMORY_FLOOR_MB: numberVar("COURSE_MEMORY_FLOOR_MB", 0, { min: 0, max: 1_048_576, whole: true, accepts: "a whole number of megabytes (0 or unset: a tenth of the machine's memory, at least 1024)" }),
   COURSE_MODE: choiceVar("COURSE_MODE", ["solo", "classroom"], "solo"),
   COURSE_INSTRUCTOR_PASSWORD: z.string().optional(),
   COURSE_TRUST_PROXY: z
@@ -261,6 +265,13 @@ export type CourseConfig = {
   cells: { timeLimitSeconds: number; outputCapBytes: number };
   /** `host`: where model servers bind and are called (this instance's address, or loopback). */
   modelServers: { portRange: { min: number; max: number }; idleMinutes: number; defaultPort: number; host: string };
+  /**
+   * What the machine may take on. `sparkSlots`: Spark sessions (JVMs) at once, machine-wide, the
+   * learners' and the Spark Checks' (undefined: from the machine's cores and memory). `sparkIdleMinutes`:
+   * a learner's session unused this long is stopped to free its slot. `memoryFloorMb`: below this
+   * much available memory no kernel, model server or JVM is started (undefined: from the machine).
+   */
+  capacity: { sparkSlots?: number; sparkIdleMinutes: number; memoryFloorMb?: number };
   runDir: string;
   /**
    * Learner code in a bubblewrap sandbox: kernels, model servers and the Checks' helpers run
@@ -335,6 +346,11 @@ export function loadConfig(env: Env = process.env, { projectRoot: root = process
     python: { venvDir, bin: path.join(/* turbopackIgnore: true */ venvDir, "bin") },
     cells: { timeLimitSeconds: e.CELL_TIME_LIMIT_SECONDS, outputCapBytes: 1_000_000 },
     modelServers: { portRange: e.MODEL_SERVER_PORTS, idleMinutes: e.MODEL_SERVER_IDLE_MINUTES, defaultPort: e.MODEL_SERVER_PORTS.min, host: e.COURSE_INSTANCE_HOST ?? "127.0.0.1" },
+    capacity: {
+      ...(e.COURSE_SPARK_SLOTS > 0 ? { sparkSlots: e.COURSE_SPARK_SLOTS } : {}),
+      sparkIdleMinutes: e.COURSE_SPARK_IDLE_MINUTES,
+      ...(e.COURSE_MEMORY_FLOOR_MB > 0 ? { memoryFloorMb: e.COURSE_MEMORY_FLOOR_MB } : {}),
+    },
     runDir: path.join(/* turbopackIgnore: true */ dataDir, "run"),
     sandbox: {
       requested: e.COURSE_SANDBOX,

@@ -43,6 +43,8 @@ export async function gradeForLearner(course: GradingDeps, learner: Learner, exe
     pythonBin: path.join(config.python.bin, "python"),
     // The helpers load the learner's model and run their Spark code: as the learner's processes start (in their sandbox when there is one).
     launcher: runtime.helperLauncher(),
+    // A Spark Check's JVM takes one of the machine's Spark slots, as learners' sessions do.
+    sparkAdmission: () => runtime.spark.admitCheck(),
   });
 }
 

@@ -45,6 +45,8 @@ export async function executeCell(
   push: (event: CellEvent) => void,
   restart: () => Promise<void>,
   started: number,
+  /** Milliseconds since a wall-clock time that the cell spent waiting for the course (a Spark slot): not counted against its time limit. */
+  pausedMs: (sinceMs: number) => number = () => 0,
 ): Promise<Execution> {
   let lostState = false;
   let sentBytes = 0;
@@ -98,7 +100,7 @@ export async function executeCell(
     };
     connection.statusChanged.connect(onStatus);
   });
-  const timedOut = sleep(limits.timeLimitMs).then(() => "timeout" as const);
+  const timedOut = timeLimit(limits.timeLimitMs, Date.now(), pausedMs).then(() => "timeout" as const);
 
   try {
     const outcome = await Promise.race([finished, died, timedOut]);
@@ -175,6 +177,15 @@ function fromMimeBundle(data: Record<string, unknown>): CellEvent | null {
   if (typeof data["image/jpeg"] === "string") return { type: "image", mime: "image/jpeg", data: data["image/jpeg"].trim(), alt: plain };
   if (plain !== undefined) return { type: "text", text: plain };
   return null;
+}
+
+/** Resolves once `limitMs` of the cell's own time has passed since `sinceMs`, its waits for the course left out. */
+async function timeLimit(limitMs: number, sinceMs: number, pausedMs: (sinceMs: number) => number): Promise<void> {
+  for (;;) {
+    const remaining = sinceMs + limitMs + pausedMs(sinceMs) - Date.now();
+    if (remaining <= 0) return;
+    await sleep(remaining);
+  }
 }
 
 function sleep(ms: number) {

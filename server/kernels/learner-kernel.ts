@@ -40,6 +40,12 @@ export type LearnerKernelOptions = {
   limits: RunLimits;
   /** How long a restart may take before the kernel is let go (default RESTART_LIMIT_MS). */
   restartLimitMs?: number;
+  /**
+   * What else the learner's cells touch: told when a cell starts and ends (a Spark session is idle
+   * only while none runs), how long a cell waited for the course since a time (its time limit leaves
+   * that out), and a notice for the next cell (e.g. that the course stopped an idle Spark session).
+   */
+  around?: { cellStarted(): void; cellEnded(): void; pausedMs(sinceMs: number): number; notice(): string | undefined };
 };
 
 /**
@@ -83,6 +89,7 @@ export class LearnerKernel {
     const started = performance.now();
     let release: () => void = () => {};
 
+    const around = this.options.around;
     const run = (async () => {
       channel.push({ type: "status", state: "queued" });
       await this.connect();
@@ -91,9 +98,16 @@ export class LearnerKernel {
       await previous.catch(() => undefined);
       const connection = await this.ready();
       channel.push({ type: "status", state: "busy" });
-      const execution = await executeCell(connection, code, limits, (event) => channel.push(event), () => this.restart(), started);
-      if (execution.lostState) this.needsPreamble = true;
-      return execution.done;
+      const notice = around?.notice();
+      if (notice) channel.push({ type: "notice", level: "warning", text: notice });
+      around?.cellStarted();
+      try {
+        const execution = await executeCell(connection, code, limits, (event) => channel.push(event), () => this.restart(), started, around?.pausedMs);
+        if (execution.lostState) this.needsPreamble = true;
+        return execution.done;
+      } finally {
+        around?.cellEnded();
+      }
     })();
 
     run

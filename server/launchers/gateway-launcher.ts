@@ -36,6 +36,10 @@ export class GatewayLauncher extends JupyterLauncher implements Launcher {
     return { MLFLOW_TRACKING_URI: this.config.jupyter.gateUrl, MLFLOW_TRACKING_TOKEN: learner.gateToken };
   }
 
+  kernelGateUrl(): string {
+    return this.config.jupyter.gateUrl;
+  }
+
   /** A kernel elsewhere makes its folder below where it started: every instance finds the same one. */
   kernelWorkdir(learner: LaunchedLearner) {
     return { kind: "below-start" as const, relative: `learners/${learner.id}` };

@@ -34,6 +34,8 @@ export interface Launcher {
   stopKernel(kernelId: string): Promise<void>;
   /** What the kernel's preamble puts in its environment so its MLflow client reaches the course's MLflow. */
   kernelMlflowEnv(learner: LaunchedLearner): Record<string, string>;
+  /** Where the kernel reaches the course's gate (`/mlflow-gate`), e.g. for a Spark slot (python/course_spark.py). */
+  kernelGateUrl(): string;
   kernelWorkdir(learner: LaunchedLearner): KernelWorkdir;
 
   /** The command that starts `spec` for the learner (it is then run in a process group of its own). */

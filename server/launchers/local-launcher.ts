@@ -28,16 +28,29 @@ export class LocalLauncher extends JupyterLauncher implements Launcher {
     return this.kernels.start({ name: UNSANDBOXED_KERNEL, path: learner.id });
   }
 
-  kernelMlflowEnv(): Record<string, string> {
-    return { MLFLOW_TRACKING_URI: this.config.mlflow.url };
+  /** MLflow itself; the learner's token for the course's gate (which an MLflow without auth ignores). */
+  kernelMlflowEnv(learner: LaunchedLearner): Record<string, string> {
+    return { MLFLOW_TRACKING_URI: this.config.mlflow.url, ...(this.config.mlflow.external ? {} : { MLFLOW_TRACKING_TOKEN: learner.gateToken }) };
+  }
+
+  /** The site on this machine. */
+  kernelGateUrl(): string {
+    const { host, port } = this.config.site;
+    const loopback = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+    return `http://${loopback}:${port}/mlflow-gate`;
   }
 
   kernelWorkdir(learner: LaunchedLearner) {
     return { kind: "absolute" as const, path: path.join(this.config.jupyter.rootDir, learner.id) };
   }
 
+  /**
+   * As it is, but first in line for the out-of-memory killer: a learner's process (a model server,
+   * a Check's helper running their code) before the course's services, whose score it inherits.
+   */
   processCommand(_learner: LaunchedLearner, spec: ProcessSpec) {
-    return launchDirectly(spec);
+    const direct = launchDirectly(spec);
+    return { ...direct, command: "/bin/sh", args: ["-c", 'echo 1000 2>/dev/null >/proc/self/oom_score_adj; exec "$@"', "learner-process", direct.command, ...direct.args] };
   }
 
   modelServerHost(): string {

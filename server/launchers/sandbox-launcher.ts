@@ -49,6 +49,11 @@ export class SandboxLauncher extends JupyterLauncher implements Launcher {
     return {};
   }
 
+  /** The sandbox's bridge to the gate's socket. */
+  kernelGateUrl(): string {
+    return `http://127.0.0.1:${this.config.sandbox.mlflowPortInside}/mlflow-gate`;
+  }
+
   kernelWorkdir(learner: LaunchedLearner) {
     return { kind: "absolute" as const, path: path.join(this.config.jupyter.rootDir, learner.id) };
   }

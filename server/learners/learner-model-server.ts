@@ -3,6 +3,7 @@ import path from "node:path";
 import type { InvocationResult, ServerView } from "@/contracts/model-server";
 import type { CourseConfig } from "../config/config";
 import { AppError } from "../errors/app-error";
+import type { MemoryFloor } from "../machine/memory";
 import type { ModelServerManager } from "../model-servers/model-server-manager";
 
 const PROTOCOL_CHANGE =
@@ -18,7 +19,11 @@ export type LearnerModelServerDeps = {
   lessonsPort: { learnersOwn: boolean; courseReaches: boolean };
   /** Tells the learner's kernel where the server now is (MODEL_SERVER_URL). */
   announce: () => Promise<void>;
+  memory: MemoryFloor;
 };
+
+/** What a scoring server is reckoned to take when the course decides whether another may start. */
+const MODEL_SERVER_MB = 200;
 
 /** The learner's Serve-panel model server: one `mlflow models serve` at a time, on whichever course instance runs it. */
 export class LearnerModelServer {
@@ -37,6 +42,7 @@ export class LearnerModelServer {
   }
 
   async start(modelUri: string, port: number, workspace: string | undefined): Promise<ServerView> {
+    this.deps.memory.assertRoomFor("your model server", MODEL_SERVER_MB);
     fs.mkdirSync(path.join(this.deps.config.jupyter.rootDir, this.learnerId), { recursive: true });
     const status = await this.deps.servers.start(this.learnerId, modelUri, port, workspace ? { MLFLOW_WORKSPACE: workspace } : {});
     // The serving lesson's cells call the server the panel started, on whatever port the learner chose.

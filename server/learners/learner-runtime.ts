@@ -4,10 +4,13 @@ import type { CourseConfig } from "../config/config";
 import { cellRunLimits } from "../kernels/execute-cell";
 import { LearnerKernel, type KernelDirectory } from "../kernels/learner-kernel";
 import type { LaunchedLearner, Launcher } from "../launchers/launcher";
+import type { MemoryFloor } from "../machine/memory";
 import type { ModelServerManager } from "../model-servers/model-server-manager";
+import type { SparkSlots } from "../spark/spark-slots";
 import type { Store } from "../store/database";
 import { learnerWorkspace } from "../store/learners";
 import { LearnerModelServer } from "./learner-model-server";
+import { LearnerSpark } from "./learner-spark";
 import { lessonsPort } from "./lessons-port";
 
 /** What every learner's runtime shares: the course's pieces it is built from. */
@@ -20,6 +23,10 @@ export type LearnerRuntimeDeps = {
   kernelDirectory: KernelDirectory;
   modelServers: ModelServerManager;
   gateToken: (learnerId: string) => string;
+  /** The machine's Spark slots (every JVM the course causes takes one). */
+  sparkSlots: SparkSlots;
+  /** The memory kept for the course's services: no kernel or model server starts below it. */
+  memory: MemoryFloor;
   /** How long a kernel restart may take before the kernel is let go (default: the kernel's own). */
   kernelRestartLimitMs?: number;
 };
@@ -32,6 +39,7 @@ export type LearnerRuntimeDeps = {
 export class LearnerRuntime {
   readonly kernel: LearnerKernel;
   readonly modelServer: LearnerModelServer;
+  readonly spark: LearnerSpark;
   /** Who the launcher starts processes for: the learner and the token their processes carry. */
   readonly launched: LaunchedLearner;
 
@@ -41,16 +49,22 @@ export class LearnerRuntime {
   ) {
     const { config, launcher } = deps;
     this.launched = { id, gateToken: deps.gateToken(id) };
+    this.spark = new LearnerSpark(id, deps.sparkSlots);
     this.modelServer = new LearnerModelServer(id, {
       config,
       servers: deps.modelServers,
       lessonsPort: lessonsPort(config, launcher),
       announce: () => this.announceModelServer(),
+      memory: deps.memory,
     });
+    const spark = this.spark;
     this.kernel = new LearnerKernel({
       learnerId: id,
       kernels: {
-        start: () => launcher.startKernel(this.launched),
+        start: () => {
+          deps.memory.assertRoomFor("your Python kernel");
+          return launcher.startKernel(this.launched);
+        },
         poll: (kernelId) => launcher.pollKernel(kernelId),
         stop: (kernelId) => launcher.stopKernel(kernelId),
       },
@@ -59,6 +73,12 @@ export class LearnerRuntime {
       workdir: launcher.kernelWorkdir(this.launched),
       environment: () => this.kernelEnvironment(),
       limits: cellRunLimits(config),
+      around: {
+        cellStarted: () => spark.cellStarted(),
+        cellEnded: () => spark.cellEnded(),
+        pausedMs: (sinceMs) => spark.waitedMs(sinceMs),
+        notice: () => spark.takeNotice(),
+      },
       ...(deps.kernelRestartLimitMs ? { restartLimitMs: deps.kernelRestartLimitMs } : {}),
     });
   }
@@ -74,6 +94,8 @@ export class LearnerRuntime {
     const workspace = await this.workspace();
     return {
       ...this.deps.launcher.kernelMlflowEnv(this.launched),
+      // Where python/course_spark.py asks for a Spark slot (with the learner's gate token).
+      TRAINING_GATE_URL: this.deps.launcher.kernelGateUrl(),
       MODEL_SERVER_URL: await this.modelServer.addressForKernel(),
       ...(workspace ? { MLFLOW_WORKSPACE: workspace } : {}),
     };

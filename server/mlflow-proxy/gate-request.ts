@@ -1,4 +1,5 @@
 import type { CourseConfig } from "../config/config";
+import { isAppError } from "../errors/app-error";
 import type { CourseIdentity } from "../identity/course-identity";
 import type { Store } from "../store/database";
 import { findActiveLearner } from "../store/learners";
@@ -9,6 +10,9 @@ import { forwardToMlflow, problem } from "./forward-to-mlflow";
 import { GATE_MOUNT, WORKSPACE_API, isAllowedMlflowPath, isJsonApiPath, parseMlflowPath, rawPathname } from "./mlflow-path";
 
 export { GATE_MOUNT };
+
+/** The course's own routes for learner code, beside MLflow's: `/mlflow-gate/course/<route>` (never an MLflow path). */
+const COURSE_ROUTE = new RegExp(`^${GATE_MOUNT}/course/([a-z-]{1,40})$`);
 
 /**
  * The MLflow gate: how learner code (a sandboxed kernel) reaches MLflow. The MLflow client sends
@@ -26,7 +30,19 @@ export class MlflowGate {
    */
   private readonly learnerTraffic: FairQueue;
 
-  constructor(private readonly course: { config: CourseConfig; store: Store; identity: CourseIdentity; artifactQuota: ArtifactQuota }) {
+  constructor(
+    private readonly course: {
+      config: CourseConfig;
+      store: Store;
+      identity: CourseIdentity;
+      artifactQuota: ArtifactQuota;
+      /**
+       * The course's own answers to learner code under `/mlflow-gate/course/<route>` (a Spark slot):
+       * a body to stream back as NDJSON, or null for a route the course does not have.
+       */
+      courseRoute?: (learnerId: string, route: string, request: Request) => ReadableStream<Uint8Array> | null;
+    },
+  ) {
     this.learnerTraffic = new FairQueue(Math.max(2, course.config.mlflow.workers * 2));
   }
 
@@ -39,6 +55,8 @@ export class MlflowGate {
     const workspace = config.mode === "classroom" ? learner.workspace : null;
     if (config.mode === "classroom" && !workspace) return problem(request, 403, "No workspace", "This learner has no MLflow workspace; ask the instructor to reset it.");
 
+    const courseRoute = COURSE_ROUTE.exec(rawPathname(request.url));
+    if (courseRoute) return this.answerCourseRoute(learnerId, courseRoute[1], request);
     const parsed = parseMlflowPath(rawPathname(request.url), GATE_MOUNT);
     if (!parsed.ok) return problem(request, parsed.status, parsed.status === 400 ? "Bad address" : "Not found", `The course refused this MLflow address: ${parsed.reason}.`);
     const { path } = parsed;
@@ -60,5 +78,16 @@ export class MlflowGate {
       extraHeaders: workspace ? { "X-MLFLOW-WORKSPACE": workspace } : {},
       waitTurn: (signal) => this.learnerTraffic.acquire(learnerId, signal),
     });
+  }
+
+  private answerCourseRoute(learnerId: string, route: string, request: Request): Response {
+    try {
+      const body = this.course.courseRoute?.(learnerId, route, request) ?? null;
+      if (!body) return Response.json({ error_code: "ENDPOINT_NOT_FOUND", message: `The course has no route ${route} for learner code.` }, { status: 404 });
+      return new Response(body, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" } });
+    } catch (error) {
+      if (isAppError(error)) return Response.json({ error_code: error.code, message: error.message }, { status: error.status });
+      throw error;
+    }
   }
 }

@@ -7,11 +7,13 @@ import { chooseLauncher, jupyterKernelsFor } from "../launchers/choose-launcher"
 import type { Launcher } from "../launchers/launcher";
 import { LearnerRuntime, LearnerRuntimes } from "../learners/learner-runtime";
 import { LessonCatalog } from "../lessons/lesson-catalog";
+import { MemoryFloor } from "../machine/memory";
 import { ArtifactQuota } from "../mlflow-proxy/artifact-quota";
 import { MlflowGate } from "../mlflow-proxy/gate-request";
 import { modelServerLaunching } from "../model-servers/launching";
 import { ModelServerManager } from "../model-servers/model-server-manager";
 import { CpuFairness, courseCgroups } from "../sandbox/cpu-fairness";
+import { defaultSparkSlots, SparkSlots } from "../spark/spark-slots";
 import { openStore, storeTarget, type Store } from "../store/database";
 import { storeKernelDirectory } from "../store/learner-kernels";
 import { storeServerDirectory } from "../store/model-servers";
@@ -44,6 +46,10 @@ export class CourseRuntime {
   readonly gate: MlflowGate;
   /** Null where learners have no cgroups here (no sandbox, not root, kernels elsewhere). */
   readonly cpuFairness: CpuFairness | null;
+  /** The memory kept for the course's own services. */
+  readonly memory: MemoryFloor;
+  /** The machine's Spark slots: learners' sessions and Spark Checks. */
+  readonly sparkSlots: SparkSlots;
 
   private constructor(
     readonly config: CourseConfig,
@@ -56,6 +62,8 @@ export class CourseRuntime {
     const jupyter = jupyterKernelsFor(config);
     this.launcher = chooseLauncher(config, jupyter);
     const launcher = this.launcher;
+    this.memory = new MemoryFloor(config.capacity.memoryFloorMb);
+    this.sparkSlots = new SparkSlots(config.capacity.sparkSlots ?? defaultSparkSlots(), { memory: this.memory, idleMinutes: config.capacity.sparkIdleMinutes });
     this.modelServers = new ModelServerManager({
       pythonBin: path.join(config.python.bin, "python"),
       mlflowUrl: config.mlflow.url,
@@ -75,10 +83,19 @@ export class CourseRuntime {
       kernelDirectory: storeKernelDirectory(store),
       modelServers: this.modelServers,
       gateToken: (learnerId) => this.identity.gateToken(learnerId),
+      sparkSlots: this.sparkSlots,
+      memory: this.memory,
       kernelRestartLimitMs,
     });
     this.artifactQuota = new ArtifactQuota(config);
-    this.gate = new MlflowGate(this);
+    this.gate = new MlflowGate({
+      config,
+      store,
+      identity: this.identity,
+      artifactQuota: this.artifactQuota,
+      // The course's own answers to learner code, on the gate (its token, its learner).
+      courseRoute: (learnerId, route, request) => (route === "spark-session" && request.method === "POST" ? this.learner(learnerId).spark.openSession(request.signal) : null),
+    });
     const cgroups = launcher.learnerCgroups ? courseCgroups(config) : undefined;
     this.cpuFairness = cgroups ? new CpuFairness(cgroups) : null;
   }
@@ -110,6 +127,7 @@ export class CourseRuntime {
   /** Ends what the course started (model servers; kernels with `kernels: true`) and closes the store. */
   async stop({ kernels = false }: { kernels?: boolean } = {}): Promise<void> {
     this.cpuFairness?.stop();
+    this.sparkSlots.stop();
     this.modelServers.dispose();
     await this.modelServers.stopAll().catch(() => undefined);
     if (kernels) await Promise.all(this.learners.all().map((learner) => learner.kernel.shutdown()));

@@ -8,6 +8,7 @@ import { isPortFree } from "../net/free-port";
 import { jupyterServiceSpec, loopbackFor, mlflowServiceSpec, siteServiceSpec } from "./course-services";
 import { ServiceSupervisor, type ServiceSpec, type ServiceStatus } from "./service-supervisor";
 import { writeSupervisorState } from "../health/supervisor-state";
+import { protectFromOutOfMemory } from "../machine/out-of-memory";
 
 export type ServiceName = "mlflow" | "jupyter" | "site";
 
@@ -130,6 +131,8 @@ export class CourseSupervisor {
     const spec = this.specFor(name);
     const logFile = fs.createWriteStream(path.join(this.config.runDir, "logs", `${name}.log`), { flags: "a" });
     const supervisor = new ServiceSupervisor(spec, {
+      // The services every learner needs are the last the out-of-memory killer takes (learners' processes the first).
+      onSpawn: (pid) => protectFromOutOfMemory(pid),
       onOutput: (line) => logFile.write(`${line}\n`),
       onChange: (status) => {
         this.persist();

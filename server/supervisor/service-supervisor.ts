@@ -23,6 +23,8 @@ export type SupervisorDeps = {
   probeIntervalMs?: number;
   onOutput?: (line: string) => void;
   onChange?: (status: ServiceStatus) => void;
+  /** Told each new process's pid as soon as it is started (e.g. to protect it from the out-of-memory killer). */
+  onSpawn?: (pid: number) => void;
 };
 
 const RECENT_LINES = 40;
@@ -104,6 +106,7 @@ export class ServiceSupervisor {
       // A process group of its own: stopping it stops the workers it forked too.
       const running = spawnGroup(this.spec, { onLine: (line) => this.record(line), spawn: this.deps.spawn });
       this.process = running;
+      this.deps.onSpawn?.(running.pid);
       this.emit();
 
       const exit = await Promise.race([running.exited, this.becomeReady(running)]);

@@ -76,6 +76,7 @@ export default async function LessonPage({ params }: Params) {
         shortcut={index === 0}
         catchUpOffered={catchUpOffered[exercise] ?? false}
         caughtUp={caughtUp[exercise] ?? null}
+        usesSpark={EXERCISES[exercise].runsSpark}
       />
     ),
   });

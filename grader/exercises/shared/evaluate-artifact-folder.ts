@@ -1,6 +1,6 @@
 import { failed, passed, type Outcome } from "../../checks/check-spec";
 import { listCodes } from "../../checks/format-names";
-import type { ArtifactFile } from "../../../lib/mlflow";
+import type { ArtifactFile } from "@/lib/mlflow";
 import type { RunView } from "./run-view";
 import { sharedText as text } from "./shared-text";
 

@@ -1,6 +1,6 @@
 import { failed, passed, type Outcome } from "../../checks/check-spec";
 import { listCodes } from "../../checks/format-names";
-import type { LoggedModel } from "../../../lib/mlflow";
+import type { LoggedModel } from "@/lib/mlflow";
 import { readMlmodelFlavors } from "./read-mlmodel-flavors";
 import type { RunView } from "./run-view";
 import { sharedText as text } from "./shared-text";

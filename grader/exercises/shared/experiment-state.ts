@@ -1,6 +1,6 @@
 import { once } from "../../checks/once";
 import { selectGradedRun, type RunCheck, type Selection } from "../../checks/select-graded-run";
-import type { Experiment, MlflowClient } from "../../../lib/mlflow";
+import type { Experiment, MlflowClient } from "@/lib/mlflow";
 import type { GradingContext } from "../exercise";
 import { RunView } from "./run-view";
 

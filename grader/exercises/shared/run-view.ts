@@ -1,5 +1,5 @@
 import { once } from "../../checks/once";
-import type { ArtifactFile, LoggedModel, MlflowClient, Run } from "../../../lib/mlflow";
+import type { ArtifactFile, LoggedModel, MlflowClient, Run } from "@/lib/mlflow";
 
 /**
  * One run as the checks see it: what runs/search returned, plus lazily loaded
