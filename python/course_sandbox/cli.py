@@ -32,6 +32,8 @@ def main(argv):
     if len(argv) == 4 and argv[1] == "cleanup":
         raise SystemExit(cleanup.cleanup(argv[2], argv[3]))
     if len(argv) >= 3 and argv[1] == "kernel":
+        # The whole sandbox, this launcher (Jupyter's handle on it) included, is the learner's.
+        be_first_out_of_memory()
         args = kernel.launch_kernel(argv[2])
     elif len(argv) >= 2 and argv[1] == "run":
         args = run.launch_run(argv[2:])

@@ -7,6 +7,8 @@ import { SERVICE_OOM_SCORE_ADJ } from "./out-of-memory";
 
 const scoreOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/oom_score_adj`, "utf8").trim());
 const asRoot = process.getuid?.() === 0;
+/** Lowering a score needs CAP_SYS_RESOURCE, which root lacks in some containers (this machine's kind among them). */
+const mayLowerScores = (BigInt(`0x${/^CapEff:\s+([0-9a-f]+)$/m.exec(fs.readFileSync("/proc/self/status", "utf8"))![1]}`) >> 24n) & 1n;
 
 /**
  * When the machine itself runs out of memory (a learner's limit set above what it has, as a class of
@@ -39,12 +41,13 @@ describe.runIf(asRoot)("the machine out of memory", () => {
     await course?.stop();
   });
 
-  it("runs the course's services with a low score and learners' kernels with the highest", async () => {
+  it("runs the course's services with a low score (where the machine lets root lower one) and learners' kernels with the highest", async () => {
     expect((await runCellAs(site, ada.cookie, "print('ready')")).stdout.trim()).toBe("ready");
-    for (const service of course.supervisor.statuses()) expect(scoreOf(service.pid!), service.name).toBe(SERVICE_OOM_SCORE_ADJ);
-    const kernels = sandboxedProcesses(ada.id).filter((pid) => /course_kernel|kernel_forker/.test(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8")));
-    expect(kernels.length).toBeGreaterThan(0);
-    for (const pid of kernels) expect(scoreOf(pid)).toBe(1000);
+    for (const service of course.supervisor.statuses()) expect(scoreOf(service.pid!), service.name).toBe(mayLowerScores ? SERVICE_OOM_SCORE_ADJ : 0);
+    // Every process of the learner's sandbox: the launcher, bubblewrap, the bridges, the kernel.
+    const sandbox = sandboxedProcesses(ada.id);
+    expect(sandbox.length).toBeGreaterThan(2);
+    for (const pid of sandbox) expect(scoreOf(pid), fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").slice(0, 100)).toBe(1000);
   });
 
   it("loses only the learner's own kernel when their cell takes all the machine's memory", async () => {
