@@ -131,7 +131,8 @@ async function learnerWalk(client: Client, problems: Problem[], lesson6: Array<{
     const answer = (await (await client.request("POST", "/api/model-server/invocations", { body, contentType: "application/json" })).json()) as { status?: number };
     if (answer.status !== 200) throw new Error(`the model server answered ${answer.status}`);
   });
-  if ((await step("serving Check", () => check("model-serving"))) === undefined && problems.some((p) => p.learner === client.name)) return figures;
+  await step("serving Check", () => check("model-serving"));
+  if (problems.some((problem) => problem.learner === client.name)) return figures;
 
   // Lesson 6: every cell as written, then the Spark Check.
   const began = performance.now();
@@ -197,6 +198,12 @@ async function round(n: number): Promise<void> {
     const waited = queued.filter((ms) => ms > 0);
     console.log(`  Spark queue: ${waited.length} of ${queued.length} learners waited; wait median ${seconds(stats(queued).median)}, p95 ${seconds(stats(queued).p95)}, longest ${seconds(Math.max(...queued, 0))}`);
     for (const problem of problems.slice(0, 10)) console.log(`    ${problem.learner}: ${problem.step}: ${problem.detail}`);
+    const restarts = course.supervisor.statuses().filter((status) => status.restarts > 0);
+    if (restarts.length) console.log(`  services restarted: ${restarts.map((status) => `${status.name} ${status.restarts}x`).join(", ")}`);
+    if (problems.length) {
+      const log = fs.readFileSync(path.join(course.config.runDir, "logs", "site.log"), "utf8").split("\n").slice(-40).join("\n    ");
+      console.log(`  the site's log, last lines:\n    ${log}`);
+    }
   } finally {
     await course.stop();
   }

@@ -265,9 +265,15 @@ class Checker:
                 .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.log.level", "ERROR")
                 .config("spark.sql.shuffle.partitions", "4")
-                # Scratch files in this process's temporary folder (the grader removes it);
-                # no JVM performance-data file left in /tmp when the grader kills the JVM.
-                .config("spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={tempfile.gettempdir()} -XX:-UsePerfData")
+                # The JVM sized for 150 rows, as a learner's session (python/course_spark.py): a
+                # 512 MB heap, the serial collector and the first JIT tier start it sooner on a
+                # busy machine. Scratch files in this process's temporary folder (the grader
+                # removes it); no JVM performance-data file left in /tmp when the grader kills it.
+                .config("spark.driver.memory", "512m")
+                .config(
+                    "spark.driver.extraJavaOptions",
+                    f"-Djava.io.tmpdir={tempfile.gettempdir()} -XX:-UsePerfData -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=64m -Xss512k",
+                )
             )
             self.spark = builder.getOrCreate()
             self.spark.sparkContext.setLogLevel("ERROR")
