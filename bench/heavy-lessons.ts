@@ -58,7 +58,13 @@ class Client {
     const headers: Record<string, string> = { origin: this.site };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (this.cookie) headers.cookie = this.cookie;
-    const response = await fetch(`${this.site}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const send = () => fetch(`${this.site}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    // A keep-alive connection the site closed while idle fails before the request is sent: undici
+    // retries a GET by itself, not a POST.
+    const response = await send().catch((error: { cause?: { code?: string } }) => {
+      if (error.cause?.code === "UND_ERR_SOCKET") return send();
+      throw error;
+    });
     for (const line of response.headers.getSetCookie()) if (line.startsWith("course_session=")) this.cookie = line.split(";")[0];
     return response;
   }
@@ -100,7 +106,8 @@ async function learnerWalk(client: Client, problems: Problem[], lesson6: Array<{
     try {
       return await action();
     } catch (error) {
-      problems.push({ learner: client.name, step: name, detail: (error as Error).message.slice(0, 400) });
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      problems.push({ learner: client.name, step: name, detail: `${(error as Error).message}${cause ? ` (${cause.code ?? ""} ${cause.message ?? ""})` : ""}`.slice(0, 400) });
       return undefined;
     }
   };
@@ -194,7 +201,7 @@ async function round(n: number): Promise<void> {
     console.log(`  out-of-memory kills: ${kills}`);
     console.log(`  memory used: ${(usedBeforeKb / 1024 / 1024).toFixed(1)} GB before, peak ${(peakUsedKb / 1024 / 1024).toFixed(1)} GB = ${((100 * peakUsedKb) / totalKb).toFixed(0)}% of the machine (${((peakUsedKb - usedBeforeKb) / 1024 / n).toFixed(0)} MB per learner)`);
     console.log(`  model server Start -> ready: median ${seconds(ready.median)}, p95 ${seconds(ready.p95)}`);
-    console.log(`  lesson 6 (every cell and the Spark Check): median ${seconds(stats(lesson6Ms).median)}, p95 ${seconds(stats(lesson6Ms).p95)}, longest ${seconds(Math.max(...lesson6Ms, Number.NaN))}; all ${n} through lessons 5 and 6 in ${seconds(wallMs)}`);
+    console.log(`  lesson 6 (every cell and the Spark Check): median ${seconds(stats(lesson6Ms).median)}, p95 ${seconds(stats(lesson6Ms).p95)}, longest ${seconds(Math.max(...lesson6Ms))}; all ${n} through lessons 5 and 6 in ${seconds(wallMs)}`);
     const waited = queued.filter((ms) => ms > 0);
     console.log(`  Spark queue: ${waited.length} of ${queued.length} learners waited; wait median ${seconds(stats(queued).median)}, p95 ${seconds(stats(queued).p95)}, longest ${seconds(Math.max(...queued, 0))}`);
     for (const problem of problems.slice(0, 10)) console.log(`    ${problem.learner}: ${problem.step}: ${problem.detail}`);
