@@ -35,7 +35,7 @@ const LESSON = "tracking-exercise";
 /** The exercise's slow cell: fit, log_model, two artifacts. Every learner starts it at the same moment. */
 const TRAINING_CELL = "track-the-run";
 const EXERCISE = "tracking-exercise";
-const PASSWORD = "bench";
+const PASSWORD = "bench-course-passphrase";
 /** No single request may take longer than this; a hung request is counted as an error. */
 const REQUEST_TIMEOUT_MS = 300_000;
 

@@ -24,7 +24,7 @@ import { classLearners } from "../server/store/learners";
 import { startTempCourse } from "../server/testing/temp-course";
 import { summarize } from "./stats";
 
-const PASSWORD = "bench";
+const PASSWORD = "bench-course-passphrase";
 const REQUEST_TIMEOUT_MS = 30 * 60_000;
 const projectRoot = path.resolve(import.meta.dirname, "..");
 

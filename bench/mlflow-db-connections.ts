@@ -12,7 +12,7 @@ const workers = process.argv[2] ?? "2";
 
 async function measure(): Promise<void> {
   const database = await createTestDatabase("bench_mlflow_connections");
-  const course = await startTempCourse(["mlflow"], { COURSE_MLFLOW_DATABASE_URL: database.url, COURSE_MODE: "classroom", COURSE_INSTRUCTOR_PASSWORD: "bench", DATABASE_URL: "", MLFLOW_WORKERS: workers });
+  const course = await startTempCourse(["mlflow"], { COURSE_MLFLOW_DATABASE_URL: database.url, COURSE_MODE: "classroom", COURSE_INSTRUCTOR_PASSWORD: "bench-course-passphrase", DATABASE_URL: "", MLFLOW_WORKERS: workers });
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   const connections = async () => Number((await client.query("select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()")).rows[0].count);

@@ -2,6 +2,7 @@
 // of them on Ctrl-C. Run through `npm start`, which installs and builds first.
 import path from "node:path";
 import { ConfigError, loadConfig } from "../server/config/config";
+import { assertInstructorPasswordStrong } from "../server/config/instructor-password";
 import { classCode, ensureInstructorPassword } from "../server/identity/class-settings";
 import { chooseLauncher } from "../server/launchers/choose-launcher";
 import { openStore, storeTarget } from "../server/store/database";
@@ -11,7 +12,9 @@ const say = (line: string) => console.log(`\u25b8 ${line}`);
 
 function readConfig() {
   try {
-    return loadConfig(process.env, { projectRoot: path.resolve(import.meta.dirname, "..") });
+    const config = loadConfig(process.env, { projectRoot: path.resolve(import.meta.dirname, "..") });
+    assertInstructorPasswordStrong(config);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`\n\u2716 ${error.message}\n`);

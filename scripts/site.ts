@@ -7,6 +7,7 @@ import type { IncomingMessage } from "node:http";
 import path from "node:path";
 import next from "next";
 import { ConfigError, loadConfig, type CourseConfig } from "../server/config/config";
+import { assertInstructorPasswordStrong } from "../server/config/instructor-password";
 import { applyRunHandoff, readRunHandoff } from "../server/config/run-handoff";
 import { createSiteServer } from "../server/http/site-entry";
 import { directRoute } from "../server/http/direct-route";
@@ -25,6 +26,7 @@ const projectRoot = path.resolve(import.meta.dirname, "..");
 function startingConfig(): CourseConfig {
   try {
     const config = loadConfig(process.env, { projectRoot });
+    assertInstructorPasswordStrong(config);
     const handoff = readRunHandoff(config.runDir);
     if (handoff) return applyRunHandoff(config, handoff);
     // Started without the supervisor: the same sandbox decision as `npm start` makes, never a silent "off".

@@ -66,9 +66,9 @@ describe("catch-up from the live MLflow state", () => {
   }
 
   beforeAll(async () => {
-    course = await startTempCourse(["mlflow", "jupyter", "site"], { COURSE_MODE: "classroom", COURSE_SANDBOX: "on", COURSE_INSTRUCTOR_PASSWORD: "teach-me", CELL_TIME_LIMIT_SECONDS: "300" });
+    course = await startTempCourse(["mlflow", "jupyter", "site"], { COURSE_MODE: "classroom", COURSE_SANDBOX: "on", COURSE_INSTRUCTOR_PASSWORD: "teach-me-mlflow-today", CELL_TIME_LIMIT_SECONDS: "300" });
     site = `http://127.0.0.1:${course.config.site.port}`;
-    instructor = await signInAsInstructor(site, "teach-me");
+    instructor = await signInAsInstructor(site, "teach-me-mlflow-today");
     classCode = (await call(instructor, "GET", "/api/instructor/class")).json.classCode;
   });
   afterAll(async () => {

@@ -29,10 +29,10 @@ describe("the instructor reaches the class: messages, the class's lesson, the ca
 
   beforeAll(async () => {
     // No Jupyter: nothing here runs a cell or opens a lesson page.
-    course = await startTempCourse(["mlflow", "site"], { COURSE_MODE: "classroom", COURSE_INSTRUCTOR_PASSWORD: "teach-me" });
+    course = await startTempCourse(["mlflow", "site"], { COURSE_MODE: "classroom", COURSE_INSTRUCTOR_PASSWORD: "teach-me-mlflow-today" });
     site = `http://127.0.0.1:${course.config.site.port}`;
     instructor = new Client(site);
-    expect((await instructor.call("POST", "/api/session/instructor", { password: "teach-me" })).status).toBe(200);
+    expect((await instructor.call("POST", "/api/session/instructor", { password: "teach-me-mlflow-today" })).status).toBe(200);
     const code = (await instructor.call("GET", "/api/instructor/class")).json.classCode;
     alice = new Client(site);
     bob = new Client(site);

@@ -25,8 +25,8 @@ export class RateLimiter {
     }
     try {
       const recent = await this.ledger.since(this.what, key, now - this.windowMs + 1);
-      if (recent.length >= this.maxPerWindow) {
-        const waitSeconds = Math.ceil((this.windowMs - (now - recent[0])) / 1000);
+      if (recent.count >= this.maxPerWindow) {
+        const waitSeconds = Math.ceil((this.windowMs - (now - recent.oldestMs!)) / 1000);
         throw new AppError("rate_limited", `That is ${this.maxPerWindow} ${this.what}s in the last minute; try again in ${waitSeconds} s.`, {
           retryAfterSeconds: waitSeconds,
         });

@@ -58,12 +58,12 @@ describe("a classroom course under attack", () => {
 
     course = await startTempCourse(["mlflow", "jupyter", "site"], {
       COURSE_MODE: "classroom",
-      COURSE_INSTRUCTOR_PASSWORD: "teach-me",
+      COURSE_INSTRUCTOR_PASSWORD: "teach-me-mlflow-today",
       MODEL_SERVER_PORTS: `${decoyPort}-${decoyPort}`,
     });
     site = `http://127.0.0.1:${course.config.site.port}`;
     mlflowUrl = course.config.mlflow.url;
-    instructorCookie = await signInAsInstructor(site, "teach-me");
+    instructorCookie = await signInAsInstructor(site, "teach-me-mlflow-today");
     const code = (await as(instructorCookie, { path: "/api/instructor/class" })).json.classCode as string;
     alice = await join("Alice", code);
     bob = await join("Bob", code);

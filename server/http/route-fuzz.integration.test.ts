@@ -88,13 +88,13 @@ describe("every route answers malformed input with a 4xx, never a 5xx", () => {
   const identities: Record<string, string> = { stranger: "" };
 
   beforeAll(async () => {
-    course = await startTempCourse(["mlflow", "jupyter", "site"], { COURSE_MODE: "classroom", COURSE_INSTRUCTOR_PASSWORD: "fuzz-teacher" });
+    course = await startTempCourse(["mlflow", "jupyter", "site"], { COURSE_MODE: "classroom", COURSE_INSTRUCTOR_PASSWORD: "fuzz-teacher-passphrase" });
     site = `http://127.0.0.1:${course.config.site.port}`;
     const signIn = await rawRequest(site, {
       method: "POST",
       path: "/api/session/instructor",
       headers: { origin: site, "content-type": "application/json" },
-      body: JSON.stringify({ password: "fuzz-teacher" }),
+      body: JSON.stringify({ password: "fuzz-teacher-passphrase" }),
     });
     identities.instructor = cookiesFrom(signIn);
     const code = (await rawRequest(site, { path: "/api/instructor/class", headers: { cookie: identities.instructor } })).json.classCode;

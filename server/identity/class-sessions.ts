@@ -7,7 +7,7 @@ import { findActiveLearner, findActiveLearnerByNameKey, insertClassLearner } fro
 import { createRejoinToken, inspectRejoinToken, redeemRejoinToken, type RejoinCheck } from "../store/rejoin-tokens";
 import { createSession, revokeSession } from "../store/sessions";
 import { CLASS_CODE_EXAMPLE, CLASS_CODE_LENGTH, isCurrentClassCode } from "@/contracts/class-code";
-import { ensureInstructorPassword, instructorPasswordHash, storedClassCode } from "./class-settings";
+import { instructorPasswordHash, storedClassCode } from "./class-settings";
 import type { CourseIdentity } from "./course-identity";
 import { displayNameKey, nameTakenMessage } from "./display-name";
 import { verifyPassword } from "./passwords";
@@ -87,10 +87,10 @@ export async function signInInstructor(course: SessionDeps, request: Request, cl
   requireClassroom(config);
   const guesses = storeActionLedger(db);
   await identity.instructorPasswordGuesses.assertAllowed(clientKey, guesses);
-  // Picks up COURSE_INSTRUCTOR_PASSWORD when it was set or changed since the last start.
-  if (config.classroom.instructorPassword) await ensureInstructorPassword(db, config);
+  await identity.instructorPasswordStored();
   const stored = await instructorPasswordHash(db);
-  if (!(await identity.instructorPasswordGuesses.attempt(clientKey, () => stored !== null && verifyPassword(password, stored), guesses))) {
+  // One scrypt per sign-in, off the event loop; the count holds its place while it runs.
+  if (!(await identity.instructorPasswordGuesses.attempt(clientKey, async () => stored !== null && (await verifyPassword(password, stored)), guesses))) {
     throw new AppError("forbidden", "That is not the instructor password.");
   }
   return { body: { role: "instructor" }, setCookie: await issueSession(course, request, "instructor", null) };

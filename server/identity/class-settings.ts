@@ -45,12 +45,12 @@ export async function ensureInstructorPassword(db: Store, config: CourseConfig):
   const stored = await readSetting(db, INSTRUCTOR_PASSWORD);
   const fromEnv = config.classroom.instructorPassword;
   if (fromEnv) {
-    if (!stored || !verifyPassword(fromEnv, stored)) await writeSetting(db, INSTRUCTOR_PASSWORD, hashPassword(fromEnv));
+    if (!stored || !(await verifyPassword(fromEnv, stored))) await writeSetting(db, INSTRUCTOR_PASSWORD, await hashPassword(fromEnv));
     return {};
   }
   if (stored) return {};
   const generated = readableSecret(12);
-  await writeSetting(db, INSTRUCTOR_PASSWORD, hashPassword(generated));
+  await writeSetting(db, INSTRUCTOR_PASSWORD, await hashPassword(generated));
   return { generated };
 }
 

@@ -1,8 +1,10 @@
+import { CLASS_CODE_ALPHABET, CLASS_CODE_EXAMPLE, CLASS_CODE_LENGTH } from "@/contracts/class-code";
 import type { CourseConfig } from "../config/config";
 import { AppError } from "../errors/app-error";
 import type { Store } from "../store/database";
 import { ensureLearner, findActiveLearner } from "../store/learners";
 import { findLiveSession } from "../store/sessions";
+import { ensureInstructorPassword } from "./class-settings";
 import { SharedFailureLimiter } from "./failure-limiter";
 import { learnerFromAuthorization, learnerToken } from "./learner-token";
 import { sessionIdFromCookie } from "./session-cookie";
@@ -10,8 +12,32 @@ import { sessionIdFromCookie } from "./session-cookie";
 export type Learner = { id: string; displayName: string; workspace?: string };
 export type Viewer = { role: "learner"; learner: Learner; sessionId?: string } | { role: "instructor"; sessionId: string };
 
-/** Wrong class codes, and separately wrong instructor passwords, allowed per client per minute. */
-export const WRONG_GUESSES_PER_MINUTE = 10;
+/**
+ * Wrong class codes allowed from one address in a window. A class in one room often reaches the
+ * course through one NAT address, so the limit is set for a room, not a person: a room of 60 that
+ * each mistype the code a dozen times stays under it. Guessing stays hopeless at it: a code is one
+ * of 32^10 (about 50 bits), so an address guessing flat out at the limit needs millions of years
+ * on average (classCodeGuessingYears; its test holds it above ten years even for 10,000 addresses).
+ */
+export const WRONG_CLASS_CODES = { limit: 1000, windowMs: 10 * 60_000 } as const;
+
+/** Wrong instructor passwords allowed from one address per minute (one person signs in; apart from class codes). */
+export const WRONG_INSTRUCTOR_PASSWORDS = { limit: 10, windowMs: 60_000 } as const;
+
+/** On average, years for `addresses` addresses guessing at the limit to find a class code. */
+export function classCodeGuessingYears(addresses = 1): number {
+  const codes = CLASS_CODE_ALPHABET.length ** CLASS_CODE_LENGTH;
+  const guessesPerYear = (WRONG_CLASS_CODES.limit / WRONG_CLASS_CODES.windowMs) * 365.25 * 24 * 3_600_000 * addresses;
+  return codes / 2 / guessesPerYear;
+}
+
+function roomPausedWords(waitSeconds: number): string {
+  const minutes = WRONG_CLASS_CODES.windowMs / 60_000;
+  return (
+    `Joining from this network is paused for ${waitSeconds} s: ${WRONG_CLASS_CODES.limit} wrong class codes came from it in ${minutes} minutes. ` +
+    `Check the code with your instructor (it has ${CLASS_CODE_LENGTH} letters and digits, like ${CLASS_CODE_EXAMPLE}, with no 0, O, 1 or I), then try again once the pause is over.`
+  );
+}
 
 /** Solo mode has exactly one learner, on this machine. */
 export const SOLO_LEARNER: Learner = { id: "local", displayName: "You" };
@@ -23,10 +49,11 @@ export const SOLO_LEARNER: Learner = { id: "local", displayName: "You" };
  */
 export class CourseIdentity {
   /** Wrong class codes, counted per client (here, and in the store across course instances). */
-  readonly joinCodeGuesses = new SharedFailureLimiter("wrong-class-code", WRONG_GUESSES_PER_MINUTE, 60_000);
+  readonly joinCodeGuesses = new SharedFailureLimiter("wrong-class-code", WRONG_CLASS_CODES.limit, WRONG_CLASS_CODES.windowMs, { words: roomPausedWords });
   /** Wrong instructor passwords, counted per client, apart from class codes. */
-  readonly instructorPasswordGuesses = new SharedFailureLimiter("wrong-instructor-password", WRONG_GUESSES_PER_MINUTE, 60_000);
+  readonly instructorPasswordGuesses = new SharedFailureLimiter("wrong-instructor-password", WRONG_INSTRUCTOR_PASSWORDS.limit, WRONG_INSTRUCTOR_PASSWORDS.windowMs);
   private soloReady: Promise<void> | undefined;
+  private passwordStored: Promise<void> | undefined;
 
   constructor(
     private readonly config: CourseConfig,
@@ -54,6 +81,22 @@ export class CourseIdentity {
     const row = await findActiveLearner(this.store, session.learnerId!);
     if (!row) return null;
     return { role: "learner", learner: { id: row.id, displayName: row.display_name, workspace: row.workspace ?? undefined }, sessionId };
+  }
+
+  /**
+   * COURSE_INSTRUCTOR_PASSWORD's hash is in the store: checked once per process (the site starts
+   * anew on every start, so a password set or changed since the last one is picked up).
+   */
+  instructorPasswordStored(): Promise<void> {
+    if (!this.config.classroom.instructorPassword) return Promise.resolve();
+    this.passwordStored ??= ensureInstructorPassword(this.store, this.config).then(
+      () => undefined,
+      (error) => {
+        this.passwordStored = undefined;
+        throw error;
+      },
+    );
+    return this.passwordStored;
   }
 
   /** The learner making this request; 401 when nobody is signed in, 403 for the instructor. */

@@ -24,7 +24,7 @@ describe.runIf(asRoot)("the machine out of memory", () => {
   beforeAll(async () => {
     course = await startTempCourse(["mlflow", "jupyter", "site"], {
       COURSE_MODE: "classroom",
-      COURSE_INSTRUCTOR_PASSWORD: "oom-teacher",
+      COURSE_INSTRUCTOR_PASSWORD: "oom-teacher-passphrase",
       COURSE_SANDBOX: "on",
       DATABASE_URL: "",
       // Far above the machine's memory: only the machine stops a learner here.
@@ -32,7 +32,7 @@ describe.runIf(asRoot)("the machine out of memory", () => {
       COURSE_MEMORY_FLOOR_MB: "256",
     });
     site = `http://127.0.0.1:${course.config.site.port}`;
-    const instructor = await signInAsInstructor(site, "oom-teacher");
+    const instructor = await signInAsInstructor(site, "oom-teacher-passphrase");
     const classCode = (await rawRequest(site, { path: "/api/instructor/class", headers: { cookie: instructor } })).json.classCode;
     ada = await joinClass(site, classCode, "Ada");
     bob = await joinClass(site, classCode, "Bob");

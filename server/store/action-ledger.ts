@@ -8,11 +8,13 @@ export type ActionLedger = {
   /** Marks `actor` as doing `action` until `untilMs` (or until released); false if they already are. */
   claim(action: string, actor: string, untilMs: number, nowMs: number): Promise<boolean>;
   release(action: string, actor: string): Promise<void>;
-  /** When `actor` did `action` since `sinceMs`, oldest first. */
-  since(action: string, actor: string, sinceMs: number): Promise<number[]>;
+  /** How many times `actor` did `action` since `sinceMs`, and when the oldest of those was (null: none). */
+  since(action: string, actor: string, sinceMs: number): Promise<ActionTally>;
   /** Records that `actor` did `action` at `atMs`, forgetting records of `action` before `forgetBeforeMs` (in the store: everyone's). */
   record(action: string, actor: string, atMs: number, forgetBeforeMs: number): Promise<void>;
 };
+
+export type ActionTally = { count: number; oldestMs: number | null };
 
 /** A ledger in this process's memory: for one process, and for tests. */
 export function memoryActionLedger(): ActionLedger {
@@ -30,7 +32,8 @@ export function memoryActionLedger(): ActionLedger {
       running.delete(key(action, actor));
     },
     async since(action, actor, sinceMs) {
-      return (done.get(key(action, actor)) ?? []).filter((at) => at >= sinceMs);
+      const recent = (done.get(key(action, actor)) ?? []).filter((at) => at >= sinceMs);
+      return { count: recent.length, oldestMs: recent.length ? Math.min(...recent) : null };
     },
     async record(action, actor, atMs, forgetBeforeMs) {
       done.set(key(action, actor), [...(done.get(key(action, actor)) ?? []).filter((at) => at >= forgetBeforeMs), atMs]);
@@ -55,15 +58,16 @@ export function storeActionLedger(db: Store): ActionLedger {
       await db.deleteFrom("actions_in_flight").where("action", "=", action).where("actor", "=", actor).execute();
     },
     async since(action, actor, sinceMs) {
-      const rows = await db
+      // A count, not the rows: an address at the class-code limit has a thousand.
+      const tally = await db
         .selectFrom("action_log")
-        .select("at_ms")
+        .select((eb) => [eb.fn.countAll().as("count"), eb.fn.min("at_ms").as("oldest")])
         .where("action", "=", action)
         .where("actor", "=", actor)
         .where("at_ms", ">=", sinceMs)
-        .orderBy("at_ms")
-        .execute();
-      return rows.map((row) => Number(row.at_ms));
+        .executeTakeFirstOrThrow();
+      const count = Number(tally.count);
+      return { count, oldestMs: count === 0 ? null : Number(tally.oldest) };
     },
     async record(action, actor, atMs, forgetBeforeMs) {
       // Everyone's old records go, so actors seen once (a guessing address) do not pile up.
