@@ -11,6 +11,38 @@ test("the home page shows the course outline and every service healthy", async (
   await expect(page.getByTestId("status-jupyter")).toHaveAttribute("data-state", "ok");
 });
 
+test("a walk through the course's pages asks for nothing missing and logs no error (its icon included)", async ({ page, request }) => {
+  const missing: string[] = [];
+  const errors: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() >= 400) missing.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  for (const [path, heading] of [
+    ["/", "Learn MLflow by doing it"],
+    ["/lessons/welcome", "Welcome"],
+    ["/lessons/model-serving", /Serving/],
+    ["/progress", "My progress"],
+  ] as const) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { name: heading }).first()).toBeVisible();
+    await page.waitForLoadState("networkidle");
+  }
+  expect(missing).toStrictEqual([]);
+  expect(errors).toStrictEqual([]);
+  // The icon the pages name, and the one browsers ask for by themselves.
+  const named = await page.locator('link[rel="icon"]').evaluateAll((links) => links.map((link) => (link as HTMLLinkElement).href));
+  expect(named.length).toBeGreaterThan(0);
+  for (const href of [...named, "/favicon.ico"]) {
+    const icon = await request.get(href);
+    expect(icon.status(), href).toBe(200);
+    expect(icon.headers()["content-type"], href).toMatch(/^image\//);
+  }
+});
+
 test("/mlflow/ serves the real MLflow UI with its Experiments and Models pages", async ({ page }) => {
   const failures: string[] = [];
   page.on("requestfailed", (request) => failures.push(request.url()));

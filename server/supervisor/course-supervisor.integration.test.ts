@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/config";
 import { readRunHandoff } from "../config/run-handoff";
 import { getHealth } from "../health/get-health";
+import { getReadiness } from "../health/readiness";
+import { openStore, storeTarget } from "../store/database";
 import { chooseLauncher } from "../launchers/choose-launcher";
 import { findFreePort } from "../net/free-port";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
@@ -19,11 +21,17 @@ describe("the course back end, on a real MLflow and Jupyter", () => {
   /** What /api/health reads: the configuration and the launcher the course chose. */
   const health = () => getHealth({ config: course.config, launcher: chooseLauncher(course.config) });
 
+  let store: Awaited<ReturnType<typeof openStore>> | undefined;
+  /** What /api/health/ready reads. */
+  const readiness = () => getReadiness({ config: course.config, store: store!.db });
+
   beforeAll(async () => {
     course = await startTempCourse(["mlflow", "jupyter"]);
+    store = await openStore(storeTarget(course.config.dataDir, course.config.databaseUrl));
   });
 
   afterAll(async () => {
+    await store?.db.destroy();
     const pids = course?.supervisor.statuses().map((status) => status.pid) ?? [];
     await course?.stop();
     for (const pid of pids) if (pid) expect(groupAlive(pid)).toBe(false);
@@ -73,8 +81,11 @@ describe("the course back end, on a real MLflow and Jupyter", () => {
     }, 10_000);
     expect(down.ok).toBe(false);
     expect(down.mlflow.problem).toMatch(/MLflow/);
+    // MLflow is this instance's own here: the instance is not ready for a load balancer meanwhile.
+    expect(await readiness()).toMatchObject({ ok: false, own: { mlflow: false, jupyter: true } });
 
     await waitFor("MLflow to come back", async () => ((await health()).mlflow.ok ? true : undefined));
+    expect((await readiness()).ok).toBe(true);
     expect(mlflow.status().restarts).toBe(1);
     expect(mlflow.status().pid).not.toBe(pid);
 

@@ -222,9 +222,8 @@ describe("a class over three hosts: data, kernels, and two course instances behi
       "  http-check expect status 200",
       // Which instance answered, for the test to know where the learner's model server was started.
       "  http-response set-header X-Served-By %[srv_name]",
-      // /api/health/ready probes the shared MLflow, Jupyter and store with 2 s timeouts: a busy
-      // moment of a shared service marks every instance down at once, so only a few seconds of
-      // failures in a row take one out.
+      // /api/health/ready probes only what an instance runs itself (here nothing: store, MLflow and
+      // gateway are shared), so it answers as long as the instance's site does.
       "  timeout check 5s",
       ...instances.map((instance) => `  server ${instance.name} ${web.address}:${instance.port} check inter 2s fall 3 rise 2`),
       "",
