@@ -1,10 +1,10 @@
 // bench/dashboard: how long the instructor dashboard's data takes for a class of 200.
-//   figure:   classDashboard(db) (four queries, only failed check results, then every
+//   figure:   classDashboard(db) (five queries, only failed check results, then every
 //             aggregation: matrix, summaries, most common failures, stuck learners, cell
 //             activity), and the three exports through classExport (matrix CSV, attempts
 //             CSV with one row per check result, JSON)
 //   baseline: reading the raw rows, one `select *` per table the dashboard reads (learners,
-//             attempts, check_results, cell_runs), on the same store in the same run
+//             attempts, check_results, cell_runs, exercise_starts), on the same store in the same run
 // The store is a temp SQLite file (openSqliteStore, migrations and indexes as in the app)
 // seeded with a deterministic class: 200 learners × 5 exercises, 10-20 attempts each with
 // 5-9 check results (fail at one check, skip the rest; ~3% platform errors), and about
@@ -46,6 +46,7 @@ export type Rows = {
   checks: Database["check_results"][];
   runs: Omit<Database["cell_runs"], "id">[];
   completions: Database["exercise_completions"][];
+  starts: Database["exercise_starts"][];
 };
 
 export function seedRows(now: number): Rows {
@@ -61,7 +62,7 @@ export function seedRows(now: number): Rows {
     (c: string) => `${c}: no artifacts under output_data/, found: model/, input_data/`,
     (c: string) => `${c}: registered model "IrisModel" has no version in Staging (found: None, Production)`,
   ];
-  const rows: Rows = { learners: [], attempts: [], checks: [], runs: [], completions: [] };
+  const rows: Rows = { learners: [], attempts: [], checks: [], runs: [], completions: [], starts: [] };
   const classStart = now - 180 * MINUTE;
   let attemptSerial = 0;
   for (let i = 0; i < LEARNERS; i++) {
@@ -79,6 +80,7 @@ export function seedRows(now: number): Rows {
     const pace = between(0.5, 1.3); // minutes between attempts scale with this
     let t = joined + between(2, 8) * MINUTE;
     for (const [e, exercise] of exercises.entries()) {
+      if (t <= now) rows.starts.push({ learner_id: id, exercise: exercise.id, started_at: new Date(t).toISOString() }); // the lesson opened
       t += between(2, 6) * MINUTE; // reading the lesson, running its cells
       const checks = checkCounts[e % checkCounts.length];
       const attempts = 10 + Math.floor(rand() * 11);
@@ -135,6 +137,7 @@ export async function insertAll(db: Store, rows: Rows): Promise<void> {
     for (const part of chunk(rows.checks, 1000)) await tx.insertInto("check_results").values(part).execute();
     for (const part of chunk(rows.runs, 1000)) await tx.insertInto("cell_runs").values(part).execute();
     for (const part of chunk(rows.completions, 1000)) await tx.insertInto("exercise_completions").values(part).execute();
+    for (const part of chunk(rows.starts, 1000)) await tx.insertInto("exercise_starts").values(part).execute();
   });
 }
 
@@ -168,8 +171,8 @@ async function main() {
       );
     }
 
-    const baseline = await time("baseline: select * from learners, attempts, check_results, cell_runs", async () => {
-      for (const table of ["learners", "attempts", "check_results", "cell_runs"] as const) await db.selectFrom(table).selectAll().execute();
+    const baseline = await time("baseline: select * from learners, attempts, check_results, cell_runs, exercise_starts", async () => {
+      for (const table of ["learners", "attempts", "check_results", "cell_runs", "exercise_starts"] as const) await db.selectFrom(table).selectAll().execute();
     });
     const dashboard = await time("classDashboard(db)", () => classDashboard(db));
     const load = await time("  of which loadClassData (failed checks only)", () => loadClassData(db, { checks: "failed" }));

@@ -62,10 +62,15 @@ export type MatrixCell = {
   platformErrors: number;
   /** When Catch me up made its state (the first time); null when it never did. */
   caughtUpAt: string | null;
-  /** The first counted attempt: where "time to pass" starts. */
+  /** The first counted attempt. */
   firstAttemptAt: string | null;
+  /**
+   * Where "time to pass" starts: when the learner first opened the exercise's lesson or ran one of
+   * its cells, or the first counted attempt if that came earlier (or nothing was recorded).
+   */
+  startedAt: string | null;
   firstPassedAt: string | null;
-  /** From the first counted attempt to the first pass (0: passed at the first Check). */
+  /** From `startedAt` to the first pass. */
   timeToPassMs: number | null;
   /** The last counted attempt. */
   lastAttemptAt: string | null;

@@ -1,7 +1,7 @@
 import { aggregateDashboard, courseExercises } from "@/server/dashboard/class-dashboard";
 import { loadClassData } from "@/server/store/class-data";
 import { courseRuntime } from "@/server/runtime/runtime-access";
-import { formatDuration } from "@/components/dashboard/format";
+import { formatDuration, timeToPassMeaning } from "@/components/dashboard/format";
 import { requireLearnerPage } from "../page-viewer";
 
 export const dynamic = "force-dynamic";
@@ -20,7 +20,7 @@ export default async function ProgressPage() {
   return (
     <div className="max-w-3xl">
       <h1 className="text-3xl font-bold tracking-tight">My progress</h1>
-      <table className="mt-6 w-full text-left text-sm" data-testid="my-progress">
+      <table className="mt-6 w-full text-left text-sm" data-testid="my-progress" aria-describedby="time-to-pass-meaning">
         <thead>
           <tr className="border-b border-slate-300 dark:border-slate-700">
             <th scope="col" className="py-2">Exercise</th>
@@ -43,6 +43,9 @@ export default async function ProgressPage() {
           })}
         </tbody>
       </table>
+      <p id="time-to-pass-meaning" className="mt-2 text-xs text-slate-500 dark:text-slate-400">
+        {timeToPassMeaning("learner")}
+      </p>
       {row && Object.values(row.cells).some((cell) => cell.failingCheck && cell.state !== "passed") && (
         <section className="mt-8">
           <h2 className="text-xl font-semibold">Where you left off</h2>

@@ -12,7 +12,7 @@ import { ExerciseSummaries } from "./exercise-summaries";
 import { LearnerDrilldown } from "./learner-drilldown";
 import { StuckList } from "./stuck-list";
 import { TeachingSettingsPanel } from "./teaching-settings-panel";
-import { formatTime } from "./format";
+import { formatTime, timeToPassMeaning } from "./format";
 
 
 /**
@@ -57,9 +57,12 @@ export function ClassDashboard() {
       </div>
 
       <section aria-labelledby="progress-title">
-        <h2 id="progress-title" className="mb-3 text-xl font-semibold">
+        <h2 id="progress-title" className="mb-1 text-xl font-semibold">
           Progress by exercise
         </h2>
+        <p id="time-to-pass-meaning" className="mb-3 text-xs text-slate-500 dark:text-slate-400" data-testid="time-to-pass-meaning">
+          {timeToPassMeaning("instructor")}
+        </p>
         <ExerciseSummaries summaries={data?.summaries ?? []} />
       </section>
 

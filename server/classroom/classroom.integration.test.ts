@@ -95,7 +95,11 @@ describe("classroom mode on a real MLflow with workspaces", () => {
     expect((await bob.call("DELETE", "/mlflow/ajax-api/3.0/mlflow/workspaces/default")).status).toBe(403);
   });
 
-  it("grades each learner on their own objects only", async () => {
+  it("grades each learner on their own objects only, timing each from when they started the exercise", async () => {
+    // Alice opens the exercise's lesson; Bob runs one of its cells without opening the page (an API client).
+    expect((await alice.call("GET", "/lessons/tracking-example")).status).toBe(200);
+    const bobRan = await bob.call("POST", "/api/cells/run", { lesson: "tracking-example", cellId: "connect", code: "print('hello')" });
+    expect(bobRan.status, bobRan.text).toBe(200);
     const aliceWorkspace = (await alice.call("GET", "/mlflow/api/2.0/mlflow/experiments/get?experiment_id=" + aliceRun.experimentId)).json.experiment.workspace;
     await run(path.join(projectRoot, ".venv", "bin", "python"), [path.join(projectRoot, "grader", "fixtures", "tracking_example_pass.py")], {
       env: { ...process.env, MLFLOW_TRACKING_URI: course.config.mlflow.url, MLFLOW_WORKSPACE: aliceWorkspace, MLFLOW_HTTP_REQUEST_MAX_RETRIES: "0" },
@@ -105,6 +109,18 @@ describe("classroom mode on a real MLflow with workspaces", () => {
     expect(aliceCheck.json.report.status).toBe("passed");
     const bobCheck = await bob.call("POST", "/api/exercises/tracking-example/check");
     expect(bobCheck.json.report.status).toBe("failed");
+
+    // Alice passed at her first Check: her time to pass runs from opening the lesson, so it is not 0.
+    const dashboard = (await instructor.call("GET", "/api/instructor/dashboard")).json;
+    const cellOf = (name: string) => dashboard.matrix.find((row: { displayName: string }) => row.displayName === name).cells["tracking-example"];
+    const aliceCell = cellOf("Alice");
+    expect(aliceCell).toMatchObject({ state: "passed", attemptsToPass: 1 });
+    expect(Date.parse(aliceCell.startedAt)).toBeLessThan(Date.parse(aliceCell.firstAttemptAt));
+    expect(aliceCell.timeToPassMs).toBe(Date.parse(aliceCell.firstPassedAt) - Date.parse(aliceCell.startedAt));
+    expect(aliceCell.timeToPassMs).toBeGreaterThan(0);
+    const bobCell = cellOf("Bob");
+    expect(bobCell.state).toBe("in-progress");
+    expect(Date.parse(bobCell.startedAt), "his cell run started his clock").toBeLessThan(Date.parse(bobCell.firstAttemptAt));
   });
 
   it("keeps saved code and progress private", async () => {

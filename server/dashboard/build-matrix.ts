@@ -1,13 +1,14 @@
 import type { CellState, DashboardOptions, ExerciseInfo, MatrixCell, MatrixRow, StuckLearner } from "@/contracts/dashboard";
 import { matrixCell } from "./classify-cell";
 import { attemptsByLearnerAndExercise, timeOf } from "./group-attempts";
-import type { AttemptRecord, LearnerRecord } from "../store/class-records";
+import type { AttemptRecord, ExerciseStartRecord, LearnerRecord } from "../store/class-records";
 
 /**
  * The class matrix: one row per learner (by name, then id), one cell per exercise.
  * Attempts of learners or exercises not listed are ignored. Pass `stuck` (from
  * `stuckLearners`, same `now` and options) to mark rule (b) cells stuck too; rule
- * (a) cells are stuck either way.
+ * (a) cells are stuck either way. `starts` (when each learner first opened an exercise's lesson
+ * or ran one of its cells) is where each time to pass starts.
  */
 export function buildMatrix(
   learners: readonly LearnerRecord[],
@@ -16,8 +17,10 @@ export function buildMatrix(
   now: Date,
   options: Partial<DashboardOptions> = {},
   stuck: readonly StuckLearner[] = [],
+  starts: readonly ExerciseStartRecord[] = [],
 ): MatrixRow[] {
   const byLearner = attemptsByLearnerAndExercise(attempts);
+  const startOf = new Map(starts.map((start) => [`${start.learnerId}\u0000${start.exercise}`, start.startedAt]));
   const noProgress = new Map(stuck.filter((entry) => entry.reason === "no-progress").map((entry) => [entry.learnerId, entry]));
   const rows = learners.map((learner): MatrixRow => {
     const mine = byLearner.get(learner.id);
@@ -25,7 +28,7 @@ export function buildMatrix(
     const row: MatrixRow = { learnerId: learner.id, displayName: learner.displayName, joinedAt: learner.joinedAt, lastSeenAt: learner.lastSeenAt, cells, passed: 0, stuck: 0, inProgress: 0, caughtUp: 0, attempts: 0, lastAttemptAt: null };
     const flagged = noProgress.get(learner.id);
     for (const exercise of exercises) {
-      let cell = matrixCell(mine?.get(exercise.id) ?? [], now, options);
+      let cell = matrixCell(mine?.get(exercise.id) ?? [], now, options, startOf.get(`${learner.id}\u0000${exercise.id}`));
       if (flagged?.exercise === exercise.id && cell.state === "in-progress") {
         cell = { ...cell, state: "stuck", stuckReason: "no-progress", ...(flagged.failingCheck ? { failingCheck: flagged.failingCheck } : {}) };
       }

@@ -21,7 +21,7 @@ export function courseExercises(): ExerciseInfo[] {
   return EXERCISE_IDS.map((id) => ({ id, title: EXERCISES[id].title }));
 }
 
-/** Reads the class (four queries, only failed check results) and aggregates it. */
+/** Reads the class (five queries, only failed check results) and aggregates it. */
 export async function classDashboard(db: Store, now: Date = new Date(), options: ClassDashboardOptions = {}): Promise<ClassDashboard> {
   const data = await loadClassData(db, { mode: options.mode, checks: "failed" });
   return aggregateDashboard(data, options.exercises ?? courseExercises(), now, options);
@@ -38,7 +38,7 @@ export function aggregateDashboard(data: ClassData, exercises: readonly Exercise
   const attempts = data.attempts.filter((attempt) => known.has(attempt.exercise) && learnerIds.has(attempt.learnerId));
   const cellRuns = data.cellRuns.filter((run) => learnerIds.has(run.learnerId));
   const stuck = stuckLearners(data.learners, attempts, cellRuns, now, opts);
-  const matrix = buildMatrix(data.learners, attempts, exercises, now, opts, stuck);
+  const matrix = buildMatrix(data.learners, attempts, exercises, now, opts, stuck, data.exerciseStarts);
   return {
     generatedAt: now.toISOString(),
     exercises: [...exercises],

@@ -14,6 +14,7 @@ describe("matrixCell", () => {
       platformErrors: 0,
       caughtUpAt: null,
       firstAttemptAt: null,
+      startedAt: null,
       firstPassedAt: null,
       timeToPassMs: null,
       lastAttemptAt: null,
@@ -68,8 +69,17 @@ describe("matrixCell", () => {
     expect(cell.stuckReason).toBeUndefined();
   });
 
-  it("has a time to pass of 0 when the first Check passes, and keeps the first of two passes", () => {
+  it("without a recorded start, has a time to pass of 0 when the first Check passes, and keeps the first of two passes", () => {
     expect(matrixCell([pass("a", EX, -5), pass("a", EX, -1)], NOW)).toMatchObject({ state: "passed", timeToPassMs: 0, attemptsToPass: 1, firstPassedAt: at(-5) });
+  });
+
+  it("starts the clock when the learner started the exercise (opened its lesson, ran a cell), not at the first Check", () => {
+    const passedFirstTime = matrixCell([pass("a", EX, -5)], NOW, {}, at(-17));
+    expect(passedFirstTime).toMatchObject({ state: "passed", attemptsToPass: 1, startedAt: at(-17), firstAttemptAt: at(-5), timeToPassMs: 12 * 60_000 });
+    // A Check from the command line before the lesson was ever opened: the clock starts at that Check.
+    expect(matrixCell([fail("a", EX, -30, "x"), pass("a", EX, -20)], NOW, {}, at(-25))).toMatchObject({ startedAt: at(-30), timeToPassMs: 10 * 60_000 });
+    // Started, not yet checked: still not started as far as the matrix goes, with the clock running.
+    expect(matrixCell([], NOW, {}, at(-3))).toMatchObject({ state: "not-started", startedAt: at(-3), timeToPassMs: null });
   });
 
   it("does not depend on the order the attempts arrive in", () => {

@@ -63,15 +63,20 @@ export function repeatedFailure(attempts: readonly AttemptRecord[], now: Date, o
  *   exercises and cell runs: `stuckLearners`, overlaid by `buildMatrix`);
  * - `in-progress`: otherwise.
  */
-export function matrixCell(attempts: readonly AttemptRecord[], now: Date, options: Partial<DashboardOptions> = {}): MatrixCell {
-  return classifyAttempts(attempts, now, options).cell;
+export function matrixCell(attempts: readonly AttemptRecord[], now: Date, options: Partial<DashboardOptions> = {}, startedAt?: string): MatrixCell {
+  return classifyAttempts(attempts, now, options, startedAt).cell;
 }
 
-/** `matrixCell` with the rule (a) details behind a `stuck` state, in one pass (for `stuckLearners`). */
+/**
+ * `matrixCell` with the rule (a) details behind a `stuck` state, in one pass (for `stuckLearners`).
+ * `startedAt`: when the learner first opened the exercise's lesson or ran one of its cells, where
+ * the time to pass starts; without it (learners from before it was recorded), the first Check.
+ */
 export function classifyAttempts(
   attempts: readonly AttemptRecord[],
   now: Date,
   options: Partial<DashboardOptions> = {},
+  startedAt?: string,
 ): { cell: MatrixCell; repeated: RepeatedFailure | null } {
   const sorted = [...attempts].sort(byStartTime);
   const counted = sorted.filter(isCounted);
@@ -82,6 +87,7 @@ export function classifyAttempts(
     platformErrors: sorted.filter((attempt) => attempt.status === "error").length,
     caughtUpAt: sorted.find((attempt) => attempt.status === "caught_up")?.startedAt ?? null,
     firstAttemptAt: null,
+    startedAt: startedAt ?? null,
     firstPassedAt: null,
     timeToPassMs: null,
     lastAttemptAt: null,
@@ -90,7 +96,9 @@ export function classifyAttempts(
   const first = counted[0];
   const last = counted[counted.length - 1];
   const passIndex = counted.findIndex((attempt) => attempt.status === "passed");
-  const cell: MatrixCell = { ...empty, state: "in-progress", attempts: counted.length, firstAttemptAt: first.startedAt, lastAttemptAt: last.startedAt };
+  // The earlier of the recorded start and the first Check (a Check from the command line needs no lesson open).
+  const clockStart = startedAt !== undefined && timeOf(startedAt) < timeOf(first.startedAt) ? startedAt : first.startedAt;
+  const cell: MatrixCell = { ...empty, state: "in-progress", attempts: counted.length, firstAttemptAt: first.startedAt, startedAt: clockStart, lastAttemptAt: last.startedAt };
   if (passIndex >= 0) {
     const pass = counted[passIndex];
     const passed: MatrixCell = {
@@ -98,7 +106,7 @@ export function classifyAttempts(
       state: "passed",
       attemptsToPass: passIndex + 1,
       firstPassedAt: pass.startedAt,
-      timeToPassMs: Math.max(0, timeOf(pass.startedAt) - timeOf(first.startedAt)),
+      timeToPassMs: Math.max(0, timeOf(pass.startedAt) - timeOf(clockStart)),
     };
     return { cell: passed, repeated: null };
   }

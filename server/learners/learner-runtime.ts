@@ -42,6 +42,8 @@ export class LearnerRuntime {
   readonly spark: LearnerSpark;
   /** Who the launcher starts processes for: the learner and the token their processes carry. */
   readonly launched: LaunchedLearner;
+  /** Lessons whose exercises' start this process has already noted (one write per lesson, not per cell run). */
+  readonly startedLessons = new Set<string>();
 
   constructor(
     readonly id: string,

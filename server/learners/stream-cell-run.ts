@@ -3,6 +3,7 @@ import { isOutputEvent, type CellEvent } from "@/contracts/cell-events";
 import { withCourseMlflowLinks } from "../kernels/mlflow-links";
 import type { LessonCatalog } from "../lessons/lesson-catalog";
 import { recordCellRun, saveCode, saveOutputs } from "../store/cells";
+import { noteExerciseStarts } from "../store/exercise-starts";
 import type { Store } from "../store/database";
 import type { LearnerRuntime } from "./learner-runtime";
 
@@ -40,6 +41,11 @@ export async function streamCellRun(course: { store: Store; lessons: LessonCatal
       durationMs: done?.durationMs ?? Date.now() - startedAt.getTime(),
       startedAt,
     });
+    // A cell run starts the lesson's exercises' clocks too (cells run without the page: an API client).
+    if (!learner.startedLessons.has(request.lesson)) {
+      await noteExerciseStarts(db, learner.id, lesson.frontMatter.exercises, startedAt);
+      learner.startedLessons.add(request.lesson);
+    }
   };
 
   return new ReadableStream<Uint8Array>({

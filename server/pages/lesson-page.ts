@@ -5,6 +5,7 @@ import type { Lesson, LessonCatalog } from "../lessons/lesson-catalog";
 import { caughtUpExercises, completedExercises, countedAttempts } from "../store/attempts";
 import { readSavedCode, readSavedOutputs } from "../store/cells";
 import type { Store } from "../store/database";
+import { noteExerciseStarts } from "../store/exercise-starts";
 import { rememberLesson } from "../store/learners";
 
 export type LessonPageData = {
@@ -29,7 +30,8 @@ export type LessonPageData = {
 
 /**
  * What a lesson page shows a learner, read in one go; opening it records it as their last
- * lesson (the home page's "Continue where you left off"). Null when there is no such lesson.
+ * lesson (the home page's "Continue where you left off") and, the first time, starts its
+ * exercises' clocks. Null when there is no such lesson.
  */
 export async function openLessonPage(course: { config: CourseConfig; store: Store; lessons: LessonCatalog }, learnerId: string, slug: string): Promise<LessonPageData | null> {
   const { config, store: db } = course;
@@ -44,6 +46,8 @@ export async function openLessonPage(course: { config: CourseConfig; store: Stor
     caughtUpExercises(db, learnerId),
     readCatchUpPolicy(db, config),
     rememberLesson(db, learnerId, slug),
+    // Opening the lesson starts its exercises' clocks (the dashboard's time to pass).
+    noteExerciseStarts(db, learnerId, lesson.frontMatter.exercises, new Date()),
   ]);
   const catchUpOffer: Record<string, boolean> = {};
   const caughtUp: LessonPageData["caughtUp"] = {};

@@ -6,6 +6,7 @@ import { REPORT_VERSION } from "@/contracts/report";
 import type { CheckResult, ExerciseReport, ReportStatus } from "@/grader/report";
 import { recordAttempt } from "./attempts";
 import { recordCellRun } from "./cells";
+import { noteExerciseStarts } from "./exercise-starts";
 import type { Store } from "./database";
 import { classDashboard, courseExercises } from "../dashboard/class-dashboard";
 import { classExport } from "../dashboard/class-export";
@@ -54,6 +55,10 @@ export function loadClassDataSuite(name: string, open: () => Promise<{ db: Store
       ids.l2error = await recordAttempt(db, "l2", report("model-registry", "error", -10, [check("mlflow", "error", "MLflow did not answer")]));
       ids.gone = await recordAttempt(db, "gone", report("tracking-exercise", "failed", -5, [check("exp", "failed")]));
       ids.local = await recordAttempt(db, "local", report("tracking-example", "passed", -3, [check("tag", "passed")]));
+      // Ann opened the tracking exercise's lesson 35 minutes ago; only her first start counts.
+      await noteExerciseStarts(db, "l1", ["tracking-exercise"], new Date(at(-35)));
+      await noteExerciseStarts(db, "l1", ["tracking-exercise", "tracking-example"], new Date(at(-32)));
+      await noteExerciseStarts(db, "gone", ["tracking-exercise"], new Date(at(-6)));
       for (const [learnerId, minutes, status] of [["l1", -25, "ok"], ["l1", -24, "error"], ["l2", -2, "timeout"], ["gone", -1, "ok"], ["local", -1, "ok"]] as const) {
         await recordCellRun(db, { learnerId, lessonSlug: "tracking", cellId: "c1", status, durationMs: 10, startedAt: new Date(at(minutes)) });
       }
@@ -123,6 +128,15 @@ export function loadClassDataSuite(name: string, open: () => Promise<{ db: Store
       expect(data.attempts.map((attempt) => attempt.checks.map((c) => c.checkId))).toStrictEqual([["metric"], [], []]);
     });
 
+    it("reads when the class's learners started each exercise (the first time only)", async () => {
+      const data = await loadClassData(db);
+      const starts = [...data.exerciseStarts].sort((a, b) => a.exercise.localeCompare(b.exercise));
+      expect(starts).toStrictEqual([
+        { learnerId: "l1", exercise: "tracking-example", startedAt: at(-32) },
+        { learnerId: "l1", exercise: "tracking-exercise", startedAt: at(-35) },
+      ]);
+    });
+
     it("reads the one learner `local` in solo mode", async () => {
       const data = await loadClassData(db, { mode: "solo" });
       expect(data.learners.map((l) => l.id)).toStrictEqual(["local"]);
@@ -136,7 +150,8 @@ export function loadClassDataSuite(name: string, open: () => Promise<{ db: Store
       expect(dashboard.exercises.map((e) => e.id)).toContain("tracking-exercise");
       expect(dashboard.exercises.every((e) => e.title.length > 0)).toBe(true);
       expect(dashboard.matrix.map((row) => row.learnerId)).toStrictEqual(["l1", "l2"]);
-      expect(dashboard.matrix[0].cells["tracking-exercise"]).toMatchObject({ state: "passed", attempts: 2, timeToPassMs: 10 * 60_000 });
+      // From opening the lesson (35 min ago) to the pass (20 min ago), not from the first Check (30 min ago).
+      expect(dashboard.matrix[0].cells["tracking-exercise"]).toMatchObject({ state: "passed", attempts: 2, startedAt: at(-35), timeToPassMs: 15 * 60_000 });
       expect(dashboard.matrix[1].cells["model-registry"]).toMatchObject({ state: "not-started", platformErrors: 1 });
       expect(dashboard.commonFailures).toStrictEqual([
         { exercise: "tracking-exercise", checkId: "metric", title: "Check metric", failedAttempts: 1, learners: 1, topMessages: [{ message: "metric `accuracy` missing", count: 1 }] },
@@ -155,7 +170,7 @@ export function loadClassDataSuite(name: string, open: () => Promise<{ db: Store
       expect(matrix.contentType).toMatch(/^text\/csv/);
       const matrixLines = matrix.body.trimEnd().split("\r\n");
       expect(matrixLines[0]).toBe(MATRIX_COLUMNS.join(","));
-      expect(matrixLines).toContain(`l1,Ann,tracking-exercise,passed,2,600,${at(-20)}`);
+      expect(matrixLines).toContain(`l1,Ann,tracking-exercise,passed,2,900,${at(-20)}`);
       expect(matrixLines.filter((line) => line.startsWith('l2,"Bea, ""B""",'))).toHaveLength(courseExercises().length);
 
       const attempts = await classExport(db, "attempts-csv", NOW);

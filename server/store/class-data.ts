@@ -1,9 +1,9 @@
 import type { Store } from "./database";
 import { attemptStatus } from "./attempts";
-import type { AttemptRecord, CellRunRecord, CheckRecord, LearnerRecord } from "./class-records";
+import type { AttemptRecord, CellRunRecord, CheckRecord, ExerciseStartRecord, LearnerRecord } from "./class-records";
 import { inCurrentClass } from "./learners";
 
-export type ClassData = { learners: LearnerRecord[]; attempts: AttemptRecord[]; cellRuns: CellRunRecord[] };
+export type ClassData = { learners: LearnerRecord[]; attempts: AttemptRecord[]; cellRuns: CellRunRecord[]; exerciseStarts: ExerciseStartRecord[] };
 
 export type LoadClassDataOptions = {
   /** `classroom` (default): learners not removed that have a workspace; `solo`: the one learner `local`. */
@@ -18,8 +18,8 @@ export type LoadClassDataOptions = {
 export const SOLO_LEARNER_ID = "local";
 
 /**
- * Everything the dashboard aggregates, in four queries whatever the class size
- * (learners, attempts, their check results, cell runs), Kysely only, so the same
+ * Everything the dashboard aggregates, in five queries whatever the class size
+ * (learners, attempts, their check results, cell runs, exercise starts), Kysely only, so the same
  * on SQLite and PostgreSQL. The learner filter is a subquery, so attempts and cell
  * runs of removed learners never leave the database; attempts come in the order
  * of the (learner_id, exercise, started_at) index.
@@ -50,6 +50,12 @@ export async function loadClassData(db: Store, options: LoadClassDataOptions = {
     .where("learner_id", "in", classLearners())
     .orderBy("learner_id")
     .orderBy("started_at")
+    .execute();
+
+  const startsQuery = db
+    .selectFrom("exercise_starts")
+    .select(["learner_id", "exercise", "started_at"])
+    .where("learner_id", "in", classLearners())
     .execute();
 
   const attemptsQuery = (async () => {
@@ -106,10 +112,11 @@ export async function loadClassData(db: Store, options: LoadClassDataOptions = {
     return attempts;
   })();
 
-  const [learnerRows, runRows, attempts] = await Promise.all([learnersQuery, cellRunsQuery, attemptsQuery]);
+  const [learnerRows, runRows, attempts, startRows] = await Promise.all([learnersQuery, cellRunsQuery, attemptsQuery, startsQuery]);
   return {
     learners: learnerRows.map((row) => ({ id: row.id, displayName: row.display_name, joinedAt: row.created_at, lastSeenAt: row.last_seen_at })),
     attempts,
     cellRuns: runRows.map((row) => ({ learnerId: row.learner_id, lessonSlug: row.lesson_slug, cellId: row.cell_id, status: row.status, startedAt: row.started_at })),
+    exerciseStarts: startRows.map((row) => ({ learnerId: row.learner_id, exercise: row.exercise, startedAt: row.started_at })),
   };
 }

@@ -48,3 +48,10 @@ export type CellRunRecord = {
   startedAt: string;
 };
 
+
+/** When a learner started an exercise: first opened its lesson or ran one of its cells. */
+export type ExerciseStartRecord = {
+  learnerId: string;
+  exercise: string;
+  startedAt: string;
+};

@@ -226,6 +226,19 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable("attempts").addColumn("report_version", "integer", (c) => c.notNull().defaultTo(1)).execute();
     },
   },
+  "0009-exercise-starts": {
+    async up(db: Kysely<unknown>) {
+      // When each learner started each exercise (first opened its lesson or ran one of its cells):
+      // where the dashboard's time to pass starts. Earlier learners have none; theirs starts at the first Check.
+      await db.schema
+        .createTable("exercise_starts")
+        .addColumn("learner_id", "text", (c) => c.notNull())
+        .addColumn("exercise", "text", (c) => c.notNull())
+        .addColumn("started_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("exercise_starts_pk", ["learner_id", "exercise"])
+        .execute();
+    },
+  },
 };
 
 /**

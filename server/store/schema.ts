@@ -118,6 +118,12 @@ export type Database = {
     duration_ms: number;
     started_at: string;
   };
+  /** When a learner first opened an exercise's lesson or ran one of its cells (the time to pass starts there). */
+  exercise_starts: {
+    learner_id: string;
+    exercise: string;
+    started_at: string;
+  };
   attempts: {
     id: string;
     learner_id: string;
