@@ -139,6 +139,10 @@ const envSchema = z.object({
   COURSE_SPARK_IDLE_MINUTES: numberVar("COURSE_SPARK_IDLE_MINUTES", 10, { min: 0.1, max: 24 * 60, accepts: "a number of minutes from 0.1 to 1440" }),
   COURSE_MEMORY_FLOOR_MB: numberVar("COURSE_MEMORY_FLOOR_MB", 0, { min: 0, max: 1_048_576, whole: true, accepts: "a whole number of megabytes (0 or unset: a tenth of the machine's memory, at least 1024)" }),
   COURSE_MODE: choiceVar("COURSE_MODE", ["solo", "classroom"], "solo"),
+  SPARK_MASTER: z
+    .string()
+    .optional()
+    .transform((raw) => raw?.trim() || undefined),
   COURSE_INSTRUCTOR_PASSWORD: z.string().optional(),
   COURSE_TRUST_PROXY: z
     .string()
@@ -272,6 +276,8 @@ export type CourseConfig = {
    * much available memory no kernel, model server or JVM is started (undefined: from the machine).
    */
   capacity: { sparkSlots?: number; sparkIdleMinutes: number; memoryFloorMb?: number };
+  /** SPARK_MASTER: the class's Spark cluster (undefined: local mode). The Spark Check uses it, and kernels that can reach it (not in the sandbox). */
+  sparkMaster?: string;
   runDir: string;
   /**
    * Learner code in a bubblewrap sandbox: kernels, model servers and the Checks' helpers run
@@ -351,6 +357,7 @@ export function loadConfig(env: Env = process.env, { projectRoot: root = process
       sparkIdleMinutes: e.COURSE_SPARK_IDLE_MINUTES,
       ...(e.COURSE_MEMORY_FLOOR_MB > 0 ? { memoryFloorMb: e.COURSE_MEMORY_FLOOR_MB } : {}),
     },
+    ...(e.SPARK_MASTER ? { sparkMaster: e.SPARK_MASTER } : {}),
     runDir: path.join(/* turbopackIgnore: true */ dataDir, "run"),
     sandbox: {
       requested: e.COURSE_SANDBOX,

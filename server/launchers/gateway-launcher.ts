@@ -36,8 +36,13 @@ export class GatewayLauncher extends JupyterLauncher implements Launcher {
     return { MLFLOW_TRACKING_URI: this.config.jupyter.gateUrl, MLFLOW_TRACKING_TOKEN: learner.gateToken };
   }
 
-  kernelGateUrl(): string {
-    return this.config.jupyter.gateUrl;
+  /**
+   * The class's cluster, which kernels on the gateway's hosts reach at the same address as the
+   * instances (the deployment's network policy allows it). No slot from this instance: a kernel's
+   * JVM runs on the gateway's host, whose capacity its operator manages.
+   */
+  kernelSparkEnv(): Record<string, string> {
+    return this.config.sparkMaster ? { SPARK_MASTER: this.config.sparkMaster } : {};
   }
 
   /** A kernel elsewhere makes its folder below where it started: every instance finds the same one. */

@@ -34,8 +34,12 @@ export interface Launcher {
   stopKernel(kernelId: string): Promise<void>;
   /** What the kernel's preamble puts in its environment so its MLflow client reaches the course's MLflow. */
   kernelMlflowEnv(learner: LaunchedLearner): Record<string, string>;
-  /** Where the kernel reaches the course's gate (`/mlflow-gate`), e.g. for a Spark slot (python/course_spark.py). */
-  kernelGateUrl(): string;
+  /**
+   * What the kernel's preamble sets for Spark: `TRAINING_GATE_URL`, where python/course_spark.py asks
+   * for one of this machine's Spark slots (only for kernels on this machine: their JVM is this
+   * machine's memory), and `SPARK_MASTER`, the class's cluster, where the kernel can reach it.
+   */
+  kernelSparkEnv(): Record<string, string>;
   kernelWorkdir(learner: LaunchedLearner): KernelWorkdir;
 
   /** The command that starts `spec` for the learner (it is then run in a process group of its own). */

@@ -33,11 +33,11 @@ export class LocalLauncher extends JupyterLauncher implements Launcher {
     return { MLFLOW_TRACKING_URI: this.config.mlflow.url, ...(this.config.mlflow.external ? {} : { MLFLOW_TRACKING_TOKEN: learner.gateToken }) };
   }
 
-  /** The site on this machine. */
-  kernelGateUrl(): string {
+  /** Slots from the site on this machine; the class's cluster, which a kernel with the machine's network reaches as the course does. */
+  kernelSparkEnv(): Record<string, string> {
     const { host, port } = this.config.site;
     const loopback = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
-    return `http://${loopback}:${port}/mlflow-gate`;
+    return { TRAINING_GATE_URL: `http://${loopback}:${port}/mlflow-gate`, ...(this.config.sparkMaster ? { SPARK_MASTER: this.config.sparkMaster } : {}) };
   }
 
   kernelWorkdir(learner: LaunchedLearner) {

@@ -49,9 +49,9 @@ export class SandboxLauncher extends JupyterLauncher implements Launcher {
     return {};
   }
 
-  /** The sandbox's bridge to the gate's socket. */
-  kernelGateUrl(): string {
-    return `http://127.0.0.1:${this.config.sandbox.mlflowPortInside}/mlflow-gate`;
+  /** Slots through the sandbox's bridge to the gate's socket; no cluster, which the sandbox's network cannot reach (Spark runs in local mode inside it). */
+  kernelSparkEnv(): Record<string, string> {
+    return { TRAINING_GATE_URL: `http://127.0.0.1:${this.config.sandbox.mlflowPortInside}/mlflow-gate` };
   }
 
   kernelWorkdir(learner: LaunchedLearner) {

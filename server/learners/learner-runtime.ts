@@ -96,8 +96,8 @@ export class LearnerRuntime {
     const workspace = await this.workspace();
     return {
       ...this.deps.launcher.kernelMlflowEnv(this.launched),
-      // Where python/course_spark.py asks for a Spark slot (with the learner's gate token).
-      TRAINING_GATE_URL: this.deps.launcher.kernelGateUrl(),
+      // Where python/course_spark.py asks for a Spark slot (with the learner's gate token), and the class's cluster.
+      ...this.deps.launcher.kernelSparkEnv(),
       MODEL_SERVER_URL: await this.modelServer.addressForKernel(),
       ...(workspace ? { MLFLOW_WORKSPACE: workspace } : {}),
     };

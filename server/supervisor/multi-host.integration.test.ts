@@ -87,11 +87,15 @@ describe("a class over three hosts: data, kernels, and two course instances behi
     return readCellRun(await post("/api/cells/run", { lesson, cellId, code }));
   }
 
-  async function runLesson(slug: string): Promise<void> {
+  /** Runs the lesson's cells with the solutions, each expected to succeed; what each printed. */
+  async function runLesson(slug: string): Promise<Record<string, string>> {
+    const printed: Record<string, string> = {};
     for (const cell of lessonProgram(projectRoot, slug)) {
-      const { text: _printed, ...outcome } = await runCell(slug, cell.id, cell.code);
+      const { text, ...outcome } = await runCell(slug, cell.id, cell.code);
       expect({ cell: cell.id, ...outcome }).toEqual({ cell: cell.id, status: "ok", problems: [] });
+      printed[cell.id] = text;
     }
+    return printed;
   }
 
   /** "passed", or what failed. */
@@ -170,7 +174,8 @@ describe("a class over three hosts: data, kernels, and two course instances behi
     startOn(kernels, "gateway", gatewayBin, [
       "enterprisegateway", `--ip=${kernels.address}`, `--port=${GATEWAY_PORT}`, `--EnterpriseGatewayApp.auth_token=${token}`,
       `--KernelSpecManager.whitelist=["${KERNEL_NAME}"]`, `--EnterpriseGatewayApp.unauthorized_users=["${os.userInfo().username}"]`,
-    ], { env: { ...process.env, JUPYTER_PATH: specs, JUPYTER_RUNTIME_DIR: path.join(specs, "runtime") }, cwd: root });
+    // SPARK_LOCAL_IP: a kernel's Spark driver binds the kernels host's address, where the cluster's executors connect back to it.
+    ], { env: { ...process.env, JUPYTER_PATH: specs, JUPYTER_RUNTIME_DIR: path.join(specs, "runtime"), SPARK_LOCAL_IP: kernels.address }, cwd: root });
     const url = `http://${kernels.address}:${GATEWAY_PORT}/api/kernelspecs`;
     await waitFor("Enterprise Gateway", async () => (await fetch(url, { headers: { authorization: `token ${token}` } })).status === 200, 60_000, () => tail("gateway"));
   }
@@ -367,9 +372,12 @@ describe("a class over three hosts: data, kernels, and two course instances behi
     expect.soft(await check("model-serving"), "the serving Check, on whichever instance HAProxy picks").toBe("passed");
   });
 
-  it("passes the Spark Check on the standalone cluster of the kernels host, the driver beside the instance", { timeout: 300_000 }, async () => {
-    await runLesson("spark-integration");
-    const before = (await cluster!.status()).completedapps.length;
+  it("runs the Spark lesson's cells on the class's cluster (SPARK_MASTER), and passes the Spark Check there, the driver beside the instance", { timeout: 300_000 }, async () => {
+    const printed = await runLesson("spark-integration");
+    expect(printed["start-spark"], "the lesson says where Spark runs").toContain(`master = ${cluster!.masterUrl}`);
+    const ran = await cluster!.status();
+    expect([...ran.completedapps, ...ran.activeapps].map((app) => app.name), "the lesson's own session ran on the cluster").toContain("mlflow-training");
+    const before = ran.completedapps.length;
     expect(await check("spark-integration")).toBe("passed");
     const apps = await cluster!.status();
     expect(apps.completedapps.length + apps.activeapps.length, "the Check's Spark application ran on the cluster").toBeGreaterThan(before);
