@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { waitUntil } from "@/lib/process/wait-until";
 import { CourseRuntime } from "../runtime/course-runtime";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 import { collectCell } from "../testing/collect-cell";
@@ -114,6 +116,48 @@ describe("running cells on a real Jupyter kernel", () => {
     const after = await collect(impatient, "hank", "print('new', 'kept' in dir())");
     expect(after.text, JSON.stringify(after.notices)).toBe("new False\n");
     await impatient.stop({ kernels: true });
+  });
+
+  it("connects anew when a (re)started kernel does not answer, and lets it go after the restart limit", async () => {
+    // A kernel that does not answer over its WebSocket after a restart: what a gateway's restart with new ports
+    // looks like from a WebSocket opened while it was under way (every message lost), made here by stopping the process.
+    const impatient = await CourseRuntime.start(course.config, { kernelRestartLimitMs: 12_000 });
+    const kernel = impatient.learner("ivy").kernel;
+    const processOf = (kernelId: string) => {
+      const line = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" }).split("\n").find((row) => row.includes(`kernel-${kernelId}.json`));
+      return Number(line?.trim().split(/\s+/)[0]);
+    };
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args.join(" ")));
+    try {
+      expect((await collect(impatient, "ivy", "print('ready')")).text).toBe("ready\n");
+      await kernel.restart();
+      let pid = processOf(kernel.kernelId!);
+      process.kill(pid, "SIGSTOP");
+      const waiting = collect(impatient, "ivy", "print('answered')");
+      await waitUntil(async () => logged.some((line) => line.includes("connecting to it anew (attempt 1)")), { what: "a new connection", timeoutMs: 10_000, intervalMs: 100 });
+      process.kill(pid, "SIGCONT");
+      const answered = await waiting;
+      expect(answered.text, JSON.stringify({ notices: answered.notices, logged })).toBe("answered\n");
+
+      // Never answering: let go after the limit, said as such, and the next run starts a new kernel.
+      await kernel.restart();
+      const stuckKernel = kernel.kernelId!;
+      pid = processOf(stuckKernel);
+      process.kill(pid, "SIGSTOP");
+      const began = performance.now();
+      const given = await collect(impatient, "ivy", "print('never')");
+      expect(performance.now() - began).toBeLessThan(30_000);
+      expect(given.done?.status).toBe("error");
+      expect(given.notices.join(" ")).toContain("Your kernel did not answer within 12 s of starting, so the course let it go");
+      process.kill(pid, "SIGCONT");
+      const fresh = await collect(impatient, "ivy", "print('new kernel')");
+      expect(fresh.text).toBe("new kernel\n");
+      expect(kernel.kernelId).not.toBe(stuckKernel);
+    } finally {
+      spy.mockRestore();
+      await impatient.stop({ kernels: true });
+    }
   });
 
   it("reports a kernel that died and runs again on the next cell", async () => {

@@ -1,4 +1,4 @@
-import { KernelConnection, type Kernel, type ServerConnection } from "@jupyterlab/services";
+import { KernelConnection, KernelMessage, type Kernel, type ServerConnection } from "@jupyterlab/services";
 import type { CellEvent } from "@/contracts/cell-events";
 import type { Completion, KernelState } from "@/contracts/cell-requests";
 import { AppError, isAppError } from "../errors/app-error";
@@ -9,6 +9,12 @@ import { executeCell, type RunLimits } from "./execute-cell";
 
 /** How long a restart may take (Jupyter restarting the kernel, its WebSocket connecting again) before the course lets the kernel go. */
 export const RESTART_LIMIT_MS = 90_000;
+
+/**
+ * How long a kernel that (re)started gets to answer over its WebSocket before the course opens a new
+ * one, growing by this much each time (a kernel under load may take this long to boot).
+ */
+const ANSWER_WAIT_STEP_MS = 5_000;
 
 /** How long the editor waits for completions before it shows none. */
 const COMPLETION_WAIT_MS = 3000;
@@ -209,8 +215,9 @@ export class LearnerKernel {
 
   /** The kernel connected (started if needed), its preamble run. */
   private async ready(): Promise<Kernel.IKernelConnection> {
-    const connection = await this.connect();
+    let connection = await this.connect();
     if (!this.needsPreamble) return connection;
+    connection = await this.answering(connection);
     const future = connection.requestExecute({ code: await this.preamble(), silent: true, store_history: false });
     const reply = await future.done;
     if (reply.content.status !== "ok") throw new AppError("jupyter_unreachable", "The Python kernel could not be prepared for this course (its start-up code failed).");
@@ -228,27 +235,32 @@ export class LearnerKernel {
 
   private async connectOrStart(): Promise<Kernel.IKernelConnection> {
     if (this.connection) await this.forget();
-    const learnerId = this.options.learnerId;
     try {
       const model = await this.findOrLaunch();
-      const connection = new KernelConnection({ model, serverSettings: this.options.settings(), handleComms: false });
       this.needsPreamble = true;
       this.queue = Promise.resolve();
-      connection.statusChanged.connect((_, status) => {
-        // The kernel's namespace is gone after any restart (ours or Jupyter's auto-restart).
-        if (status === "restarting" || status === "autorestarting" || status === "starting") this.needsPreamble = true;
-        // What an operator needs when a learner's kernel dies or vanishes (the site's log).
-        if (status === "autorestarting" || status === "dead") console.error(`Kernel ${connection.id} of learner ${learnerId}: ${status}`);
-      });
-      connection.connectionStatusChanged.connect((_, status) => {
-        if (status !== "connected" && !connection.isDisposed) console.error(`Kernel ${connection.id} of learner ${learnerId}: its WebSocket is ${status}`);
-      });
-      this.connection = connection;
-      return connection;
+      return this.attach(model);
     } catch (error) {
       if (isAppError(error)) throw error;
       throw new AppError("jupyter_unreachable", `The course could not start a Python kernel: Jupyter is not answering (${(error as Error).message}). It is restarted automatically; try again in a few seconds.`);
     }
+  }
+
+  /** A new connection (its own WebSocket and Jupyter session) to the kernel `model` names: the learner's from now on. */
+  private attach(model: Pick<Kernel.IModel, "id" | "name">): Kernel.IKernelConnection {
+    const learnerId = this.options.learnerId;
+    const connection = new KernelConnection({ model, serverSettings: this.options.settings(), handleComms: false });
+    connection.statusChanged.connect((_, status) => {
+      // The kernel's namespace is gone after any restart (ours or Jupyter's auto-restart).
+      if (status === "restarting" || status === "autorestarting" || status === "starting") this.needsPreamble = true;
+      // What an operator needs when a learner's kernel dies or vanishes (the site's log).
+      if (status === "autorestarting" || status === "dead") console.error(`Kernel ${connection.id} of learner ${learnerId}: ${status}`);
+    });
+    connection.connectionStatusChanged.connect((_, status) => {
+      if (status !== "connected" && !connection.isDisposed) console.error(`Kernel ${connection.id} of learner ${learnerId}: its WebSocket is ${status}`);
+    });
+    this.connection = connection;
+    return connection;
   }
 
   /** The learner's remembered kernel if its server still has it; else a new one, unless another instance started one meanwhile. */
@@ -269,6 +281,35 @@ export class LearnerKernel {
     const current = await directory.get(learnerId);
     await directory.put(learnerId, launched.id, current);
     return launched;
+  }
+
+  /**
+   * Waits until the (re)started kernel answers over this connection. A gateway that restarts a
+   * dead kernel may give it new ports, and a WebSocket opened while that restart was under way
+   * (@jupyterlab/services opens one at once on "restarting") stays wired to the old ports: nothing
+   * sent on it ever arrives, and the next death is never heard of either. A new connection reads
+   * the new ports, so one is made whenever the kernel does not answer in time: a new Jupyter
+   * session too, since Jupyter Server would restore a reconnecting session's old channels. After
+   * the restart limit the kernel is let go, and the next run starts a new one. Returns the
+   * connection that answered.
+   */
+  private async answering(first: Kernel.IKernelConnection): Promise<Kernel.IKernelConnection> {
+    const limitMs = this.options.restartLimitMs ?? RESTART_LIMIT_MS;
+    const deadline = Date.now() + limitMs;
+    let connection = first;
+    for (let attempt = 1; Date.now() < deadline; attempt++) {
+      const waitMs = Math.min(ANSWER_WAIT_STEP_MS * attempt, Math.max(0, deadline - Date.now()));
+      if (await answersWithin(connection, waitMs)) return connection;
+      if (connection.isDisposed || connection !== this.connection || Date.now() >= deadline) break;
+      console.error(`Kernel ${connection.id} of learner ${this.options.learnerId}: no answer within ${Math.round(waitMs / 1000)} s of (re)starting; connecting to it anew (attempt ${attempt})`);
+      const { id, name } = connection;
+      connection.dispose();
+      connection = this.attach({ id, name });
+    }
+    const { id } = connection;
+    await this.forget();
+    void this.options.kernels.stop(id).catch(() => undefined);
+    throw new AppError("jupyter_unreachable", `Your kernel did not answer within ${Math.round(limitMs / 1000)} s of starting, so the course let it go: run the cell again to start a new one.`);
   }
 
   /** Forgets the connection (and the directory's note of it, if still this kernel's: another instance may have a newer one). */
@@ -297,5 +338,53 @@ export class LearnerKernel {
       `_course_os.environ.update(${JSON.stringify(env)})`,
       "del _course_os, _course_workdir",
     ].join("\n");
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** How often a kernel_info request is sent again while waiting for an answer. */
+const NUDGE_EVERY_MS = 1_000;
+
+/**
+ * Whether the kernel answers over `connection` within `waitMs` (once its WebSocket is up): a
+ * kernel_info request's reply and its idle status, which proves the output channel (iopub) works
+ * too. Sent again every second, as Jupyter Server's own nudge does: a fresh WebSocket's iopub
+ * subscription may not be in place for the first answer.
+ */
+async function answersWithin(connection: Kernel.IKernelConnection, waitMs: number): Promise<boolean> {
+  const until = Date.now() + waitMs;
+  while (connection.connectionStatus !== "connected") {
+    if (connection.isDisposed || Date.now() >= until) return false;
+    await sleep(50);
+  }
+  const asked: Kernel.IShellFuture[] = [];
+  try {
+    let answered = false;
+    const anyAnswer = new Promise<void>((resolve) => {
+      const ask = () => {
+        if (answered || connection.isDisposed || connection.connectionStatus !== "connected" || Date.now() >= until) return;
+        const request = KernelMessage.createMessage({ msgType: "kernel_info_request", channel: "shell", session: connection.clientId, username: connection.username, content: {} });
+        try {
+          const future = connection.sendShellMessage(request, true, true);
+          asked.push(future);
+          future.done.then(
+            () => {
+              answered = true;
+              resolve();
+            },
+            () => undefined,
+          );
+        } catch {
+          // Not sendable right now (reconnecting): the next nudge tries again.
+        }
+        setTimeout(ask, NUDGE_EVERY_MS).unref();
+      };
+      ask();
+    });
+    await Promise.race([anyAnswer, sleep(Math.max(0, until - Date.now()))]);
+    return answered;
+  } finally {
+    for (const future of asked) if (!future.isDisposed) future.dispose();
   }
 }
