@@ -4,6 +4,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../net/free-port";
 import { cookiesFrom, rawRequest, rawSocket, signInAsInstructor, type RawRequest } from "../testing/raw-http";
+import { WRONG_CLASS_CODES } from "../identity/course-identity";
 import { learnerToken } from "../identity/learner-token";
 import { loadSessionSecret } from "../identity/secrets";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
@@ -352,14 +353,20 @@ describe("a classroom course under attack", () => {
       // The header the entry point sets is replaced, whatever the client sends; a guess counted
       // against a forged address would let one client spread guesses over many.
       const forged = { "x-course-client-address": "203.0.113.7", "x-forwarded-for": "203.0.113.8" };
-      for (let attempt = 0; attempt < 12; attempt += 1) {
-        await rawRequest(site, {
-          method: "POST",
-          path: "/api/session/join",
-          localAddress: "127.0.0.9",
-          headers: { origin: site, "content-type": "application/json", ...forged, "x-forwarded-for": `198.51.100.${attempt}` },
-          body: JSON.stringify({ classCode: "WRONG-CODE-X", displayName: "Mallory" }),
-        });
+      // A room's limit is high (WRONG_CLASS_CODES), so the guesses go in concurrent batches.
+      const batch = 25;
+      for (let sent = 0; sent < WRONG_CLASS_CODES.limit; sent += batch) {
+        await Promise.all(
+          Array.from({ length: Math.min(batch, WRONG_CLASS_CODES.limit - sent) }, (_, i) =>
+            rawRequest(site, {
+              method: "POST",
+              path: "/api/session/join",
+              localAddress: "127.0.0.9",
+              headers: { origin: site, "content-type": "application/json", ...forged, "x-forwarded-for": `198.51.${(sent + i) >> 8}.${(sent + i) & 255}` },
+              body: JSON.stringify({ classCode: "WRONG-CODE-X", displayName: "Mallory" }),
+            }),
+          ),
+        );
       }
       const blocked = await rawRequest(site, {
         method: "POST",
@@ -369,6 +376,14 @@ describe("a classroom course under attack", () => {
         body: JSON.stringify({ classCode: "WRONG-CODE-X", displayName: "Mallory" }),
       });
       expect(blocked.status).toBe(429);
+      const elsewhere = await rawRequest(site, {
+        method: "POST",
+        path: "/api/session/join",
+        localAddress: "127.0.0.10",
+        headers: { origin: site, "content-type": "application/json", ...forged },
+        body: JSON.stringify({ classCode: "WRONG-CODE-X", displayName: "Mallory" }),
+      });
+      expect(elsewhere.status).toBe(403);
     });
   });
 
