@@ -61,7 +61,7 @@ def launch_kernel(connection_file):
             info_fd=info_fd,
         )
 
-    forked = forker_client.fork_kernel(learner, workdir, kernel_sandbox, root)
+    forked = forker_client.fork_in_sandbox({"kind": "kernel", "learner": learner, "workdir": workdir}, kernel_sandbox, root)
     if forked is not None:
         raise SystemExit(forked)
     return kernel_sandbox([launch["python"], KERNEL_FILES[0], f"--output-cap-bytes={launch['kernel_output_cap_bytes']}", "-f", f"{bwrap.INSIDE_KERNEL_DIR}/connection.json"])
