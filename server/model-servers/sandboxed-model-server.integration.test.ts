@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitAtMost } from "@/lib/process/wait-until";
 import { startServedProcess, type ServedProcess } from "@/grader/testing/start-served-process";
 import { SOLO_LEARNER } from "../identity/course-identity";
+import { learnerToken } from "../identity/learner-token";
+import { loadSessionSecret } from "../identity/secrets";
+import { chooseLauncher } from "../launchers/choose-launcher";
 import { kernelForkerSocket, usesKernelForker } from "../launchers/kernel-specs";
 import { findFreePort } from "../net/free-port";
 import { sandboxNetnsPrefix } from "../sandbox/launch-description";
@@ -12,6 +15,8 @@ import { learnerNetNamespace, machineProcesses, modelServerProcesses, type Machi
 import { runFixture } from "../testing/python-fixture";
 import { rawRequest, runCellAs } from "../testing/raw-http";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
+import { modelServerLaunching } from "./launching";
+import { ModelServerManager } from "./model-server-manager";
 
 const FEATURES = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"];
 /** What a learner (or the lesson) sends a model server: each answer is compared with `mlflow models serve`'s. */
@@ -163,15 +168,67 @@ describe("the Serve panel's model server in the sandbox", () => {
     expect(comparable(fromCourse)).toEqual(comparable(await answersFrom(reference.url)));
   });
 
+  it("says in plain words why a forked server could not start: the learner's own code holds the port", async () => {
+    const running = theServer().processes;
+    expect((await post("/api/model-server", {}, "DELETE")).status).toBe(200);
+    // Its sandbox ends with its launcher; the last of its processes may take a moment more to go.
+    await expectAllGone(running);
+    // SO_REUSEADDR, as uvicorn binds: the connections of the server just stopped may linger in TIME_WAIT.
+    const held = await runCellAs(site, "", "import socket\n_held_5050 = socket.socket(); _held_5050.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); _held_5050.bind(('127.0.0.1', 5050)); _held_5050.listen(); print('held')");
+    expect(held.stdout.trim(), held.all).toBe("held");
+    try {
+      const started = await post("/api/model-server", { modelUri: "models:/IrisModel/Staging", port: 5050 });
+      expect(started.status, started.text).toBe(200);
+      let status = started.json;
+      await waitAtMost(async () => (status = (await rawRequest(site, { path: "/api/model-server" })).json).state !== "starting", { timeoutMs: 150_000, intervalMs: 200 });
+      expect(status.state).toBe("failed");
+      expect(status.reason).toBe("Port 5050 is in use; choose another port.");
+      expect(status.log.join("\n")).toMatch(/address already in use/);
+    } finally {
+      await runCellAs(site, "", "_held_5050.close()");
+    }
+  });
+
   it("ends its whole sandbox, the forked server included, when stopped", async () => {
     await startServer();
     const { processes, server } = theServer();
     expect(server.command).toContain("kernel_forker.py");
     const stopped = await post("/api/model-server", {}, "DELETE");
     expect(stopped.status, stopped.text).toBe(200);
+    await expectAllGone(processes);
+  });
+
+  it("leaves nothing behind when the site exits at once (killAllNow), the forked server included", async () => {
+    // A manager as the site builds one, killed as the site's last resort on exit kills its servers.
+    const config = course.config;
+    const manager = new ModelServerManager({
+      pythonBin: path.join(config.python.bin, "python"),
+      scoringServer: path.join(config.projectRoot, "python", "course_scoring_server.py"),
+      mlflowUrl: config.mlflow.url,
+      baseEnv: process.env,
+      portRange: config.modelServers.portRange,
+      idleTimeoutMs: 600_000,
+      readyTimeoutMs: 150_000,
+      workdirFor: (id) => path.join(config.jupyter.rootDir, id),
+      launching: modelServerLaunching(chooseLauncher(config), (id) => learnerToken(loadSessionSecret(course.dataDir), id)),
+    });
+    try {
+      await manager.start(SOLO_LEARNER.id, "models:/IrisModel/Staging", 5050);
+      await waitAtMost(async () => (await manager.status(SOLO_LEARNER.id))?.state !== "starting", { timeoutMs: 150_000, intervalMs: 200 });
+      expect((await manager.status(SOLO_LEARNER.id))?.state).toBe("ready");
+      const { processes, server } = theServer();
+      expect(server.command).toContain("kernel_forker.py");
+      manager.killAllNow();
+      await expectAllGone(processes);
+    } finally {
+      manager.dispose();
+    }
+  });
+
+  async function expectAllGone(processes: MachineProcess[]) {
     const left = () => processes.filter((p) => fs.existsSync(`/proc/${p.pid}`)).map((p) => `${p.pid} ${fs.readFileSync(`/proc/${p.pid}/stat`, "utf8").split(") ")[1]?.slice(0, 12)} ${p.command.slice(0, 60)}`);
     await waitAtMost(() => left().length === 0, { timeoutMs: 10_000, intervalMs: 100 });
     expect(left()).toEqual([]);
     expect(modelServerProcesses(netNamespace)).toEqual([]);
-  });
+  }
 });
