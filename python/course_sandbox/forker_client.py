@@ -2,18 +2,19 @@
 which holds the course's imports once for all of them: bubblewrap builds the sandbox around a
 holder, the forker's fork enters it.
 
-The launcher stays while the fork runs, as its handle for whoever started it (Jupyter, or the
-course's model-server manager): when the launcher ends, the sandbox (and so the fork) goes with
-it; when the fork ends, the launcher ends with its exit code."""
+The launcher's process stays while the fork runs, as its handle for whoever started it (Jupyter,
+or the course's model-server manager), as fork_waiter.py: when it ends, the sandbox (and so the
+fork) goes with it; when the fork ends, it ends with the fork's exit code."""
 
 import json
 import os
 import select
-import signal
 import socket
 import subprocess
 import sys
 import time
+
+WAITER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fork_waiter.py")
 
 
 def forker_socket(sandbox_root):
@@ -22,10 +23,11 @@ def forker_socket(sandbox_root):
 
 
 def fork_in_sandbox(request, sandbox, sandbox_root, what="the kernel"):
-    """Returns the fork's exit code once it ended, or None when there is no forker to ask (then
-    `what` starts inside bubblewrap the usual way). `request` is what the forker is asked for
-    (kernel_forker.py's protocol, less the holder); `sandbox(command, info_fd)` is bubblewrap's
-    command line for `command` in the sandbox the fork is to enter."""
+    """Once the forker has started the fork, this process becomes fork_waiter.py and ends with the
+    fork; returns None when there is no forker to ask or it did not fork (then `what` starts inside
+    bubblewrap the usual way). `request` is what the forker is asked for (kernel_forker.py's
+    protocol, less the holder); `sandbox(command, info_fd)` is bubblewrap's command line for
+    `command` in the sandbox the fork is to enter."""
     path = forker_socket(sandbox_root)
     if os.geteuid() != 0 or not os.path.exists(path):
         return None
@@ -61,34 +63,34 @@ def fork_in_sandbox(request, sandbox, sandbox_root, what="the kernel"):
     try:
         asked = {**request, "holder_pid": json.loads(info)["child-pid"]}
         socket.send_fds(connection, [json.dumps(asked).encode() + b"\n"], [0, 1, 2])
-        replies = connection.makefile("r")
-        started = json.loads(replies.readline() or "{}")
+        started = json.loads(_answer_line(connection) or b"{}")
     except (OSError, ValueError) as error:
         return give_up(str(error))
     if "started" not in started:
         return give_up(started.get("error", "no answer"))
-    # A SIGTERM (Jupyter's, or the course's to the launcher's process group) ends the sandbox, and so the fork, too.
-    signal.signal(signal.SIGTERM, lambda *_: (holder.kill(), os._exit(143)))
     try:
-        fork = [os.pidfd_open(started["started"])]
+        fork = os.pidfd_open(started["started"])
     except ProcessLookupError:
-        fork = []  # already gone: the forker's answer says how
-    # The fork's end: the forker says how it ended; if the forker itself went, the fork's pidfd says when.
-    if select.select([connection, *fork], [], [])[0] == fork:
-        select.select([connection], [], [], 2)
-    try:
-        ended = json.loads(replies.readline() or "{}")
-    except (OSError, ValueError):
-        ended = {}
-    if "exit" not in ended and fork:
-        select.select(fork, [], [])
-    holder.kill()
-    holder.wait()
-    code = ended.get("exit", 1)
-    if code < 0:
-        signal.signal(-code, signal.SIG_DFL)
-        os.kill(os.getpid(), -code)
-    return code
+        fork = -1  # already gone: the forker's answer says how
+    # The waiter takes over this process: the connection, the fork's pidfd and the holder's stdout
+    # (open for the holder's life) stay open across the exec.
+    for fd in (connection.fileno(), fork, ready_read):
+        if fd >= 0:
+            os.set_inheritable(fd, True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-I", "-S", "-B", WAITER, str(connection.fileno()), str(fork), str(holder.pid)])
+
+
+def _answer_line(connection):
+    """The forker's first answer, read a byte at a time: the next one ({"exit"}) is the waiter's to read."""
+    data = b""
+    while not data.endswith(b"\n"):
+        byte = connection.recv(1)
+        if not byte:
+            break
+        data += byte
+    return data
 
 
 def _read_until(fd, done, seconds):

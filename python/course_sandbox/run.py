@@ -94,7 +94,6 @@ def launch_run(argv):
 
     if options.fork:
         request = {"kind": options.fork, "learner": options.learner, "workdir": options.chdir, "args": command[2:], "env": env}
-        forked = forker_client.fork_in_sandbox(request, sandbox, root, what="the model server")
-        if forked is not None:
-            raise SystemExit(forked)
+        # A fork of the forker where one answers (this process then waits for it, and never returns here).
+        forker_client.fork_in_sandbox(request, sandbox, root, what="the model server")
     return sandbox(command)

@@ -11,7 +11,7 @@ import { chooseLauncher } from "../launchers/choose-launcher";
 import { kernelForkerSocket, usesKernelForker } from "../launchers/kernel-specs";
 import { findFreePort } from "../net/free-port";
 import { sandboxNetnsPrefix } from "../sandbox/launch-description";
-import { learnerNetNamespace, machineProcesses, modelServerProcesses, type MachineProcess } from "../testing/model-server-processes";
+import { isLauncher, learnerNetNamespace, machineProcesses, modelServerProcesses, type MachineProcess } from "../testing/model-server-processes";
 import { runFixture } from "../testing/python-fixture";
 import { rawRequest, runCellAs } from "../testing/raw-http";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
@@ -87,7 +87,7 @@ describe("the Serve panel's model server in the sandbox", () => {
   function theServer(): { processes: MachineProcess[]; server: MachineProcess } {
     const processes = modelServerProcesses(netNamespace);
     // Not the launcher or bubblewrap, whose command lines name the scoring server too.
-    const server = processes.find((p) => p.program !== "bwrap" && !p.command.includes("sandbox_launch.py") && /kernel_forker\.py|course_scoring_server\.py|\bmlflow\b|\buvicorn\b/.test(p.command));
+    const server = processes.find((p) => p.program !== "bwrap" && !isLauncher(p) && /kernel_forker\.py|course_scoring_server\.py|\bmlflow\b|\buvicorn\b/.test(p.command));
     expect(server, processes.map((p) => p.command).join("\n")).toBeDefined();
     return { processes, server: server! };
   }
@@ -144,8 +144,11 @@ describe("the Serve panel's model server in the sandbox", () => {
     expect(forker?.uid).toBe(0);
     expect(server.uid).toBe(course.config.sandbox.uid);
     expect(server.netNamespace).toBe(netNamespace);
-    expect(processes.find((p) => p.command.includes("sandbox_launch.py run"))?.command).toContain("--fork model-server");
-    expect(processes.filter((p) => /\bmlflow models serve\b|\buvicorn\b|course_scoring_server\.py/.test(p.command) && p.program !== "bwrap" && !p.command.includes("sandbox_launch.py"))).toEqual([]);
+    // The launcher that asked for it waits for it as the small fork_waiter.py, bubblewrap's parent.
+    const waiter = processes.find((p) => p.command.includes("course_sandbox/fork_waiter.py"));
+    expect(waiter?.uid).toBe(0);
+    expect(processes.find((p) => p.ppid === waiter?.pid)?.program).toBe("bwrap");
+    expect(processes.filter((p) => /\bmlflow models serve\b|\buvicorn\b|course_scoring_server\.py/.test(p.command) && p.program !== "bwrap" && !isLauncher(p))).toEqual([]);
   });
 
   it("without a kernel forker to ask, runs the same scoring server inside bubblewrap, still without the `mlflow` command", async () => {

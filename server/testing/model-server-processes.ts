@@ -66,7 +66,8 @@ export function learnerNetNamespace(netnsName: string): string {
 /**
  * Every process of the learner's running model server: those in its sandbox's PID namespace (found
  * by the socket bridge the course reaches it through, which runs in no other sandbox) and those
- * outside that started the sandbox (bubblewrap, and the launcher when it stays): the holder and
+ * outside that started the sandbox (bubblewrap, and the launcher when it stays: as
+ * course_sandbox/fork_waiter.py once a fork started): the holder and
  * the bridges, and the server itself, whether bubblewrap started it or it is a fork of the kernel
  * forker. Empty when the learner has no model server.
  */
@@ -77,7 +78,7 @@ export function modelServerProcesses(netNamespace: string): MachineProcess[] {
   if (!bridge) return [];
   const inside = all.filter((p) => p.pidNamespace === bridge.pidNamespace);
   const byPid = new Map(all.map((p) => [p.pid, p]));
-  const startedIt = (p: MachineProcess | undefined) => p && p.pidNamespace !== bridge.pidNamespace && (p.program === "bwrap" || p.command.includes("sandbox_launch.py"));
+  const startedIt = (p: MachineProcess | undefined) => p && p.pidNamespace !== bridge.pidNamespace && (p.program === "bwrap" || isLauncher(p));
   // From the sandbox's first process (its parent is bubblewrap outside) up to whoever started the launcher.
   const first = inside.find((p) => startedIt(byPid.get(p.ppid)));
   const outside: MachineProcess[] = [];
@@ -96,10 +97,15 @@ export function memoryKb(pid: number): { pss: number; private: number } {
   return { pss: field("Pss"), private: field("Private_Clean") + field("Private_Dirty") };
 }
 
+/** python/sandbox_launch.py, or what it became once the kernel forker forked its process (fork_waiter.py). */
+export function isLauncher(process: MachineProcess): boolean {
+  return process.command.includes("sandbox_launch.py") || process.command.includes("course_sandbox/fork_waiter.py");
+}
+
 /** What a process of a model server's sandbox is there for, in a word or two. */
 export function roleOf(process: MachineProcess, all: MachineProcess[]): string {
   const c = process.command;
-  if (c.includes("sandbox_launch.py")) return "launcher";
+  if (isLauncher(process)) return c.includes("fork_waiter.py") ? "launcher (as fork_waiter.py)" : "launcher";
   if (process.program === "bwrap") return all.some((p) => p.pid === process.ppid && p.program === "bwrap") ? "bwrap (sandbox init)" : "bwrap";
   if (c.includes("UNIX-LISTEN:/run/course-serve")) return "socat (serve bridge)";
   if (c.includes("UNIX-CONNECT:/run/course-gate.sock")) return "socat (MLflow bridge)";
