@@ -4,7 +4,8 @@
         Jupyter's command for the `course-sandboxed` kernelspec, run in the learner's folder:
         ipykernel, talking to Jupyter over unix sockets (ZeroMQ `ipc`).
     sandbox_launch.py run --learner ID [options] -- COMMAND [ARGS...]
-        Anything else: a model server (`mlflow models serve`), the Spark Check's helper, the
+        Anything else: a model server (python/course_scoring_server.py; with --fork model-server
+        a fork of the kernel forker where one answers), the Spark Check's helper, the
         expected-predictions helper, Catch me up's cells.
     sandbox_launch.py probe
         Whether this machine can make the sandbox (exit 0), or why not (exit 1, reason on stdout).
