@@ -43,6 +43,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from course_sandbox import bwrap, cgroups, fork_request, privileges, scheduler  # noqa: E402
 from course_sandbox.launch_description import not_passed_on, read_launch  # noqa: E402
+from course_sandbox.out_of_memory import be_first_out_of_memory  # noqa: E402
 import course_contracts  # noqa: E402
 import course_scoring_server  # noqa: E402
 import course_kernel  # noqa: E402  (it takes HERE off sys.path again: learner code never sees this folder)
@@ -96,6 +97,8 @@ def enter_sandbox(request, stdio, holder, owned):
         raise RuntimeError("the fork is in the machine's PID namespace")
     cgroups.join_cgroups(launch, learner)
     scheduler.ask_short_slice()
+    # As a process bubblewrap starts for the learner (its launcher's score), not as this forker (a service's).
+    be_first_out_of_memory()
     namespace_fds = [(os.open(f"ns/{name}", os.O_RDONLY, dir_fd=holder), kind) for name, kind in NAMESPACES]
     root = os.open("root", os.O_RDONLY | os.O_DIRECTORY, dir_fd=holder)
     last_cap = privileges.last_capability()

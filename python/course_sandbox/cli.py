@@ -21,6 +21,7 @@ the learner's cgroups, network namespace and folder, and replace themselves with
 import os
 
 from . import cleanup, kernel, probe, run
+from .out_of_memory import be_first_out_of_memory
 
 # bwrap, socat, nsenter, ip and mount, wherever the distribution puts them.
 SYSTEM_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
@@ -37,19 +38,12 @@ def main(argv):
         be_first_out_of_memory()
         args = kernel.launch_kernel(argv[2])
     elif len(argv) >= 2 and argv[1] == "run":
-        args = run.launch_run(argv[2:])
         # A learner's process (a model server, a Check's helper) is the first the kernel's
-        # out-of-memory killer takes, before any of the course's services (which run lower).
+        # out-of-memory killer takes, before any of the course's services (which run lower); so
+        # is this launcher, which stays as a forked model server's handle (launch_run then does
+        # not return).
         be_first_out_of_memory()
+        args = run.launch_run(argv[2:])
     else:
         raise SystemExit(__doc__)
     os.execvp(args[0], args)
-
-
-def be_first_out_of_memory():
-    """Raising one's own out-of-memory score needs no privilege, and what this process execs keeps it."""
-    try:
-        with open("/proc/self/oom_score_adj", "w") as handle:
-            handle.write("1000")
-    except OSError:
-        pass

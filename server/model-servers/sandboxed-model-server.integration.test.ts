@@ -149,6 +149,8 @@ describe("the Serve panel's model server in the sandbox", () => {
     expect(waiter?.uid).toBe(0);
     expect(processes.find((p) => p.ppid === waiter?.pid)?.program).toBe("bwrap");
     expect(processes.filter((p) => /\bmlflow models serve\b|\buvicorn\b|course_scoring_server\.py/.test(p.command) && p.program !== "bwrap" && !isLauncher(p))).toEqual([]);
+    // Like every process of a learner's sandbox (not like the forker, a service), first for the out-of-memory killer.
+    expect(processes.map((p) => [p.command.slice(0, 60), fs.readFileSync(`/proc/${p.pid}/oom_score_adj`, "utf8").trim()]).filter(([, score]) => score !== "1000")).toEqual([]);
   });
 
   it("without a kernel forker to ask, runs the same scoring server inside bubblewrap, still without the `mlflow` command", async () => {
