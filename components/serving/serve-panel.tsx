@@ -14,7 +14,7 @@ const STATE_TONE = {
   stopped: "bg-slate-100 text-slate-800 dark:bg-slate-800 dark:text-slate-200",
 } as const;
 
-/** Starts and stops the learner's `mlflow models serve`, shows its state and streams its log. */
+/** Starts and stops the learner's model server (what `mlflow models serve` runs), shows its state and streams its log. */
 export function ServePanel() {
   const client = useQueryClient();
   const server = useModelServer();

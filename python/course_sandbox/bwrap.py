@@ -20,6 +20,12 @@ DROP_SCRIPT = os.path.join(HERE, "drop.py")
 DROP_FILES = [os.path.join(HERE, "__init__.py"), os.path.join(HERE, "privileges.py"), DROP_SCRIPT]
 
 
+def mlflow_port(launch, beside_kernel):
+    """Where a sandbox's MLflow bridge listens: a process in the learner's kernel's network
+    namespace (a model server) takes the port after the kernel's, whose bridge holds the first."""
+    return launch["mlflow_port"] + (1 if beside_kernel else 0)
+
+
 def sandbox_env(launch, env, workdir, mlflow_port):
     """The whole environment of a sandboxed process: the launch description's, what `run` added, and MLflow through the bridge."""
     gate_url = f"http://127.0.0.1:{mlflow_port}{launch['gate_path']}"

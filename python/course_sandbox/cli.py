@@ -4,7 +4,8 @@
         Jupyter's command for the `course-sandboxed` kernelspec, run in the learner's folder:
         ipykernel, talking to Jupyter over unix sockets (ZeroMQ `ipc`).
     sandbox_launch.py run --learner ID [options] -- COMMAND [ARGS...]
-        Anything else: a model server (`mlflow models serve`), the Spark Check's helper, the
+        Anything else: a model server (python/course_scoring_server.py; with --fork model-server
+        a fork of the kernel forker where one answers), the Spark Check's helper, the
         expected-predictions helper, Catch me up's cells.
     sandbox_launch.py probe
         Whether this machine can make the sandbox (exit 0), or why not (exit 1, reason on stdout).
@@ -20,6 +21,7 @@ the learner's cgroups, network namespace and folder, and replace themselves with
 import os
 
 from . import cleanup, kernel, probe, run
+from .out_of_memory import be_first_out_of_memory
 
 # bwrap, socat, nsenter, ip and mount, wherever the distribution puts them.
 SYSTEM_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
@@ -36,19 +38,12 @@ def main(argv):
         be_first_out_of_memory()
         args = kernel.launch_kernel(argv[2])
     elif len(argv) >= 2 and argv[1] == "run":
-        args = run.launch_run(argv[2:])
         # A learner's process (a model server, a Check's helper) is the first the kernel's
-        # out-of-memory killer takes, before any of the course's services (which run lower).
+        # out-of-memory killer takes, before any of the course's services (which run lower); so
+        # is this launcher, which stays as a forked model server's handle (launch_run then does
+        # not return).
         be_first_out_of_memory()
+        args = run.launch_run(argv[2:])
     else:
         raise SystemExit(__doc__)
     os.execvp(args[0], args)
-
-
-def be_first_out_of_memory():
-    """Raising one's own out-of-memory score needs no privilege, and what this process execs keeps it."""
-    try:
-        with open("/proc/self/oom_score_adj", "w") as handle:
-            handle.write("1000")
-    except OSError:
-        pass

@@ -1,29 +1,33 @@
-"""The kernel as a fork of the course's kernel forker (python/kernel_forker.py), which holds the
-course's imports once for every kernel: bubblewrap builds the sandbox around a holder, the
-forker's fork enters it.
+"""A kernel or a model server as a fork of the course's kernel forker (python/kernel_forker.py),
+which holds the course's imports once for all of them: bubblewrap builds the sandbox around a
+holder, the forker's fork enters it.
 
-The launcher stays while the kernel runs, as Jupyter's handle on it: when it ends, the sandbox
-(and so the kernel) goes with it; when the kernel ends, it ends."""
+The launcher's process stays while the fork runs, as its handle for whoever started it (Jupyter,
+or the course's model-server manager), as fork_waiter.py: when it ends, the sandbox (and so the
+fork) goes with it; when the fork ends, it ends with the fork's exit code."""
 
 import json
 import os
 import select
-import signal
 import socket
 import subprocess
 import sys
 import time
 
+WAITER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fork_waiter.py")
+
 
 def forker_socket(sandbox_root):
-    """Where python/kernel_forker.py listens (server/kernels/kernel-specs.ts names the same place)."""
+    """Where python/kernel_forker.py listens (server/launchers/kernel-specs.ts names the same place)."""
     return os.path.join(sandbox_root, "kernel-forker.sock")
 
 
-def fork_kernel(learner, workdir, kernel_sandbox, sandbox_root):
-    """Returns the kernel's exit code once it ended, or None when there is no forker to ask (then
-    the kernel starts inside bubblewrap the usual way). `kernel_sandbox(command, info_fd)` is
-    bubblewrap's command line for `command` in the learner's kernel sandbox."""
+def fork_in_sandbox(request, sandbox, sandbox_root, what="the kernel"):
+    """Once the forker has started the fork, this process becomes fork_waiter.py and ends with the
+    fork; returns None when there is no forker to ask or it did not fork (then `what` starts inside
+    bubblewrap the usual way). `request` is what the forker is asked for (kernel_forker.py's
+    protocol, less the holder); `sandbox(command, info_fd)` is bubblewrap's command line for
+    `command` in the sandbox the fork is to enter."""
     path = forker_socket(sandbox_root)
     if os.geteuid() != 0 or not os.path.exists(path):
         return None
@@ -31,13 +35,13 @@ def fork_kernel(learner, workdir, kernel_sandbox, sandbox_root):
     try:
         connection.connect(path)
     except OSError as error:
-        sys.stderr.write(f"course sandbox: kernel forker not reachable ({error}); starting the kernel inside bubblewrap\n")
+        sys.stderr.write(f"course sandbox: kernel forker not reachable ({error}); starting {what} inside bubblewrap\n")
         return None
     info_read, info_write = os.pipe()
     # The holder says "ready" on its stdout once bubblewrap has built everything (this process
     # keeps the reading end open for the holder's life).
     holder = subprocess.Popen(
-        kernel_sandbox(["sh", "-c", "echo ready; exec sleep infinity"], info_fd=info_write),
+        sandbox(["sh", "-c", "echo ready; exec sleep infinity"], info_fd=info_write),
         pass_fds=(info_write,),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -46,7 +50,7 @@ def fork_kernel(learner, workdir, kernel_sandbox, sandbox_root):
     ready_read = holder.stdout.fileno()
 
     def give_up(reason):
-        sys.stderr.write(f"course sandbox: kernel forker not used ({reason}); starting the kernel inside bubblewrap\n")
+        sys.stderr.write(f"course sandbox: kernel forker not used ({reason}); starting {what} inside bubblewrap\n")
         holder.kill()
         holder.wait()
         return None
@@ -57,36 +61,36 @@ def fork_kernel(learner, workdir, kernel_sandbox, sandbox_root):
     if not ready:
         return give_up("the sandbox did not start")
     try:
-        request = {"learner": learner, "holder_pid": json.loads(info)["child-pid"], "workdir": workdir}
-        socket.send_fds(connection, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
-        replies = connection.makefile("r")
-        started = json.loads(replies.readline() or "{}")
+        asked = {**request, "holder_pid": json.loads(info)["child-pid"]}
+        socket.send_fds(connection, [json.dumps(asked).encode() + b"\n"], [0, 1, 2])
+        started = json.loads(_answer_line(connection) or b"{}")
     except (OSError, ValueError) as error:
         return give_up(str(error))
     if "started" not in started:
         return give_up(started.get("error", "no answer"))
-    # Jupyter's SIGTERM ends the sandbox (and so the kernel) too.
-    signal.signal(signal.SIGTERM, lambda *_: (holder.kill(), os._exit(143)))
     try:
-        kernel = [os.pidfd_open(started["started"])]
+        fork = os.pidfd_open(started["started"])
     except ProcessLookupError:
-        kernel = []  # already gone: the forker's answer says how
-    # The kernel's end: the forker says how it ended; if the forker itself went, the kernel's pidfd says when.
-    if select.select([connection, *kernel], [], [])[0] == kernel:
-        select.select([connection], [], [], 2)
-    try:
-        ended = json.loads(replies.readline() or "{}")
-    except (OSError, ValueError):
-        ended = {}
-    if "exit" not in ended and kernel:
-        select.select(kernel, [], [])
-    holder.kill()
-    holder.wait()
-    code = ended.get("exit", 1)
-    if code < 0:
-        signal.signal(-code, signal.SIG_DFL)
-        os.kill(os.getpid(), -code)
-    return code
+        fork = -1  # already gone: the forker's answer says how
+    # The waiter takes over this process: the connection, the fork's pidfd and the holder's stdout
+    # (open for the holder's life) stay open across the exec.
+    for fd in (connection.fileno(), fork, ready_read):
+        if fd >= 0:
+            os.set_inheritable(fd, True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-I", "-S", "-B", WAITER, str(connection.fileno()), str(fork), str(holder.pid)])
+
+
+def _answer_line(connection):
+    """The forker's first answer, read a byte at a time: the next one ({"exit"}) is the waiter's to read."""
+    data = b""
+    while not data.endswith(b"\n"):
+        byte = connection.recv(1)
+        if not byte:
+            break
+        data += byte
+    return data
 
 
 def _read_until(fd, done, seconds):

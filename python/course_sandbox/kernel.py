@@ -17,7 +17,7 @@ ZMQ_PORTS = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"
 
 
 def launch_kernel(connection_file):
-    """bubblewrap's command line for the kernel, or SystemExit with its exit code once a forked kernel ended."""
+    """bubblewrap's command line for the kernel (when no forker forked it)."""
     connection_file = os.path.abspath(connection_file)
     with open(connection_file) as handle:
         connection = json.load(handle)
@@ -61,7 +61,6 @@ def launch_kernel(connection_file):
             info_fd=info_fd,
         )
 
-    forked = forker_client.fork_kernel(learner, workdir, kernel_sandbox, root)
-    if forked is not None:
-        raise SystemExit(forked)
+    # A fork of the forker where one answers (this process then waits for it, and never returns here).
+    forker_client.fork_in_sandbox({"kind": "kernel", "learner": learner, "workdir": workdir}, kernel_sandbox, root)
     return kernel_sandbox([launch["python"], KERNEL_FILES[0], f"--output-cap-bytes={launch['kernel_output_cap_bytes']}", "-f", f"{bwrap.INSIDE_KERNEL_DIR}/connection.json"])

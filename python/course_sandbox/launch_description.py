@@ -37,3 +37,8 @@ def validated(launch, path="launch.json"):
         return course_contracts.check("launch-description", launch, what=f"the launch description {path}")
     except course_contracts.ContractError as error:
         raise LaunchDescriptionError(f"course sandbox: not starting: {error}") from error
+
+
+def not_passed_on(launch, names):
+    """Those of `names` (variables a launcher was asked to pass into the sandbox) the launch description does not allow, sorted."""
+    return sorted(set(names) - set(launch["passed_on"]))

@@ -1,12 +1,20 @@
 """`sandbox_launch.py run --learner ID [options] -- COMMAND [ARGS...]`: anything but a kernel (a
 model server, the Check's helpers, Catch me up's cells) in the learner's sandbox, as built by
-server/sandbox/sandboxed-process.ts."""
+server/sandbox/sandboxed-process.ts.
+
+With `--fork model-server` the command is the course's scoring server
+(python/course_scoring_server.py): as root, with a kernel forker listening, it becomes a fork of
+the forker in the same sandbox (built by bubblewrap around a holder, as for a kernel); else it
+starts inside bubblewrap."""
 
 import argparse
 import os
 
-from . import bwrap, cgroups, disk_image, namespaces, scheduler
-from .launch_description import read_launch, sandbox_dir
+from . import bwrap, cgroups, disk_image, forker_client, namespaces, scheduler
+from .launch_description import not_passed_on, read_launch, sandbox_dir
+
+PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCORING_SERVER = os.path.join(PYTHON_DIR, "course_scoring_server.py")
 
 
 def run_parser():
@@ -19,6 +27,7 @@ def run_parser():
     parser.add_argument("--read-only-file", action="append", default=[])
     parser.add_argument("--env", action="append", default=[])
     parser.add_argument("--serve-socket", type=int)
+    parser.add_argument("--fork", choices=("model-server",))
     parser.add_argument("command", nargs=argparse.REMAINDER)
     return parser
 
@@ -34,12 +43,13 @@ def parse_run(argv, read_launch=read_launch):
     if "/" in options.learner or options.learner in ("", ".", ".."):
         parser.error("not a learner id")
     launch = read_launch(options.learner)
-    env = {}
-    for pair in options.env:
-        key, _, value = pair.partition("=")
-        if key not in launch["passed_on"]:
-            parser.error(f"{key} is not a variable the sandbox passes on")
-        env[key] = value
+    if options.fork and not (options.serve_socket and options.network == "learner" and options.cgroup == "learner"):
+        parser.error("--fork model-server needs --serve-socket in the learner's network and cgroup")
+    if options.fork and command[:2] != [launch["python"], SCORING_SERVER]:
+        parser.error(f"--fork model-server runs {launch['python']} {SCORING_SERVER} only")
+    env = dict(pair.partition("=")[::2] for pair in options.env)
+    for key in not_passed_on(launch, env):
+        parser.error(f"{key} is not a variable the sandbox passes on")
     return options, command, launch, env
 
 
@@ -65,17 +75,25 @@ def launch_run(argv):
     cgroups.join_cgroups(launch, options.learner, "" if options.cgroup == "learner" else ".check")
     scheduler.ask_short_slice()
     as_root = os.geteuid() == 0
-    # In the learner's shared network namespace the kernel's bridge holds the usual port.
-    mlflow_port = launch["mlflow_port"] + (1 if options.network == "learner" else 0)
-    return bwrap.build_argv(
-        launch,
-        workdir=options.chdir,
-        writable=writable,
-        read_only_files=options.read_only_file,
-        env=env,
-        mlflow_port=mlflow_port,
-        course_bridge=course_bridge,
-        command=command,
-        as_root=as_root,
-        netns=namespaces.learner_netns(launch, options.learner) if as_root and options.network == "learner" else None,
-    )
+    netns = namespaces.learner_netns(launch, options.learner) if as_root and options.network == "learner" else None
+
+    def sandbox(command, info_fd=None):
+        return bwrap.build_argv(
+            launch,
+            workdir=options.chdir,
+            writable=writable,
+            read_only_files=options.read_only_file,
+            env=env,
+            mlflow_port=bwrap.mlflow_port(launch, beside_kernel=options.network == "learner"),
+            course_bridge=course_bridge,
+            command=command,
+            as_root=as_root,
+            netns=netns,
+            info_fd=info_fd,
+        )
+
+    if options.fork:
+        request = {"kind": options.fork, "learner": options.learner, "workdir": options.chdir, "args": command[2:], "env": env}
+        # A fork of the forker where one answers (this process then waits for it, and never returns here).
+        forker_client.fork_in_sandbox(request, sandbox, root, what="the model server")
+    return sandbox(command)

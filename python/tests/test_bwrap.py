@@ -120,3 +120,8 @@ def test_gives_bubblewraps_info_to_a_descriptor_when_asked(launch, folders):
     args = argv(launch, folders, info_fd=7)
     assert args[args.index("--info-fd") + 1] == "7"
     assert "--info-fd" not in argv(launch, folders)
+
+
+def test_a_process_beside_the_kernel_takes_the_mlflow_port_after_the_kernels(launch):
+    assert bwrap.mlflow_port(launch, beside_kernel=False) == launch["mlflow_port"]
+    assert bwrap.mlflow_port(launch, beside_kernel=True) == launch["mlflow_port"] + 1

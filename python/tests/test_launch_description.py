@@ -61,3 +61,9 @@ def test_a_refusal_ends_the_launcher_with_its_message(launch):
     with pytest.raises(SystemExit) as refused:
         launch_description.validated(launch)
     assert refused.value.code.startswith("course sandbox: not starting:")
+
+
+def test_names_the_variables_a_description_does_not_pass_on(launch):
+    launch["passed_on"] = ["TMPDIR", "PYTHONUNBUFFERED"]
+    assert launch_description.not_passed_on(launch, {"PYTHONUNBUFFERED": "1", "TMPDIR": "/t"}) == []
+    assert launch_description.not_passed_on(launch, ["MLFLOW_TRACKING_TOKEN", "TMPDIR", "LD_PRELOAD"]) == ["LD_PRELOAD", "MLFLOW_TRACKING_TOKEN"]

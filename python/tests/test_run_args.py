@@ -67,3 +67,35 @@ def test_refuses_no_command(launch, capsys):
 def test_refuses_other_placements(launch, argv):
     with pytest.raises(SystemExit):
         parse(argv, launch)
+
+
+SCORING = ["--model-uri", "models:/IrisModel/Staging", "--port", "5050", "--host", "127.0.0.1"]
+
+
+def serve_argv(launch, *extra, command=None):
+    from course_sandbox.run import SCORING_SERVER
+
+    command = command if command is not None else [launch["python"], SCORING_SERVER, *SCORING]
+    return ["--learner", "l-alice", "--network", "learner", "--cgroup", "learner", "--chdir", "/l", "--writable", "/l", "--serve-socket", "5050", *extra, "--", *command]
+
+
+def test_takes_a_model_server_that_may_be_a_fork(launch):
+    from course_sandbox.run import SCORING_SERVER
+
+    (options, command, _, _), _ = parse(serve_argv(launch, "--fork", "model-server"), launch)
+    assert options.fork == "model-server"
+    assert command == [launch["python"], SCORING_SERVER, *SCORING]
+
+
+@pytest.mark.parametrize("command", [["python", "course_scoring_server.py", *SCORING], ["/bin/sh", "-c", "id"]])
+def test_forks_the_courses_scoring_server_only(launch, capsys, command):
+    with pytest.raises(SystemExit):
+        parse(serve_argv(launch, "--fork", "model-server", command=command), launch)
+    assert "--fork model-server runs" in capsys.readouterr().err
+
+
+def test_forks_a_model_server_only_in_the_learners_network_with_its_bridge(launch, capsys):
+    argv = [arg for arg in serve_argv(launch, "--fork", "model-server") if arg not in ("--serve-socket", "5050")]
+    with pytest.raises(SystemExit):
+        parse(argv, launch)
+    assert "--fork model-server needs --serve-socket" in capsys.readouterr().err

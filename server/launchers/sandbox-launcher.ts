@@ -13,9 +13,9 @@ const runningAsRoot = () => typeof process.getuid === "function" && process.getu
 
 /**
  * Learner code in the course's bubblewrap sandbox (python/sandbox_launch.py): kernels of the
- * course's own Jupyter (forks of the kernel forker, as root), model servers in the learner's own
- * network namespace, Check helpers in one of their own; MLflow only through the gate, with the
- * learner's token in their launch description.
+ * course's own Jupyter and model servers in the learner's own network namespace (both forks of the
+ * kernel forker where it runs: as root, with the course's own Jupyter), Check helpers in one of
+ * their own; MLflow only through the gate, with the learner's token in their launch description.
  */
 export class SandboxLauncher extends JupyterLauncher implements Launcher {
   readonly kind = "sandbox";
@@ -31,7 +31,7 @@ export class SandboxLauncher extends JupyterLauncher implements Launcher {
     super(kernels);
     this.learnerCgroups = asRoot;
     this.description = asRoot
-      ? `bubblewrap sandbox as root: cgroup limits, a disk quota per learner${usesKernelForker(config) ? ", kernels forked from the kernel forker" : ""}`
+      ? `bubblewrap sandbox as root: cgroup limits, a disk quota per learner${usesKernelForker(config) ? ", kernels and model servers forked from the kernel forker" : ""}`
       : "bubblewrap sandbox, unprivileged: no resource limits or disk quota (the course does not run as root)";
   }
 
@@ -60,7 +60,7 @@ export class SandboxLauncher extends JupyterLauncher implements Launcher {
 
   processCommand(learner: LaunchedLearner, spec: ProcessSpec, placement: ProcessPlacement) {
     return placement.role === "model-server"
-      ? sandboxedCommand(this.config, { id: learner.id, gateToken: learner.gateToken }, spec, { network: "learner", cgroup: "learner", servePort: placement.port })
+      ? sandboxedCommand(this.config, { id: learner.id, gateToken: learner.gateToken }, spec, { network: "learner", cgroup: "learner", servePort: placement.port, fork: "model-server" })
       : sandboxedCommand(this.config, { id: learner.id, gateToken: learner.gateToken }, spec, { network: "own", cgroup: "check" });
   }
 

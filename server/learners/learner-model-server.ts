@@ -25,7 +25,7 @@ export type LearnerModelServerDeps = {
 /** What a scoring server is reckoned to take when the course decides whether another may start. */
 const MODEL_SERVER_MB = 200;
 
-/** The learner's Serve-panel model server: one `mlflow models serve` at a time, on whichever course instance runs it. */
+/** The learner's Serve-panel model server (MLflow's scoring server): one at a time, on whichever course instance runs it. */
 export class LearnerModelServer {
   constructor(
     private readonly learnerId: string,

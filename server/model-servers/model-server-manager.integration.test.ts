@@ -47,13 +47,14 @@ function servingOn(port: number): number[] {
     .map(Number);
 }
 
-describe("model servers: real `mlflow models serve` of a real registered model", () => {
+describe("model servers: MLflow's scoring server (course_scoring_server.py) of a real registered model", () => {
   let course: TempCourse;
   let manager: ModelServerManager;
   let low: number;
-  /** A manager of `mlflow models serve` against the test's MLflow, on ports of its own. */
+  /** A manager of model servers against the test's MLflow, on ports of its own. */
   const managerOptions = (): ConstructorParameters<typeof ModelServerManager>[0] => ({
     pythonBin: `${course.config.python.bin}/python`,
+    scoringServer: path.join(course.config.projectRoot, "python", "course_scoring_server.py"),
     mlflowUrl: course.config.mlflow.url,
     baseEnv: process.env,
     portRange: { min: low, max: low + 20 },
@@ -100,7 +101,11 @@ describe("model servers: real `mlflow models serve` of a real registered model",
     expect(legacy.status).toBe(400);
     expect((await legacy.json()).message).toContain("scoring protocol has changed in MLflow version 2.0");
 
-    expect(servingOn(low).length).toBeGreaterThan(0);
+    // One process: MLflow's scoring server in course_scoring_server.py, started by the course itself (no `mlflow` command as its parent).
+    const [server, ...others] = servingOn(low);
+    expect(others).toEqual([]);
+    expect(fs.readFileSync(`/proc/${server}/cmdline`, "utf8").split("\0")[1]).toBe(path.join(course.config.projectRoot, "python", "course_scoring_server.py"));
+    expect(Number(/^PPid:\s*(\d+)/m.exec(fs.readFileSync(`/proc/${server}/status`, "utf8"))![1])).toBe(process.pid);
     expect(await manager.stop("alice")).toBe(true);
     expect((await manager.status("alice"))?.state).toBe("stopped");
     expect(servingOn(low)).toEqual([]);

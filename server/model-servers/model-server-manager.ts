@@ -14,6 +14,8 @@ import { isLive, memoryServerDirectory, type ServerDirectory, type ServerRecord 
 
 export type ManagerOptions = {
   pythonBin: string;
+  /** python/course_scoring_server.py: MLflow's scoring server for one model, in one process. */
+  scoringServer: string;
   mlflowUrl: string;
   baseEnv: Env;
   portRange: { min: number; max: number };
@@ -61,8 +63,9 @@ const TIMING = { heartbeatMs: 5_000, staleAfterMs: 20_000 };
 const TOUCH_WRITE_MS = 15_000;
 
 /**
- * One `mlflow models serve` per learner, started and stopped on request, replaced when started
- * again, stopped when idle and when the app stops. Any course instance may be asked about any
+ * One model server per learner (MLflow's scoring server, the app of `mlflow models serve`, run by
+ * python/course_scoring_server.py without the `mlflow` command as its parent), started and
+ * stopped on request, replaced when started again, stopped when idle and when the app stops. Any course instance may be asked about any
  * learner's server: the directory says which instance runs it and where it answers; the owner
  * stops it when another instance recorded a stop or a newer start.
  */
@@ -128,7 +131,8 @@ export class ModelServerManager {
 
     const host = this.host;
     const url = `http://${urlHost(host)}:${port}`;
-    const args = ["models", "serve", "-m", modelUri.trim(), "-p", String(port), "--host", host, "--env-manager", "local"];
+    // What the learner would type; the course runs the same scoring server without the command's process.
+    const taught = ["models", "serve", "-m", modelUri.trim(), "-p", String(port), "--host", host, "--env-manager", "local"];
     const now = Date.now();
     const entry: Entry = {
       learnerId,
@@ -139,34 +143,18 @@ export class ModelServerManager {
       command: `MLFLOW_TRACKING_URI=${this.options.mlflowUrl} mlflow models serve -m ${modelUri.trim()} -p ${port} --env-manager local`,
       url,
       startedAt: now,
-      log: [`$ mlflow ${args.join(" ")}`],
+      log: [`$ mlflow ${taught.join(" ")}`],
       lastUsed: now,
       reachAt: url,
     };
     this.servers.set(learnerId, entry);
-    const bin = path.dirname(this.options.pythonBin);
-    const workdir = this.options.workdirFor(learnerId);
-    const spec = {
-      command: path.join(bin, "mlflow"),
-      args,
-      cwd: workdir,
-      env: {
-        ...this.options.baseEnv,
-        ...extraEnv,
-        // The scoring server is started as `uvicorn` from the virtualenv.
-        PATH: `${bin}${path.delimiter}${this.options.baseEnv.PATH ?? ""}`,
-        MLFLOW_TRACKING_URI: this.options.mlflowUrl,
-        PYTHONUNBUFFERED: "1",
-        MLFLOW_DISABLE_TELEMETRY: "true",
-      },
-    };
     const socket = launching.socketFor(learnerId);
     if (socket) {
       entry.bridge = await openSocketBridge(socket);
       entry.reachAt = entry.bridge.url;
     }
     await this.directory.put(this.recordOf(entry));
-    entry.process = spawnGroup(launching.command(learnerId, { ...spec, writable: [workdir], readOnlyFiles: [] }, port), {
+    entry.process = spawnGroup(launching.command(learnerId, this.scoringServerSpec(learnerId, modelUri.trim(), port, extraEnv), port), {
       onLine: (line) => {
         entry.log.push(line);
         if (entry.log.length > LOG_LINES) entry.log.splice(0, entry.log.length - LOG_LINES);
@@ -183,6 +171,28 @@ export class ModelServerManager {
     });
     void this.waitReady(entry);
     return this.snapshot(entry);
+  }
+
+  private scoringServerSpec(learnerId: string, modelUri: string, port: number, extraEnv: Env): ProcessSpec {
+    const { pythonBin, scoringServer, baseEnv, mlflowUrl } = this.options;
+    const bin = path.dirname(pythonBin);
+    const workdir = this.options.workdirFor(learnerId);
+    return {
+      command: pythonBin,
+      args: [scoringServer, "--model-uri", modelUri, "--port", String(port), "--host", this.host],
+      cwd: workdir,
+      env: {
+        ...baseEnv,
+        ...extraEnv,
+        // The virtualenv first, as for the `mlflow` command it stands in for.
+        PATH: `${bin}${path.delimiter}${baseEnv.PATH ?? ""}`,
+        MLFLOW_TRACKING_URI: mlflowUrl,
+        PYTHONUNBUFFERED: "1",
+        MLFLOW_DISABLE_TELEMETRY: "true",
+      },
+      writable: [workdir],
+      readOnlyFiles: [scoringServer],
+    };
   }
 
   /** Stops the learner's server, on whichever instance runs it; false when none was running. */
@@ -318,7 +328,8 @@ export class ModelServerManager {
     // Only while this start is still starting: a stop, an exit or a newer start ends the wait.
     const ready = await waitUntil(
       () => entry.state !== "starting" || fetch(`${entry.reachAt}/ping`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok),
-      { timeoutMs: entry.startedAt + this.options.readyTimeoutMs - Date.now(), intervalMs: 300 },
+      // Often: a forked server answers within a second of its start.
+      { timeoutMs: entry.startedAt + this.options.readyTimeoutMs - Date.now(), intervalMs: 100 },
     ).catch(() => false);
     if (ready && entry.state === "starting") {
       entry.state = "ready";
@@ -338,7 +349,7 @@ export class ModelServerManager {
 
 const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host);
 
-/** Plain words for the ways `mlflow models serve` commonly fails. */
+/** Plain words for the ways MLflow's scoring server commonly fails to start. */
 export function explainExit(log: string[], code: number | null, port: number): string | null {
   const text = log.join("\n");
   if (/address already in use|Errno 98/i.test(text)) return `Port ${port} is in use; choose another port.`;
@@ -347,6 +358,6 @@ export function explainExit(log: string[], code: number | null, port: number): s
   if (/ModuleNotFoundError: No module named '([^']+)'/.exec(text)) {
     return `The model needs the Python package ${/No module named '([^']+)'/.exec(text)![1]}, which the course does not have installed.`;
   }
-  if (code === 127) return "The scoring server program (uvicorn) was not found in the course's Python environment.";
+  if (code === 127) return "The course's Python environment, which runs the scoring server, was not found.";
   return null;
 }

@@ -66,6 +66,7 @@ export class CourseRuntime {
     this.sparkSlots = new SparkSlots(config.capacity.sparkSlots ?? defaultSparkSlots(), { memory: this.memory, idleMinutes: config.capacity.sparkIdleMinutes });
     this.modelServers = new ModelServerManager({
       pythonBin: path.join(config.python.bin, "python"),
+      scoringServer: path.join(config.projectRoot, "python", "course_scoring_server.py"),
       mlflowUrl: config.mlflow.url,
       baseEnv: allowListedEnv(env),
       portRange: config.modelServers.portRange,

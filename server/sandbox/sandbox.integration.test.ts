@@ -6,7 +6,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitAtMost } from "@/lib/process/wait-until";
 import { findFreePort, isPortFree } from "../net/free-port";
-import { learnerCgroupDir } from "../testing/learner-cgroups";
+import { learnerCgroupDir, sandboxedProcesses } from "../testing/learner-cgroups";
+import { learnerNetNamespace, modelServerProcesses } from "../testing/model-server-processes";
+import { sandboxNetnsPrefix } from "./launch-description";
 import { cookiesFrom, rawRequest, signInAsInstructor } from "../testing/raw-http";
 import { STAGE_IRIS_MODEL_CELL } from "../testing/cell-snippets";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
@@ -562,6 +564,75 @@ describe("learner code runs in the sandbox", () => {
       const other = await run("Bob", scan(learners.Alice.id));
       expect(other.error).toBeUndefined();
       expect(other.stdout).not.toContain(digest(learnerToken(loadSessionSecret(course.dataDir), learners.Alice.id)));
+    });
+
+    it("serves a model as a fork in the learner's sandbox: their namespaces and cgroups, nobody without capabilities, nothing of the forker's, no other learner's token", { timeout: 240_000 }, async () => {
+      // A pickled model runs code in the server: this one reports what the server process is and can reach.
+      const spy = [
+        "import mlflow, mlflow.pyfunc",
+        "class ServerSpy(mlflow.pyfunc.PythonModel):",
+        "    def predict(self, context, model_input, params=None):",
+        "        import hashlib, json, os, re",
+        "        status = dict(line.split(':', 1) for line in open('/proc/self/status').read().splitlines())",
+        "        seen = {'parent': os.getppid(), 'ids': [status['Uid'].split(), status['Gid'].split(), status['Groups'].strip()],",
+        "                'caps': [int(status[k], 16) for k in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb')], 'no_new_privs': status['NoNewPrivs'].strip(),",
+        "                'net': os.readlink('/proc/self/ns/net'), 'read': {}}",
+        `        for name, target in [('key', ${JSON.stringify(path.join(course.dataDir, "session-secret.key"))}), ('alice', ${JSON.stringify(path.join(course.config.sandbox.dir, learners.Alice.id, "launch.json"))})]:`,
+        "            try:\n                open(target).read(); seen['read'][name] = 'read'\n            except OSError as error:\n                seen['read'][name] = type(error).__name__",
+        "        tokens = set()",
+        "        with open('/proc/self/mem', 'rb', 0) as memory:",
+        "            for line in open('/proc/self/maps').read().splitlines():",
+        "                span, perms = line.split()[:2]",
+        "                if perms[0] != 'r' or line.endswith(('[vvar]', '[vsyscall]', '[vvar_vclock]')):\n                    continue",
+        "                start, end = (int(part, 16) for part in span.split('-'))",
+        "                try:\n                    memory.seek(start); data = memory.read(end - start)\n                except (OSError, ValueError, OverflowError):\n                    continue",
+        `                for match in re.finditer(rb'(?:${learners.Alice.id}|${learners.Bob.id})\\.[A-Za-z0-9_=-]{16,}', data):`,
+        "                    tokens.add(hashlib.sha256(match.group()).hexdigest())",
+        "        seen['tokens'] = sorted(tokens)",
+        "        return [json.dumps(seen)] * len(model_input)",
+        "mlflow.set_experiment('Server-Spy')",
+        "with mlflow.start_run():",
+        "    info = mlflow.pyfunc.log_model(name='model', python_model=ServerSpy(), registered_model_name='ServerSpy', pip_requirements=['mlflow'])",
+        "import os",
+        "print('registered', info.registered_model_version, os.readlink('/proc/self/ns/net'))",
+      ].join("\n");
+      const registered = await run("Bob", spy);
+      const [, version, kernelNet] = registered.stdout.trim().split("\n").at(-1)!.split(" ");
+      expect(registered.stdout, JSON.stringify(registered)).toContain("registered");
+      const started = await api("Bob", "POST", "/api/model-server", { modelUri: `models:/ServerSpy/${version}`, port: 5050 });
+      expect(started.status, started.text).toBe(200);
+      let status = started.json;
+      await waitAtMost(async () => (status = (await api("Bob", "GET", "/api/model-server")).json).state !== "starting", { timeoutMs: 150_000, intervalMs: 250 });
+      expect(status.state, JSON.stringify(status.log?.slice(-20))).toBe("ready");
+
+      // From the machine: the server is a fork of the forker that kept none of its files.
+      const netns = learnerNetNamespace(`${sandboxNetnsPrefix(course.config)}${learners.Bob.id}`);
+      const [forker] = forkerPids();
+      const server = modelServerProcesses(netns).find((p) => p.ppid === Number(forker));
+      expect(server, "Bob's model server is a fork of the kernel forker").toBeDefined();
+      const forkersFiles = new Set(openFiles(forker).filter((link) => /^(socket|pipe):/.test(link)));
+      expect(openFiles(String(server!.pid)).filter((link) => forkersFiles.has(link) || /^(pid|mnt|net):|\[pidfd\]|kernel-forker/.test(link))).toEqual([]);
+      // In Bob's cgroups (his memory and process limits), as his kernel is.
+      expect(sandboxedProcesses(learners.Bob.id)).toContain(server!.pid);
+
+      const answer = await api("Bob", "POST", "/api/model-server/invocations", { body: JSON.stringify({ inputs: [[1]] }) });
+      expect(answer.json.status, answer.json.body).toBe(200);
+      const seen = JSON.parse(JSON.parse(answer.json.body).predictions[0]);
+      const digest = (token: string) => crypto.createHash("sha256").update(token).digest("hex");
+      const secret = loadSessionSecret(course.dataDir);
+      expect(seen).toMatchObject({
+        // Its parent (the forker) is outside the sandbox's PID namespace.
+        parent: 0,
+        ids: [Array(4).fill(String(course.config.sandbox.uid)), Array(4).fill(String(course.config.sandbox.gid)), ""],
+        caps: [0, 0, 0, 0, 0],
+        no_new_privs: "1",
+        // Bob's network, the one his kernel is in (lesson cells reach the server on 127.0.0.1).
+        net: kernelNet,
+        read: { key: expect.stringMatching(/^(FileNotFoundError|PermissionError)$/), alice: expect.stringMatching(/^(FileNotFoundError|PermissionError)$/) },
+      });
+      expect(seen.tokens, "the scan finds Bob's own token").toContain(digest(learnerToken(secret, learners.Bob.id)));
+      expect(seen.tokens).not.toContain(digest(learnerToken(secret, learners.Alice.id)));
+      expect((await api("Bob", "DELETE", "/api/model-server")).status).toBe(200);
     });
 
     it("refuses to start a kernel anywhere but in a sandbox, and answers only the course's user", () => {

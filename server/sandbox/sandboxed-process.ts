@@ -14,6 +14,11 @@ export type SandboxPlacement = {
   cgroup: "learner" | "check";
   /** The port inside the sandbox that the course reaches over COURSE_SANDBOX_DIR/<learner>/serve/model.sock. */
   servePort?: number;
+  /**
+   * The process may be a fork of the kernel forker (python/kernel_forker.py) where one listens, in
+   * the same sandbox: `model-server` for python/course_scoring_server.py, the only command it takes.
+   */
+  fork?: "model-server";
 };
 
 export function launcherScript(config: CourseConfig): string {
@@ -44,6 +49,7 @@ export function sandboxedCommand(config: CourseConfig, learner: { id: string; ga
       ...spec.readOnlyFiles.flatMap((file) => ["--read-only-file", file]),
       ...passed,
       ...(placement.servePort ? ["--serve-socket", String(placement.servePort)] : []),
+      ...(placement.fork ? ["--fork", placement.fork] : []),
       "--",
       spec.command,
       ...spec.args,
