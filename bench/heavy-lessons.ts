@@ -14,10 +14,12 @@
 //   waits (from each learner's "Spark is busy" line to "Spark's turn has come": median, p95,
 //   longest). Each N runs on a fresh course stack.
 //   npx tsx bench/heavy-lessons.ts [--learners 6,18]
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
+import { runProcess } from "../lib/process/run-process";
 import { lessonProgram } from "../server/lessons/lesson-catalog";
 import { openSqliteStore } from "../server/store/database";
 import { classLearners } from "../server/store/learners";
@@ -54,20 +56,29 @@ class Client {
     readonly name: string,
   ) {}
 
+  /**
+   * node:http rather than fetch: fetch (undici) gives up on an answer whose headers take more than
+   * 300 s, and a Spark Check queued behind a class's sessions may wait longer than that.
+   */
   async request(method: "GET" | "POST", route: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { origin: this.site };
-    if (body !== undefined) headers["content-type"] = "application/json";
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    if (payload !== undefined) headers["content-type"] = "application/json";
     if (this.cookie) headers.cookie = this.cookie;
-    const send = () => fetch(`${this.site}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    // A keep-alive connection the site closed while idle fails before the request is sent: undici
-    // retries a GET by itself, not a POST.
-    const response = await send().catch((error: { cause?: { code?: string } }) => {
-      if (error.cause?.code === "UND_ERR_SOCKET") return send();
-      throw error;
+    const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const request = http.request(`${this.site}${route}`, { method, headers, agent: this.agent, timeout: REQUEST_TIMEOUT_MS }, resolve);
+      request.on("timeout", () => request.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 60_000} minutes`)));
+      request.on("error", reject);
+      request.end(payload);
     });
-    for (const line of response.headers.getSetCookie()) if (line.startsWith("course_session=")) this.cookie = line.split(";")[0];
-    return response;
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) for (const one of [value ?? []].flat()) responseHeaders.append(name, one);
+    for (const line of responseHeaders.getSetCookie()) if (line.startsWith("course_session=")) this.cookie = line.split(";")[0];
+    const stream = Readable.toWeb(answer) as ReadableStream<Uint8Array>;
+    return new Response(answer.statusCode === 204 ? null : stream, { status: answer.statusCode, headers: responseHeaders });
   }
+
+  private readonly agent = new http.Agent({ keepAlive: false });
 }
 
 /** A cell's answer, read as it streams: its status, errors, and when Spark's queue lines came. */
@@ -173,11 +184,12 @@ async function round(n: number): Promise<void> {
     const db = await openSqliteStore(path.join(course.dataDir, "course.db"));
     const workspaces = (await classLearners(db)).map((row) => row.workspace!);
     await db.destroy();
-    const seeded = spawnSync(path.join(projectRoot, ".venv", "bin", "python"), [path.join(projectRoot, "bench", "seed_heavy_lessons.py"), ...workspaces], {
-      env: { ...process.env, MLFLOW_TRACKING_URI: course.config.mlflow.url },
-      encoding: "utf8",
-    });
-    if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr.slice(-1000)}`);
+    // Not spawnSync: the services' logs are read by this process, and MLflow blocks when they are not.
+    const seeded = await runProcess(
+      { command: path.join(projectRoot, ".venv", "bin", "python"), args: [path.join(projectRoot, "bench", "seed_heavy_lessons.py"), ...workspaces], env: { ...process.env, MLFLOW_TRACKING_URI: course.config.mlflow.url }, cwd: projectRoot },
+      { timeoutMs: 30 * 60_000 },
+    );
+    if (seeded.code !== 0) throw new Error(`seeding failed: ${seeded.stderr.slice(-1000)}`);
 
     const totalKb = readKb("MemTotal");
     let minAvailableKb = readKb("MemAvailable");

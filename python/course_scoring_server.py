@@ -117,13 +117,50 @@ def load_app(model_uri, port, host, timeout):
     return scoring_server.init(scoring_server.load_model_with_mlflow_config(os.environ[scoring_server._SERVER_MODEL_PATH]))
 
 
+# Set by the course where the server's address is shared (no sandbox: every multi-host setup): the
+# server answers only under this path, which only its learner's kernel and the course are told.
+PRIVATE_PATH_VARIABLE = "COURSE_SCORING_PATH"
+NOT_HERE = (
+    b'{"error_code": "NOT_FOUND", "message": "This model server answers only at the address the course '
+    b'gave its learner (MODEL_SERVER_URL in their kernel, the Serve panel\'s address)."}'
+)
+
+
+def private_path(value):
+    """The path prefix from COURSE_SCORING_PATH ("/s/<secret>"), or "" when unset."""
+    if not value:
+        return ""
+    if not value.startswith("/s/") or len(value) < 20 or "/" in value[3:] or any(c.isspace() for c in value):
+        raise ServeArgumentError(f"{PRIVATE_PATH_VARIABLE}: not a private path")
+    return value
+
+
+def only_under(app, prefix):
+    """ASGI: an HTTP request under `prefix` reaches `app` with the prefix removed; any other is 404."""
+
+    async def guarded(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        path = scope.get("path", "")
+        if path == prefix or path.startswith(prefix + "/"):
+            inner = path[len(prefix):] or "/"
+            return await app({**scope, "path": inner, "raw_path": inner.encode()}, receive, send)
+        await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": NOT_HERE})
+
+    return guarded
+
+
 def main(argv):
     args = parse_args(argv)
+    prefix = private_path(os.environ.pop(PRIVATE_PATH_VARIABLE, ""))
     import uvicorn
 
     # Code is found as uvicorn's command line finds it: from the working folder (the learner's), not from here.
     sys.path[:] = [entry for entry in sys.path if entry != HERE]
     app = load_app(args.model_uri.strip(), args.port, args.host, args.timeout)
+    if prefix:
+        app = only_under(app, prefix)
     logging.getLogger("mlflow").info("Serving %s with MLflow's scoring server on http://%s:%d", args.model_uri.strip(), args.host, args.port)
     # One process, as `--workers 1` runs it; app_dir "" is the command line's default.
     uvicorn.run(app, host=args.host, port=args.port, app_dir="")

@@ -33,6 +33,12 @@ export type SpawnGroupOptions = {
   /** Every line the process prints on stdout or stderr. */
   onLine?: (line: string) => void;
   spawn?: SpawnFn;
+  /**
+   * The leader gets SIGTERM when this process ends, however it ends (a SIGKILL or a crash
+   * included, when no handler of ours runs): for a server that must not outlive the site that
+   * owns it. util-linux's `setpriv` sets the leader's parent-death signal, which its exec keeps.
+   */
+  endsWithThisProcess?: boolean;
 };
 
 /**
@@ -41,7 +47,8 @@ export type SpawnGroupOptions = {
  * workers, a sandbox's processes), and so that a Ctrl-C in the terminal reaches only this process,
  * which then stops its groups in order.
  */
-export function spawnGroup(command: LaunchCommand, options: SpawnGroupOptions = {}): ProcessGroup {
+export function spawnGroup(launch: LaunchCommand, options: SpawnGroupOptions = {}): ProcessGroup {
+  const command = options.endsWithThisProcess ? endingWithParent(launch) : launch;
   const child = (options.spawn ?? nodeSpawn)(command.command, command.args, {
     cwd: command.cwd,
     env: command.env as NodeJS.ProcessEnv,
@@ -131,4 +138,9 @@ export function forwardLines(stream: NodeJS.ReadableStream | null | undefined, o
     if (pending) onLine(pending);
     pending = "";
   });
+}
+
+/** `launch`, with SIGTERM as its parent-death signal (Linux: prctl PR_SET_PDEATHSIG, kept across exec). */
+export function endingWithParent(launch: LaunchCommand): LaunchCommand {
+  return { ...launch, command: "setpriv", args: ["--pdeathsig", "TERM", "--", launch.command, ...launch.args] };
 }

@@ -1,9 +1,12 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { groupAlive, spawnGroup } from "./process-group";
 import { runProcess, SpawnError } from "./run-process";
+import { waitUntil } from "./wait-until";
 
 const env = { PATH: process.env.PATH };
 const cwd = os.tmpdir();
@@ -107,6 +110,29 @@ describe("spawnGroup", () => {
     expect(exit.signal).toBe("SIGTERM");
     expect(groupAlive(group.pid)).toBe(false);
     expect(group.leaderEnded()).toBe(true);
+  });
+
+  it("ends a leader started with endsWithThisProcess when the process that started it dies alone (SIGKILL)", async () => {
+    const owner = async (endsWithThisProcess: boolean) => {
+      // A Node process that starts `sleep` as the site starts a model server, prints its pid and waits.
+      const script = `import { spawnGroup } from ${JSON.stringify(path.join(import.meta.dirname, "process-group.ts"))};
+        const group = spawnGroup({ command: "sleep", args: ["60"], env: { PATH: process.env.PATH }, cwd: "/" }, { endsWithThisProcess: ${endsWithThisProcess} });
+        console.log(group.pid); setInterval(() => {}, 1000);`;
+      const node = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+      const [line] = (await once(node.stdout!, "data")) as [Buffer];
+      const sleeper = Number(line.toString().trim());
+      started.push(sleeper, node.pid!);
+      node.kill("SIGKILL");
+      await once(node, "exit");
+      return sleeper;
+    };
+    const ended = await owner(true);
+    await waitUntil(() => !alive(ended), { timeoutMs: 5000, intervalMs: 50 });
+    expect(alive(ended)).toBe(false);
+    // Without it the leader outlives its owner: what a server started by a crashed site did.
+    const orphan = await owner(false);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(alive(orphan)).toBe(true);
   });
 
   it("says so when the command cannot start", async () => {

@@ -47,6 +47,9 @@ function servingOn(port: number): number[] {
     .map(Number);
 }
 
+/** A server's address on a port shared by a class's learners: its port, then a private path. */
+const privatelyAt = (port: number) => new RegExp(`^http://127\\.0\\.0\\.1:${port}/s/[A-Za-z0-9_-]{24}$`);
+
 describe("model servers: MLflow's scoring server (course_scoring_server.py) of a real registered model", () => {
   let course: TempCourse;
   let manager: ModelServerManager;
@@ -85,6 +88,9 @@ describe("model servers: MLflow's scoring server (course_scoring_server.py) of a
     const ready = await waitForState(manager, "alice", ["ready", "failed"]);
     expect(ready.state, ready.log.slice(-20).join("\n")).toBe("ready");
     expect(ready.version).toBe("1");
+    // A class without the sandbox shares the port's address: the server answers under a private path only.
+    expect(ready.url).toMatch(privatelyAt(low));
+    expect((await invoke(`http://127.0.0.1:${low}`, { inputs: [[6.0, 2.2, 5.0, 1.5]] })).status).toBe(404);
 
     const inputs = await invoke(ready.url, { inputs: [[6.0, 2.2, 5.0, 1.5], [5.7, 2.9, 4.2, 1.3]] });
     expect(inputs.status).toBe(200);
@@ -168,7 +174,7 @@ describe("model servers: MLflow's scoring server (course_scoring_server.py) of a
     expect(failed.reason).toMatch(/stopped/);
     expect(failed.log.length).toBeGreaterThan(1);
     expect(await manager.readyUrl("erin")).toBeNull();
-    expect(ready.url).toBe(`http://127.0.0.1:${low + 10}`);
+    expect(ready.url).toMatch(privatelyAt(low + 10));
     expect(servingOn(low + 10)).toEqual([]);
   });
 
@@ -202,9 +208,10 @@ describe("model servers: MLflow's scoring server (course_scoring_server.py) of a
       await first.start("frank", "models:/IrisModel/Staging", low + 11);
       const ready = await waitForState(second, "frank", ["ready", "failed"]);
       expect(ready.state, ready.log.slice(-20).join("\n")).toBe("ready");
-      expect(ready.log.at(-1)).toBe(`Ready: POST http://127.0.0.1:${low + 11}/invocations`);
+      expect(ready.url).toMatch(privatelyAt(low + 11));
+      expect(ready.log.at(-1)).toBe(`Ready: POST ${ready.url}/invocations`);
       const url = await second.readyUrl("frank");
-      expect(url).toBe(`http://127.0.0.1:${low + 11}`);
+      expect(url).toBe(ready.url);
       expect((await invoke(url!, { inputs: [[6.0, 2.2, 5.0, 1.5]] })).status).toBe(200);
       // The port is the first instance's learner's: the second neither suggests nor takes it.
       expect(await second.unusedPort()).not.toBe(low + 11);

@@ -29,6 +29,14 @@ export type ManagerOptions = {
   timing?: { heartbeatMs: number; staleAfterMs: number };
   /** How a server is started: the course's launcher, for the learner. */
   launching: ModelServerLaunching;
+  /**
+   * Solo mode: the learner owns the machine. A server in the learner's own network (the sandbox)
+   * also answers on this machine's loopback at its port, the address the Serve panel shows (curl,
+   * a test, the command-line Check reach it). In a class no learner's server takes a port of the
+   * machine, and a server on a shared address (no sandbox: every multi-host setup) answers only
+   * under a private path of its own, which only its learner's kernel and the course are told.
+   */
+  soloLearner?: boolean;
 };
 
 /**
@@ -121,16 +129,23 @@ export class ModelServerManager {
     if (!Number.isInteger(port) || port < min || port > max) {
       throw new AppError("bad_request", `Port ${port} is outside the range the course allows for model servers (${min}-${max}).`);
     }
+    const launching = this.options.launching;
+    const socket = launching.socketFor(learnerId);
+    const solo = this.options.soloLearner === true;
+    const published = socket !== null && solo;
+    // Refused before the running server is replaced, which may hold this very port (then it is free once stopped).
+    if (published && this.servers.get(learnerId)?.port !== port && !(await isPortFree(port, MACHINE_LOOPBACK))) throw portTakenOnMachine(port, this.options.portRange);
     // Starting again replaces the learner's running server (and frees its port).
     await this.stop(learnerId);
-    const launching = this.options.launching;
     if (!launching.ownPorts && ((await this.portsInUse()).has(port) || !(await isPortFree(port, this.host)))) {
       throw new AppError("conflict", `Port ${port} is in use by another program; choose another port between ${min} and ${max}.`);
     }
     const version = await resolveModelVersion(this.options.mlflowUrl, uri, extraEnv.MLFLOW_WORKSPACE);
 
     const host = this.host;
-    const url = `http://${urlHost(host)}:${port}`;
+    // 144 random bits: the server's address is its learner's alone, as the gate's token is.
+    const privatePath = socket === null && !solo ? `/s/${crypto.randomBytes(18).toString("base64url")}` : "";
+    const url = `http://${urlHost(host)}:${port}${privatePath}`;
     // What the learner would type; the course runs the same scoring server without the command's process.
     const taught = ["models", "serve", "-m", modelUri.trim(), "-p", String(port), "--host", host, "--env-manager", "local"];
     const now = Date.now();
@@ -147,14 +162,18 @@ export class ModelServerManager {
       lastUsed: now,
       reachAt: url,
     };
-    this.servers.set(learnerId, entry);
-    const socket = launching.socketFor(learnerId);
     if (socket) {
-      entry.bridge = await openSocketBridge(socket);
+      // Another program may have taken the port since the check above.
+      entry.bridge = await openSocketBridge(socket, published ? port : 0).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === "EADDRINUSE" ? portTakenOnMachine(port, this.options.portRange) : error;
+      });
       entry.reachAt = entry.bridge.url;
     }
+    this.servers.set(learnerId, entry);
     await this.directory.put(this.recordOf(entry));
-    entry.process = spawnGroup(launching.command(learnerId, this.scoringServerSpec(learnerId, modelUri.trim(), port, extraEnv), port), {
+    entry.process = spawnGroup(launching.command(learnerId, this.scoringServerSpec(learnerId, modelUri.trim(), port, { ...extraEnv, ...(privatePath ? { COURSE_SCORING_PATH: privatePath } : {}) }), port), {
+      // A site that dies alone (a crash, the out-of-memory killer, a SIGKILL) takes its servers with it.
+      endsWithThisProcess: true,
       onLine: (line) => {
         entry.log.push(line);
         if (entry.log.length > LOG_LINES) entry.log.splice(0, entry.log.length - LOG_LINES);
@@ -206,6 +225,17 @@ export class ModelServerManager {
     await Promise.all([...this.servers.keys()].map((learnerId) => this.stop(learnerId)));
   }
 
+  /**
+   * A former process of this site (`instanceId`, read from the run folder at start) died without
+   * stopping its servers, which ended with it (their parent-death signal): its records, still
+   * "ready", are marked stopped so that the Serve panel says what happened and the ports are free.
+   */
+  async endFormerInstance(instanceId: string): Promise<number> {
+    const orphaned = (await this.directory.live()).filter((record) => record.instanceId === instanceId);
+    for (const record of orphaned) await this.directory.markStopped(record.learnerId, SITE_RESTARTED);
+    return orphaned.length;
+  }
+
   /** Synchronous last resort when the app exits: no scoring server may outlive it. */
   killAllNow() {
     for (const entry of this.servers.values()) {
@@ -239,7 +269,7 @@ export class ModelServerManager {
     const url = (port: number) => `http://${urlHost(this.host)}:${port}`;
     const live = await this.directory.live();
     const now = Date.now();
-    const elsewhere = live.filter((record) => now - record.heartbeatMs <= this.timing.staleAfterMs && record.url === url(record.port)).map((record) => record.port);
+    const elsewhere = live.filter((record) => now - record.heartbeatMs <= this.timing.staleAfterMs && new URL(record.url).origin === new URL(url(record.port)).origin).map((record) => record.port);
     const here = [...this.servers.values()].filter((entry) => isLive(entry.state)).map((entry) => entry.port);
     return new Set([...elsewhere, ...here]);
   }
@@ -348,6 +378,17 @@ export class ModelServerManager {
 }
 
 const urlHost = (host: string) => (host.includes(":") ? `[${host}]` : host);
+
+const MACHINE_LOOPBACK = "127.0.0.1";
+
+export const SITE_RESTARTED = "The course site restarted, and your model server stopped with it. Press Start to serve the model again.";
+
+function portTakenOnMachine(port: number, range: { min: number; max: number }) {
+  return new AppError(
+    "conflict",
+    `Port ${port} of this machine is in use by another program, and your model server must answer there (at http://${MACHINE_LOOPBACK}:${port}). Choose another port between ${range.min} and ${range.max}, or stop the program that holds it.`,
+  );
+}
 
 /** Plain words for the ways MLflow's scoring server commonly fails to start. */
 export function explainExit(log: string[], code: number | null, port: number): string | null {

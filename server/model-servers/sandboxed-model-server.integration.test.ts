@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +17,7 @@ import { runFixture } from "../testing/python-fixture";
 import { rawRequest, runCellAs } from "../testing/raw-http";
 import { startTempCourse, type TempCourse } from "../testing/temp-course";
 import { modelServerLaunching } from "./launching";
-import { ModelServerManager } from "./model-server-manager";
+import { ModelServerManager, SITE_RESTARTED } from "./model-server-manager";
 
 const FEATURES = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"];
 /** What a learner (or the lesson) sends a model server: each answer is compared with `mlflow models serve`'s. */
@@ -137,6 +138,27 @@ describe("the Serve panel's model server in the sandbox", () => {
     expect(JSON.parse(answer("legacy").body).message).toContain("scoring protocol has changed in MLflow version 2.0");
   });
 
+  it("answers at the address the Serve panel shows from any program of this machine (solo mode: the learner owns it)", async () => {
+    const shown = (await rawRequest(site, { path: "/api/model-server" })).json.url;
+    expect(shown).toBe("http://127.0.0.1:5050");
+    expect(comparable(await answersFrom(shown))).toEqual(comparable(await answersFromTheKernel()));
+  });
+
+  it("refuses a port another program of this machine holds, with what to do, and starts nothing", async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(5051, "127.0.0.1", resolve));
+    try {
+      const refused = await post("/api/model-server", { modelUri: "models:/IrisModel/Staging", port: 5051 });
+      expect(refused.status, refused.text).toBe(409);
+      expect(refused.json.error.message).toMatch(/^Port 5051 of this machine is in use by another program.*Choose another port between 5050 and \d+/);
+      // The learner's server on 5050 is as it was: a refused start replaces nothing.
+      expect(modelServerProcesses(netNamespace).length).toBeGreaterThan(0);
+      expect((await rawRequest(site, { path: "/api/model-server" })).json).toMatchObject({ state: "ready", port: 5050 });
+    } finally {
+      holder.close();
+    }
+  });
+
   it("is a fork of the kernel forker in the learner's sandbox, as the sandbox's user, with no `mlflow` command as its parent", () => {
     const { processes, server } = theServer();
     const forker = machineProcesses().find((p) => p.pid === server.ppid);
@@ -228,6 +250,22 @@ describe("the Serve panel's model server in the sandbox", () => {
     } finally {
       manager.dispose();
     }
+  });
+
+  it("ends with the site's Node process when it dies alone; the restarted site says so and serves again", async () => {
+    await startServer();
+    const { processes } = theServer();
+    const siteService = course.supervisor.supervisor("site")!;
+    const pid = siteService.status().pid!;
+    process.kill(pid, "SIGKILL");
+    await expectAllGone(processes);
+    expect(await fetch("http://127.0.0.1:5050/ping").then((r) => r.status, (error: Error) => error.message)).toBe("fetch failed");
+    await waitAtMost(async () => siteService.status().pid !== pid && (await fetch(`${site}/api/health/live`).then((r) => r.ok, () => false)), { timeoutMs: 120_000, intervalMs: 500 });
+    const after = (await rawRequest(site, { path: "/api/model-server" })).json;
+    expect(after.state).toBe("stopped");
+    expect(after.log.at(-1)).toBe(SITE_RESTARTED);
+    await startServer();
+    expect((await fetch("http://127.0.0.1:5050/ping")).status).toBe(200);
   });
 
   async function expectAllGone(processes: MachineProcess[]) {

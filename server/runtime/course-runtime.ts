@@ -75,6 +75,7 @@ export class CourseRuntime {
       workdirFor: (learnerId) => path.join(config.jupyter.rootDir, learnerId),
       directory: storeServerDirectory(store),
       launching: modelServerLaunching(launcher, (learnerId) => this.identity.gateToken(learnerId)),
+      soloLearner: config.mode === "solo",
     });
     this.learners = new LearnerRuntimes({
       config,
