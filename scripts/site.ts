@@ -14,7 +14,6 @@ import { directRoute } from "../server/http/direct-route";
 import { POST as runCellRoute } from "../app/api/cells/run/route";
 import { loopbackFor } from "../server/supervisor/course-services";
 import { GateDoor, isGateRequest } from "../server/mlflow-proxy/gate-door";
-import { swapFormerInstanceId } from "../server/model-servers/former-instance";
 import { GATE_MOUNT, isUnderMount } from "../server/mlflow-proxy/mlflow-path";
 import { CourseRuntime } from "../server/runtime/course-runtime";
 import { installCourseRuntime } from "../server/runtime/runtime-access";
@@ -49,8 +48,7 @@ console.log(`Learners' processes: ${runtime.launcher.description}`);
 // with this process however it ends (its parent-death signal). A former process of this site that
 // died alone left records of servers that ended with it: they say so now.
 process.once("exit", () => runtime.killProcessesNow());
-const formerSite = swapFormerInstanceId(config.runDir, config.site.port, runtime.modelServers.instanceId);
-if (formerSite) await runtime.modelServers.endFormerInstance(formerSite);
+await runtime.succeedFormerSite();
 
 const dev = process.argv.includes("--dev");
 const app = next({ dev, dir: config.projectRoot, hostname: config.site.host, port: config.site.port });

@@ -11,6 +11,7 @@ import { MemoryFloor } from "../machine/memory";
 import { ArtifactQuota } from "../mlflow-proxy/artifact-quota";
 import { MlflowGate } from "../mlflow-proxy/gate-request";
 import { modelServerLaunching } from "../model-servers/launching";
+import { swapFormerInstanceId } from "../model-servers/former-instance";
 import { ModelServerManager } from "../model-servers/model-server-manager";
 import { CpuFairness, courseCgroups } from "../sandbox/cpu-fairness";
 import { defaultSparkSlots, SparkSlots } from "../spark/spark-slots";
@@ -114,6 +115,16 @@ export class CourseRuntime {
     const runtime = new CourseRuntime(config, db, loadSessionSecret(config.dataDir, config.sessionSecret), options);
     runtime.cpuFairness?.start();
     return runtime;
+  }
+
+  /**
+   * For the site's process only (not a second runtime beside it): records this process as the
+   * site on its port, and marks the model servers of a former one that died alone as stopped
+   * (they ended with it; the Serve panel then says the site restarted).
+   */
+  async succeedFormerSite(): Promise<void> {
+    const former = swapFormerInstanceId(this.config.runDir, this.config.site.port, this.modelServers.instanceId);
+    if (former) await this.modelServers.endFormerInstance(former);
   }
 
   /** The learner's runtime: their kernel, model server and processes. */
