@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
-import path from "node:path";
 import { parseModelUri } from "@/contracts/model-uri";
 import type { ModelServerStatus } from "@/contracts/model-server";
 import { AppError } from "../errors/app-error";
+import { helperProcessEnv } from "@/lib/process/child-env";
 import type { LaunchCommand, ProcessSpec } from "@/lib/process/launch";
 import { spawnGroup, type ProcessGroup } from "@/lib/process/process-group";
 import { waitUntil } from "@/lib/process/wait-until";
@@ -171,7 +171,8 @@ export class ModelServerManager {
     }
     this.servers.set(learnerId, entry);
     await this.directory.put(this.recordOf(entry));
-    entry.process = spawnGroup(launching.command(learnerId, this.scoringServerSpec(learnerId, modelUri.trim(), port, { ...extraEnv, ...(privatePath ? { COURSE_SCORING_PATH: privatePath } : {}) }), port), {
+    const spec = this.scoringServerSpec(learnerId, modelUri.trim(), port, { workspace: extraEnv.MLFLOW_WORKSPACE, privatePath });
+    entry.process = spawnGroup(launching.command(learnerId, spec, port), {
       // A site that dies alone (a crash, the out-of-memory killer, a SIGKILL) takes its servers with it.
       endsWithThisProcess: true,
       onLine: (line) => {
@@ -192,22 +193,18 @@ export class ModelServerManager {
     return this.snapshot(entry);
   }
 
-  private scoringServerSpec(learnerId: string, modelUri: string, port: number, extraEnv: Env): ProcessSpec {
+  private scoringServerSpec(learnerId: string, modelUri: string, port: number, { workspace, privatePath }: { workspace?: string; privatePath: string }): ProcessSpec {
     const { pythonBin, scoringServer, baseEnv, mlflowUrl } = this.options;
-    const bin = path.dirname(pythonBin);
     const workdir = this.options.workdirFor(learnerId);
     return {
       command: pythonBin,
       args: [scoringServer, "--model-uri", modelUri, "--port", String(port), "--host", this.host],
       cwd: workdir,
+      // The course's one policy for its helpers' environment (the virtualenv first on PATH, as for
+      // the `mlflow` command this stands in for); the private path only where there is one.
       env: {
-        ...baseEnv,
-        ...extraEnv,
-        // The virtualenv first, as for the `mlflow` command it stands in for.
-        PATH: `${bin}${path.delimiter}${baseEnv.PATH ?? ""}`,
-        MLFLOW_TRACKING_URI: mlflowUrl,
-        PYTHONUNBUFFERED: "1",
-        MLFLOW_DISABLE_TELEMETRY: "true",
+        ...helperProcessEnv({ pythonBin, trackingUri: mlflowUrl, workspace, baseEnv }),
+        ...(privatePath ? { COURSE_SCORING_PATH: privatePath } : {}),
       },
       writable: [workdir],
       readOnlyFiles: [scoringServer],
