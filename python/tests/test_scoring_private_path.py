@@ -34,7 +34,11 @@ def test_a_request_under_the_private_path_reaches_the_app_without_it(path, reach
     assert (seen["path"], seen["raw_path"], status, body) == (reaches, reaches.encode(), 200, b"ok")
 
 
-@pytest.mark.parametrize("path", ["/invocations", "/ping", "/s/other/invocations", f"{SECRET}x/ping", "/"])
+@pytest.mark.parametrize(
+    "path",
+    # Tried as another learner would: no path, another one, a longer one, dot segments, case, doubled slashes.
+    ["/invocations", "/ping", "/s/other/invocations", f"{SECRET}x/ping", "/", "/s/../invocations", "/s/%2e%2e/invocations", SECRET.upper() + "/ping", "/" + SECRET + "/ping", SECRET[:-1] + "/ping"],
+)
 def test_any_other_path_is_not_found_and_says_where_the_server_answers(path):
     seen, status, body = call(path)
     assert seen == {} and status == 404
