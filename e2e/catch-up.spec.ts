@@ -12,6 +12,10 @@ test("a learner who missed the tracking exercise catches up from lesson 4 and se
   const missing = banner.getByTestId("need-tracking-exercise");
   await expect(missing.getByRole("link", { name: /lesson 3/ })).toHaveAttribute("href", "/lessons/tracking-exercise#check-tracking-exercise-title");
   await expectAccessible(learner, "lesson 4 with a missing need");
+  // The lesson's optional cell says so, to the eye and to a screen reader; the others do not.
+  await expect(learner.getByTestId("cell-set-alias").getByText("Optional", { exact: true })).toBeVisible();
+  await expect(learner.getByRole("region", { name: "Cell 3 (optional)" })).toHaveAttribute("data-testid", "cell-set-alias");
+  await expect(learner.getByTestId("cell-load-by-uri").getByText("Optional", { exact: true })).toHaveCount(0);
 
   // Keyboard: the button is reachable and pressed with Enter.
   await banner.getByRole("button", { name: "Catch me up" }).focus();

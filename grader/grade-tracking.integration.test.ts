@@ -34,6 +34,8 @@ const STATES = {
   "reg-alias-case": "model_registry_alias_wrong_case.py",
   "ali-pass": "model_aliases_pass.py",
   "ali-not-rolled-back": "model_aliases_not_rolled_back.py",
+  "ali-no-previous": "model_aliases_no_previous.py",
+  "ali-previous-late": "model_aliases_previous_after_promotion.py",
   "ali-case": "model_aliases_wrong_case.py",
 } as const;
 type State = keyof typeof STATES;
@@ -221,19 +223,30 @@ describe("model-registry", () => {
 });
 
 describe("model-aliases", () => {
-  it("passes when @champion was rolled back to the older version", async () => {
+  it("passes when @champion was rolled back to the version @previous recorded before the promotion", async () => {
     const report = await gradeIn("ali-pass", "model-aliases");
     expect(report.status).toBe("passed");
     const checks = expectStatuses(report, {});
-    expect(checks["champion-rolled-back"].message).toBe("`@champion` points to version 1, older than the newest version 2: rolled back");
+    expect(checks["champion-rolled-back"].message).toBe("`@champion` is back on version 1, the version `@previous` recorded before the promotion of version 2");
     expect(checks["champion-rolled-back"].link).toBe("/mlflow/#/models/IrisModel/versions/1");
   });
 
-  it("fails when @champion is still on the newest version", async () => {
+  it("fails when the challenger was promoted and never rolled back", async () => {
     const report = await gradeIn("ali-not-rolled-back", "model-aliases");
     expect(report.status).toBe("failed");
     const checks = expectStatuses(report, { failed: ["champion-rolled-back"] });
-    expect(checks["champion-rolled-back"].message).toBe("`@champion` points to version 2, the newest version: roll it back to an older one");
+    expect(checks["champion-rolled-back"].message).toBe("`@champion` points to version 2, but `@previous` recorded version 1: roll back by pointing `champion` where `previous` points");
+  });
+
+  it("fails a rollback by version number that recorded nothing (no @previous)", async () => {
+    const checks = expectStatuses(await gradeIn("ali-no-previous", "model-aliases"), { failed: ["champion-rolled-back"] });
+    expect(checks["champion-rolled-back"].message).toBe("`@champion` points to version 1, but there is no alias `@previous` recording where it was before the promotion");
+  });
+
+  it("fails when @previous was set after the promotion, on the promoted version", async () => {
+    const checks = expectStatuses(await gradeIn("ali-previous-late", "model-aliases"), { failed: ["champion-rolled-back"] });
+    expect(checks["champion-rolled-back"].message).toContain("`@previous` was set after the promotion");
+    expect(checks["champion-rolled-back"].hint).toContain("must record the champion of *before* the promotion");
   });
 
   it("@Champion is not @champion", async () => {

@@ -15,6 +15,8 @@ type Props = {
   id: string;
   number: number;
   exercise?: string;
+  /** The lesson says the cell may be skipped. */
+  optional?: boolean;
   code: string;
   state: CellState;
   saveState: "saved" | "saving" | "unsaved" | "error";
@@ -30,7 +32,7 @@ type Props = {
 export function CodeCell(props: Props) {
   const { id, number, exercise, state } = props;
   const busy = state.phase !== "idle";
-  const label = exercise ? `Exercise cell ${number}` : `Cell ${number}`;
+  const label = exercise ? `Exercise cell ${number}` : `Cell ${number}${props.optional ? " (optional)" : ""}`;
   return (
     <section
       aria-label={label}
@@ -59,6 +61,11 @@ export function CodeCell(props: Props) {
           </span>
         )}
         {exercise && <span className="rounded bg-violet-100 px-1.5 py-0.5 text-violet-900 dark:bg-violet-950 dark:text-violet-200">Exercise</span>}
+        {props.optional && (
+          <span className="rounded bg-slate-200 px-1.5 py-0.5 text-slate-700 dark:bg-slate-800 dark:text-slate-300" title="Nothing later in the course depends on this cell: run it or skip it">
+            Optional
+          </span>
+        )}
         <span className="ml-auto flex items-center gap-2">
           <span className="text-slate-500 dark:text-slate-400" data-testid="save-state">
             {props.saveState === "saving" ? "Saving…" : props.saveState === "unsaved" ? "Editing" : props.saveState === "error" ? "Not saved" : props.edited ? "Saved" : ""}

@@ -10,7 +10,7 @@ import { useCellRuns, type InitialCell } from "./use-cell-runs";
 
 export type LessonBlock =
   | { kind: "node"; key: string; node: ReactNode }
-  | { kind: "cell"; key: string; id: string; number: number; exercise?: string; starter: string; code: string };
+  | { kind: "cell"; key: string; id: string; number: number; exercise?: string; optional?: boolean; starter: string; code: string };
 
 type Props = { lesson: string; blocks: LessonBlock[]; initialCells: InitialCell[] };
 
@@ -168,6 +168,7 @@ export function LessonView({ lesson, blocks, initialCells }: Props) {
             id={block.id}
             number={block.number}
             exercise={block.exercise}
+            optional={block.optional}
             code={block.code}
             state={cells[block.id] ?? { outputs: [], executionCount: null, phase: "idle" }}
             saveState={saveState[block.id] ?? "saved"}

@@ -218,18 +218,31 @@ describe("model-aliases: @champion promoted, then rolled back", () => {
     });
   const statuses = (report: Awaited<ReturnType<typeof gradeAliases>>) => Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
 
-  it("passes when @champion points at a version older than the newest", async () => {
-    const report = await gradeAliases(["1", "2", "3"], [{ alias: "champion", version: "2" }, { alias: "staging", version: "3" }]);
+  it("passes when @champion is back on the version @previous recorded, not on the challenger", async () => {
+    const report = await gradeAliases(["1", "2", "3"], [{ alias: "champion", version: "2" }, { alias: "previous", version: "2" }, { alias: "challenger", version: "3" }]);
     expect(report.status).toBe("passed");
-    expect(report.checks.at(-1)!.message).toBe("`@champion` points to version 2, older than the newest version 3: rolled back");
+    expect(report.checks.at(-1)!.message).toBe("`@champion` is back on version 2, the version `@previous` recorded before the promotion of version 3");
     expect(report.checks.at(-1)!.link).toBe("/mlflow/#/models/IrisModel/versions/2");
   });
 
-  it("fails when @champion is still on the newest version (promoted, not rolled back)", async () => {
-    const report = await gradeAliases(["1", "2"], [{ alias: "champion", version: "2" }]);
+  it("takes the newest version as the promoted one when there is no @challenger", async () => {
+    const back = await gradeAliases(["1", "2"], [{ alias: "champion", version: "1" }, { alias: "previous", version: "1" }]);
+    expect(back.status).toBe("passed");
+    const onNewest = await gradeAliases(["1", "2"], [{ alias: "champion", version: "2" }, { alias: "previous", version: "2" }]);
+    expect(onNewest.checks[2].message).toBe("`@champion` and `@previous` both point to version 2, the version that was promoted (version 2): `@previous` was set after the promotion, so nothing was rolled back");
+  });
+
+  it("fails when @champion is still on the promoted version, naming where @previous points", async () => {
+    const report = await gradeAliases(["1", "2"], [{ alias: "champion", version: "2" }, { alias: "previous", version: "1" }, { alias: "challenger", version: "2" }]);
     expect(report.status).toBe("failed");
     expect(statuses(report)).toEqual({ "two-versions": "passed", "champion-set": "passed", "champion-rolled-back": "failed" });
-    expect(report.checks[2].message).toBe("`@champion` points to version 2, the newest version: roll it back to an older one");
+    expect(report.checks[2].message).toBe("`@champion` points to version 2, but `@previous` recorded version 1: roll back by pointing `champion` where `previous` points");
+  });
+
+  it("fails a rollback that recorded nothing: an older version by number is right by construction only", async () => {
+    const report = await gradeAliases(["1", "2", "3"], [{ alias: "champion", version: "2" }]);
+    expect(report.checks[2]).toMatchObject({ status: "failed", message: "`@champion` points to version 2, but there is no alias `@previous` recording where it was before the promotion" });
+    expect(report.checks[2].hint).toContain("Record that version as the alias `previous` before you promote");
   });
 
   it("fails with one version only: nothing to roll back to", async () => {

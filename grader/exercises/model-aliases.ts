@@ -7,12 +7,15 @@ import { defineExercise, type GradingContext } from "./exercise";
 import { MODEL_NAME } from "./model-registry";
 
 /**
- * The aliases exercise (lesson 4): point `@champion` at a new version of `IrisModel`, then roll
- * back by moving it to an older one. MLflow keeps no history of an alias, so the state graded is
- * the rollback's result: `@champion` (exactly: aliases are case-sensitive) on a version older
- * than the newest one.
+ * The aliases exercise (lesson 4): record `@champion`'s version as `@previous`, promote
+ * `@challenger` to `@champion`, then roll back by moving `@champion` to where `@previous` points.
+ * MLflow keeps no history of an alias, so the state graded is the rollback's result: `@champion`
+ * (exactly: aliases are case-sensitive) on the version `@previous` recorded, which is not the
+ * version that was promoted (`@challenger`, or the newest version when there is no challenger).
  */
 export const CHAMPION = "champion";
+export const PREVIOUS = "previous";
+export const CHALLENGER = "challenger";
 
 class AliasesState {
   readonly registeredModel: () => Promise<RegisteredModel | null>;
@@ -30,8 +33,12 @@ class AliasesState {
     return this.context.links;
   }
 
-  async champion(): Promise<{ alias: string; version: string } | undefined> {
-    return (await this.registeredModel())?.aliases.find((a) => a.alias === CHAMPION);
+  async alias(name: string): Promise<{ alias: string; version: string } | undefined> {
+    return (await this.registeredModel())?.aliases.find((a) => a.alias === name);
+  }
+
+  champion() {
+    return this.alias(CHAMPION);
   }
 
   /** An alias that is `champion` in another case (`Champion`): a different alias for MLflow. */
@@ -44,7 +51,7 @@ const text = courseText("model-aliases", {
   checks: {
     "two-versions": [],
     "champion-set": ["aliasCase"],
-    "champion-rolled-back": [],
+    "champion-rolled-back": ["previousAfterPromotion"],
   },
   messages: {
     noModel: [],
@@ -55,8 +62,10 @@ const text = courseText("model-aliases", {
     championMissingNoAliases: [],
     championMissing: ["aliases"],
     championCase: ["alias", "version"],
-    notRolledBack: ["version"],
-    rolledBack: ["version", "newest"],
+    noPrevious: ["version"],
+    notRolledBack: ["version", "previous"],
+    previousIsPromoted: ["version", "promoted"],
+    rolledBack: ["version", "promoted"],
   },
 });
 
@@ -69,8 +78,10 @@ export const aliasesMessages = {
   championMissing: (aliases: string[]) =>
     aliases.length === 0 ? text.message("championMissingNoAliases") : text.message("championMissing", { aliases: listCodes(aliases.map((a) => `@${a}`)) }),
   championCase: (alias: { alias: string; version: string }) => text.message("championCase", alias),
-  notRolledBack: (alias: { version: string }) => text.message("notRolledBack", { version: alias.version }),
-  rolledBack: (alias: { version: string }, newest: string) => text.message("rolledBack", { version: alias.version, newest }),
+  noPrevious: (champion: { version: string }) => text.message("noPrevious", { version: champion.version }),
+  notRolledBack: (champion: { version: string }, previous: { version: string }) => text.message("notRolledBack", { version: champion.version, previous: previous.version }),
+  previousIsPromoted: (champion: { version: string }, promoted: string) => text.message("previousIsPromoted", { version: champion.version, promoted }),
+  rolledBack: (champion: { version: string }, promoted: string) => text.message("rolledBack", { version: champion.version, promoted }),
 };
 
 export const modelAliases = defineExercise<AliasesState>({
@@ -112,10 +123,14 @@ export const modelAliases = defineExercise<AliasesState>({
       hints: text.hints("champion-rolled-back"),
       async evaluate(state) {
         const champion = (await state.champion())!;
-        const newest = (await state.versions()).at(-1)!.version;
         const link = state.links.modelVersion(MODEL_NAME, champion.version);
-        if (Number(champion.version) >= Number(newest)) return failed(aliasesMessages.notRolledBack(champion), { link });
-        return passed(aliasesMessages.rolledBack(champion, newest), link);
+        const previous = await state.alias(PREVIOUS);
+        if (!previous) return failed(aliasesMessages.noPrevious(champion), { link: state.links.registeredModel(MODEL_NAME) });
+        if (previous.version !== champion.version) return failed(aliasesMessages.notRolledBack(champion, previous), { link });
+        // What the promotion moved `@champion` to: the challenger, or else the newest version.
+        const promoted = (await state.alias(CHALLENGER))?.version ?? (await state.versions()).at(-1)!.version;
+        if (promoted === champion.version) return failed(aliasesMessages.previousIsPromoted(champion, promoted), { link, hintKind: "previousAfterPromotion" });
+        return passed(aliasesMessages.rolledBack(champion, promoted), link);
       },
     },
   ],

@@ -13,25 +13,34 @@ import { MODEL_NAME, STAGE } from "./model-registry";
 /**
  * The serving exercise: the learner runs `mlflow models serve` for
  * `models:/IrisModel/Staging`; the grader scores two iris rows through it in
- * both request forms and compares with what MLflow itself predicts.
+ * two request forms and compares with what MLflow itself predicts.
+ *
+ * Both forms name the four iris columns, in the order of training, so that a model with a
+ * signature (lesson 4's `input_example=`, `@champion`) and one without (the tracking exercise's,
+ * in Staging) both answer them: a signature refuses plain rows under `inputs` ("Model is missing
+ * inputs"), and a model without one cannot take `inputs` as `{column: [values]}` (scikit-learn gets
+ * a dict) nor named columns in another order than in `fit`.
  */
 export const MODEL_URI = `models:/${MODEL_NAME}/${STAGE}`;
 
-export const INPUTS_BODY = { inputs: IRIS_ROWS };
 export const DATAFRAME_SPLIT_BODY = { dataframe_split: { columns: IRIS_COLUMNS, data: IRIS_ROWS } };
+/** One `{column: value}` object per row; the keys in the order of IRIS_COLUMNS (JSON keeps it). */
+export const DATAFRAME_RECORDS_BODY = {
+  dataframe_records: IRIS_ROWS.map((row) => Object.fromEntries(IRIS_COLUMNS.map((column, i) => [column, row[i]]))),
+};
 
 class ServingState {
   readonly ping: () => Promise<ServerAnswer>;
-  readonly inputsAnswer: () => Promise<ServerAnswer>;
   readonly splitAnswer: () => Promise<ServerAnswer>;
+  readonly recordsAnswer: () => Promise<ServerAnswer>;
   readonly expected: () => Promise<ExpectedPredictions>;
 
   constructor(readonly context: GradingContext) {
     const url = (context.modelServerUrl ?? "").replace(/\/+$/, "");
     const options = { timeoutMs: context.modelServerTimeoutMs };
     this.ping = once(() => callModelServer(`${url}/ping`, { method: "GET" }, options));
-    this.inputsAnswer = once(() => callModelServer(`${url}/invocations`, { method: "POST", body: INPUTS_BODY }, options));
     this.splitAnswer = once(() => callModelServer(`${url}/invocations`, { method: "POST", body: DATAFRAME_SPLIT_BODY }, options));
+    this.recordsAnswer = once(() => callModelServer(`${url}/invocations`, { method: "POST", body: DATAFRAME_RECORDS_BODY }, options));
     this.expected = once(() => {
       if (!context.pythonBin) throw new PlatformError("the grader has no Python configured to load the model with MLflow");
       return computeExpectedPredictions({
@@ -55,8 +64,8 @@ class ServingState {
 const text = courseText("model-serving", {
   checks: {
     "server-answers-ping": ["notStarted", "down", "panel", "panel-down"],
-    "invocations-inputs": ["rejected", "down", "panel", "panel-down", "panel-rejected"],
     "invocations-dataframe-split": ["rejected", "down", "panel", "panel-down", "panel-rejected"],
+    "invocations-dataframe-records": ["rejected", "down", "panel", "panel-down", "panel-rejected"],
     "predictions-match-staging": ["noStaging", "panel", "panel-noStaging"],
   },
   messages: {
@@ -137,15 +146,6 @@ export const modelServing = defineExercise<ServingState>({
       },
     },
     {
-      id: "invocations-inputs",
-      title: text.title("invocations-inputs"),
-      requires: ["server-answers-ping"],
-      hints: text.hints("invocations-inputs"),
-      async evaluate(state) {
-        return (await evaluateInvocation(state, "inputs", await state.inputsAnswer())).outcome;
-      },
-    },
-    {
       id: "invocations-dataframe-split",
       title: text.title("invocations-dataframe-split"),
       requires: ["server-answers-ping"],
@@ -155,9 +155,18 @@ export const modelServing = defineExercise<ServingState>({
       },
     },
     {
+      id: "invocations-dataframe-records",
+      title: text.title("invocations-dataframe-records"),
+      requires: ["server-answers-ping"],
+      hints: text.hints("invocations-dataframe-records"),
+      async evaluate(state) {
+        return (await evaluateInvocation(state, "dataframe_records", await state.recordsAnswer())).outcome;
+      },
+    },
+    {
       id: "predictions-match-staging",
       title: text.title("predictions-match-staging"),
-      requires: ["invocations-inputs"],
+      requires: ["invocations-dataframe-split"],
       hints: text.hints("predictions-match-staging"),
       async evaluate(state) {
         // Ask the registry first (cheap, and MLflow being down shows up as a platform error here).
@@ -169,8 +178,8 @@ export const modelServing = defineExercise<ServingState>({
         const expected = await state.expected();
         if (expected.kind === "model_not_found") return failed(`${servingMessages.noStaging()} (${expected.message})`, { hintKind: hintKind(state, "noStaging"), link });
         const forms: [string, ServerAnswer][] = [
-          ["inputs", await state.inputsAnswer()],
           ["dataframe_split", await state.splitAnswer()],
+          ["dataframe_records", await state.recordsAnswer()],
         ];
         for (const [form, answer] of forms) {
           if (answer.kind !== "answered") continue;

@@ -42,9 +42,32 @@ export async function callModelServer(
   }
 }
 
-/** MLflow's scoring server answers errors as `{error_code, message}`; show the message. */
+/**
+ * MLflow's scoring server answers errors as `{error_code, message}`, plus `stack_trace` when the
+ * model itself raised. Shows the reason: a refusal by the model's signature nests it at the end of
+ * the message ("Failed to predict data ... Error: Failed to enforce schema ... Error: Model is
+ * missing inputs [...]"); an error raised by the model (scikit-learn refusing the columns of a
+ * model without a signature) comes with a generic message, and its reason is the exception that
+ * ends `stack_trace` ("ValueError: The feature names should match ...").
+ */
 export function describeErrorAnswer(answer: { status: number; text: string; json: unknown }): string {
-  const message = (answer.json as { message?: unknown } | undefined)?.message;
-  const text = typeof message === "string" ? message : answer.text;
-  return text.trim() ? `${answer.status}: ${snippet(text, 240)}` : String(answer.status);
+  const json = answer.json as { message?: unknown; stack_trace?: unknown } | null | undefined;
+  const message = typeof json?.message === "string" ? innermostReason(json.message) : answer.text;
+  const raised = typeof json?.stack_trace === "string" ? raisedException(json.stack_trace) : "";
+  const parts = [snippet(message, 240), raised && `(${snippet(raised, 240)})`].filter(Boolean);
+  return parts.length ? `${answer.status}: ${parts.join(" ")}` : String(answer.status);
+}
+
+/** The part after the last "Error: " of MLflow's nested messages (not "ValueError: "), or the whole. */
+function innermostReason(message: string): string {
+  const last = message.split(/\bError: /).at(-1)?.trim();
+  return last || message;
+}
+
+/** The exception a Python traceback ends with: its lines after the last indented (frame) line. */
+function raisedException(stackTrace: string): string {
+  const lines = stackTrace.trimEnd().split("\n");
+  let start = lines.length;
+  while (start > 0 && !/^\s/.test(lines[start - 1])) start--;
+  return lines.slice(start).filter((line) => line.trim() && !line.startsWith("Traceback (most recent call last)")).join(" ");
 }

@@ -7,7 +7,8 @@ import type { LessonCell } from "../lessons/parse-lesson";
  * How Catch me up makes an exercise's state, one step per lesson, in course order:
  * - `cells`: the lesson's cells from its start through the last exercise cell of the step's
  *   exercises, reference solutions in place of those exercise cells (exercise cells of other
- *   exercises are left out: their state is there already, or nobody needs it);
+ *   exercises are left out: their state is there already, or nobody needs it; so are the cells the
+ *   lesson marks optional, which nothing depends on);
  * - `serve`: an exercise graded on the learner's model server: the Serve panel's start;
  * - `graded-code`: an exercise graded on the code of one cell: the solution is what is graded.
  */
@@ -60,7 +61,7 @@ export function planCatchUp(lessons: readonly Lesson[], exercises: readonly stri
       const end = lastCells.some((index) => index < 0) ? lesson.cells.length - 1 : Math.max(...lastCells);
       const cells = lesson.cells
         .slice(0, end + 1)
-        .filter((cell) => !cell.exercise || byCells.includes(cell.exercise))
+        .filter((cell) => (cell.exercise ? byCells.includes(cell.exercise) : !cell.optional))
         .map((cell) => (cell.exercise ? { id: cell.id, code: solutionOf(lesson, cell), solution: true } : { id: cell.id, code: cell.source, solution: false }));
       steps.push({ kind: "cells", lesson: slug, exercises: byCells, cells });
     }

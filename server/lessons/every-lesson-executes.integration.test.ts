@@ -20,6 +20,8 @@ describe("every lesson executes against the pinned MLflow", () => {
   let course: TempCourse;
   let runtime: CourseRuntime;
   let modelServerPort: number;
+  /** What each cell printed (stdout), by cell id, for the assertions on the lessons' own output. */
+  const printed: Record<string, string> = {};
   const run = (learner: string, code: string) => collectCell(runtime.learner(learner).kernel, code, { timeLimitMs: 300_000 });
 
   beforeAll(async () => {
@@ -52,10 +54,24 @@ describe("every lesson executes against the pinned MLflow", () => {
           .filter((event) => event.type === "error" || (event.type === "notice" && event.level === "error"))
           .map((event) => JSON.stringify(event).replace(/\\u001b\[[\d;]*m/g, ""));
         expect({ cell: cell.id, status: done?.type === "done" ? done.status : "none", problems }).toEqual({ cell: cell.id, status: "ok", problems: [] });
+        printed[cell.id] = events.map((event) => (event.type === "stream" && event.name === "stdout" ? event.text : "")).join("");
       }
       await runtime.learner(learner).stopProcesses();
     });
   }
+
+  it("picks a sweep winner in lesson 4 that is strictly better than the runners-up, by the score it printed", () => {
+    // A tie would make the tie-break, not the data, choose the challenger.
+    const scores = [...(printed.sweep ?? "").matchAll(/max_depth=(\d+): cross-validated accuracy ([\d.]+)/g)].map((match) => ({ depth: match[1], score: Number(match[2]) }));
+    expect(scores.map((entry) => entry.depth)).toEqual(["1", "2", "4"]);
+    const best = Math.max(...scores.map((entry) => entry.score));
+    const winners = scores.filter((entry) => entry.score === best);
+    expect(winners).toHaveLength(1);
+    expect(printed["register-candidate"]).toContain(`max_depth=${winners[0].depth} (cross-validated accuracy ${best.toFixed(4)}`);
+    // The challenger is not worse than the Staging model on the whole data set, as lesson 6 scores them.
+    const agreeing = (cell: string) => Number(/agrees with the true label on (\d+) of 150/.exec(printed[cell] ?? "")?.[1]);
+    expect(agreeing("score-with-signature")).toBeGreaterThanOrEqual(agreeing("score-dataframe"));
+  });
 
   it("leaves what the Checks graded on MLflow's state ask for", { timeout: 120_000 }, async () => {
     // The lessons above ran with their solutions: each exercise graded from MLflow's state passes.

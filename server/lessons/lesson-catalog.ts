@@ -105,9 +105,14 @@ export function readSolution(projectRoot: string, slug: string, cell: LessonCell
   return fs.readFileSync(file, "utf8");
 }
 
-/** The lesson's cells in order, with solutions in place of exercise cells (for tests and fixtures). */
-export function lessonProgram(projectRoot: string, slug: string): Array<{ id: string; code: string }> {
+/**
+ * The lesson's cells in order, with solutions in place of exercise cells (for tests and fixtures);
+ * `skipOptional` leaves out the cells the lesson marks optional, as a learner may.
+ */
+export function lessonProgram(projectRoot: string, slug: string, options: { skipOptional?: boolean } = {}): Array<{ id: string; code: string }> {
   const lesson = findLesson(projectRoot, slug);
   if (!lesson) throw new Error(`No lesson with slug "${slug}"`);
-  return lesson.cells.map((cell) => ({ id: cell.id, code: cell.exercise ? readSolution(projectRoot, slug, cell) : cell.source }));
+  return lesson.cells
+    .filter((cell) => !(options.skipOptional && cell.optional))
+    .map((cell) => ({ id: cell.id, code: cell.exercise ? readSolution(projectRoot, slug, cell) : cell.source }));
 }

@@ -49,6 +49,14 @@ display_only = True
     expect(lesson.segments[5]).toMatchObject({ kind: "markdown", markdown: "```python\ndisplay_only = True\n```" });
   });
 
+  it("marks a cell the lesson calls optional", () => {
+    const lesson = parseLesson(`${head}\`\`\`python cell id=extra optional\nx = 1\n\`\`\`\n\`\`\`python cell id=next\ny = 2\n\`\`\`\n`, "lessons/01-demo.md");
+    expect(lesson.cells).toEqual([
+      { id: "extra", source: "x = 1", index: 0, optional: true },
+      { id: "next", source: "y = 2", index: 1 },
+    ]);
+  });
+
   it("keeps directive-looking lines inside display-only code blocks", () => {
     const lesson = parseLesson(`${head}\`\`\`text\n:::note\nnot a callout\n\`\`\`\n`, "lessons/01-demo.md");
     expect(lesson.segments).toHaveLength(1);
@@ -58,6 +66,9 @@ display_only = True
   it.each([
     ["a cell without an id", "```python cell\nx = 1\n```", "needs an id"],
     ["a duplicate cell id", "```python cell id=a\n1\n```\n```python cell id=a\n2\n```", 'cell id "a" is used twice'],
+    ["an optional exercise cell", "```python exercise=demo-exercise id=a optional\n1\n```", "an exercise cell cannot be optional"],
+    ["optional with a value", "```python cell id=a optional=yes\n1\n```", "`optional` takes no value"],
+    ["a misspelt cell attribute", "```python cell id=a optinal\n1\n```", 'unknown cell attribute "optinal"'],
     ["an unlisted exercise", "```python exercise=other id=a\n1\n```", 'exercise "other" is not listed'],
     ["an unclosed cell", "```python cell id=a\nx = 1\n", "never closed"],
     ["an unclosed callout", ":::note\ntext\n", "never closed with :::"],

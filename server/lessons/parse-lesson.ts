@@ -16,6 +16,8 @@ export type LessonCell = {
   id: string;
   /** The exercise this cell belongs to; its code is starter code the learner completes. */
   exercise?: string;
+  /** The lesson says the cell may be skipped: no later cell and no Check depends on it. */
+  optional?: true;
   /** Starter code for exercise cells, the code itself for the others. */
   source: string;
   /** Position among the lesson's runnable cells (0-based). */
@@ -30,6 +32,7 @@ export type ParsedLesson = {
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const CALLOUTS = new Set(["note", "tip", "warning"]);
+const CELL_ATTRIBUTES = new Set(["cell", "exercise", "id", "optional"]);
 
 export function parseLesson(source: string, file: string): ParsedLesson {
   const { frontMatter, body, bodyLine } = splitFrontMatter(source, file);
@@ -61,10 +64,15 @@ export function parseLesson(source: string, file: string): ParsedLesson {
         if (!exercise) fail(i, "an exercise cell names its exercise, e.g. ```python exercise=tracking-exercise id=track");
         if (!frontMatter.exercises.includes(exercise)) fail(i, `exercise "${exercise}" is not listed in the front matter's exercises`);
       }
+      const optional = "optional" in fenceAttributes;
+      if (optional && fenceAttributes.optional !== "") fail(i, "`optional` takes no value: ```python cell id=my-cell optional");
+      if (optional && "exercise" in fenceAttributes) fail(i, "an exercise cell cannot be optional: its Check grades it");
+      const unknown = Object.keys(fenceAttributes).filter((key) => !CELL_ATTRIBUTES.has(key));
+      if (unknown.length > 0) fail(i, `unknown cell attribute ${unknown.map((key) => `"${key}"`).join(", ")}; a cell takes cell, exercise=, id= and optional`);
       const end = findFenceEnd(lines, i, fence[1]);
       if (end < 0) fail(i, "this code block is never closed");
       flushProse();
-      const cell: LessonCell = { id, source: lines.slice(i + 1, end).join("\n"), index: cells.length, ...(exercise ? { exercise } : {}) };
+      const cell: LessonCell = { id, source: lines.slice(i + 1, end).join("\n"), index: cells.length, ...(exercise ? { exercise } : {}), ...(optional ? { optional: true as const } : {}) };
       cells.push(cell);
       segments.push({ kind: "cell", cell });
       i = end;

@@ -60,7 +60,7 @@ export default async function LessonPage({ params }: Params) {
     }
     if (segment.kind === "cell") {
       const { cell } = segment;
-      blocks.push({ kind: "cell", key, id: cell.id, number: cell.index + 1, exercise: cell.exercise, starter: cell.source, code: savedCode[cell.id] ?? cell.source });
+      blocks.push({ kind: "cell", key, id: cell.id, number: cell.index + 1, exercise: cell.exercise, optional: cell.optional, starter: cell.source, code: savedCode[cell.id] ?? cell.source });
     }
   });
   // Each exercise's Check panel follows its last exercise cell, or ends the lesson when it has none.

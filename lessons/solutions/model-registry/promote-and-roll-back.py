@@ -1,13 +1,17 @@
 from mlflow import MlflowClient
 
 client = MlflowClient()
-versions = sorted(int(version.version) for version in client.search_model_versions("name = 'IrisModel'"))
-newest, previous = versions[-1], versions[-2]
-print(f"Newest version: {newest}; the one before it: {previous}")
+champion = client.get_model_version_by_alias("IrisModel", "champion").version
+challenger = client.get_model_version_by_alias("IrisModel", "challenger").version
+print(f"@champion is version {champion}; @challenger is version {challenger}")
 
-client.set_registered_model_alias("IrisModel", "champion", newest)
+client.set_registered_model_alias("IrisModel", "previous", champion)
+
+client.set_registered_model_alias("IrisModel", "champion", challenger)
 print(f"Promoted: @champion points at version {client.get_model_version_by_alias('IrisModel', 'champion').version}")
 
-client.set_registered_model_alias("IrisModel", "champion", previous)
-print(f"Rolled back: @champion points at version {client.get_model_version_by_alias('IrisModel', 'champion').version}")
+recorded = client.get_model_version_by_alias("IrisModel", "previous").version
+client.set_registered_model_alias("IrisModel", "champion", recorded)
+print(f"Rolled back: @champion points at version {client.get_model_version_by_alias('IrisModel', 'champion').version}, "
+      f"the version @previous recorded")
 print("See it in the MLflow UI: /mlflow/#/models/IrisModel")

@@ -3,13 +3,14 @@ from mlflow import MlflowClient
 
 client = MlflowClient()
 
-latest_run = mlflow.search_runs(
+runs = mlflow.search_runs(
     experiment_names=["Tracking-Exercise"],
     filter_string="tags.`notebook-type` = 'exercise' AND attributes.status = 'FINISHED'",
     order_by=["start_time DESC"],
-    max_results=1,
     output_format="list",
-)[0]
+)
+# The newest run that logged a model: a run that stopped before log_model has no model outputs.
+latest_run = next(run for run in runs if run.outputs and run.outputs.model_outputs)
 
 model_id = latest_run.outputs.model_outputs[0].model_id
 
