@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { grade } from "../grade";
 import { EMPTY_FINDINGS, sparkFindingsSchema, type SparkCheckRun } from "../spark/spark-findings";
-import { evaluateSparkRun, sparkIntegration } from "./spark-integration";
+import { evaluateSparkRun, sparkIntegration, sparkMessages } from "./spark-integration";
 
 /**
  * The spark-integration checks on findings shaped like python/spark_check.py's
@@ -93,6 +93,12 @@ describe("spark-integration checks", () => {
     );
     expect(checks["returns-dataframe"].hint).toContain("runs your cell on its own");
     expect(checks["features-kept"].status).toBe("skipped");
+  });
+
+  it("reads as a sentence when the helper could not name the type it found", () => {
+    expect(sparkMessages.notCallable(undefined)).toBe("`predict_label_with_mlflow_udf` is defined, but it is not a function");
+    expect(sparkMessages.notCallable("builtins.int")).toBe("`predict_label_with_mlflow_udf` is a `builtins.int`, not a function");
+    expect(sparkMessages.notDataFrame(undefined)).toBe("`predict_label_with_mlflow_udf(spark, df)` returned something that is not a DataFrame; expected a Spark DataFrame");
   });
 
   it("tells None and pandas apart from a Spark DataFrame", async () => {
