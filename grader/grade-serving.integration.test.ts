@@ -1,5 +1,6 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Slots } from "@/lib/concurrency/slots";
 import { findFreePort } from "../server/net/free-port";
 import { pythonEnv } from "../server/supervisor/course-services";
 import { startTempCourse, type TempCourse } from "../server/testing/temp-course";
@@ -112,6 +113,19 @@ describe("model-serving", () => {
     expect(checks["invocations-dataframe-records"].message).toMatch(/^`dataframe_records` request: predictions `\[[0-2],[0-2]\]`$/);
     // Compared by predictions with what MLflow predicts for `models:/IrisModel/Staging` (version 1).
     expect(checks["predictions-match-staging"].message).toMatch(/^the server's predictions equal those of `models:\/IrisModel\/Staging` \(version 1\)/);
+  });
+
+  it("waits for a helper slot when a class's Checks hold them all, and its time limit starts with its turn", async () => {
+    const slots = new Slots(1);
+    const heldByAnother = await slots.acquire();
+    let admitted = 0;
+    // 12 s limit, the only slot held for 15 s: counted from the request, the helper would run out of time.
+    const grading = grade("model-serving", options({ modelServerUrl: modelServer!.url, pythonTimeoutMs: 12_000, helperAdmission: () => (admitted++, slots.acquire()) }));
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    expect(slots.state).toEqual({ held: 1, waiting: 1 });
+    heldByAnother();
+    const report = await grading;
+    expect({ status: report.status, admitted, slots: slots.state }).toEqual({ status: "passed", admitted: 1, slots: { held: 0, waiting: 0 } });
   });
 
   it("a model whose signature names other columns: both request checks fail with the server's reason, and no hint says to drop the signature", async () => {

@@ -1,6 +1,7 @@
 import { launchDirectly, type ProcessLauncher } from "@/lib/process/launch";
 import { GRADER_DEFAULTS } from "./defaults";
 import type { Exercise, ModelServerControl } from "./exercises/exercise";
+import type { HelperAdmission } from "./serving/compute-expected-predictions";
 import type { SparkAdmission } from "./spark/run-spark-check";
 import { modelAliases } from "./exercises/model-aliases";
 import { modelRegistry } from "./exercises/model-registry";
@@ -78,6 +79,8 @@ export type GradeOptions = {
   sparkTimeoutMs?: number;
   /** Waits for a Spark JVM's turn (the course: the machine's Spark slots). Default: this process's own limit. */
   sparkAdmission?: SparkAdmission;
+  /** Waits for a model-loading Python helper's turn (the course: the machine's helper slots). Default: none. */
+  helperAdmission?: HelperAdmission;
 };
 
 /**
@@ -103,6 +106,7 @@ export async function grade(exerciseId: string, options: GradeOptions): Promise<
       learnerCode: options.learnerCode,
       sparkTimeoutMs: options.sparkTimeoutMs ?? GRADER_DEFAULTS.sparkTimeoutMs,
       ...(options.sparkAdmission ? { sparkAdmission: options.sparkAdmission } : {}),
+      ...(options.helperAdmission ? { helperAdmission: options.helperAdmission } : {}),
     },
     options.attempt ?? 1,
   );

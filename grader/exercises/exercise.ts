@@ -3,6 +3,7 @@ import { runChecks } from "../checks/run-checks";
 import type { Links } from "../links";
 import type { MlflowClient } from "@/lib/mlflow";
 import type { SparkAdmission } from "../spark/run-spark-check";
+import type { HelperAdmission } from "../serving/compute-expected-predictions";
 import type { ProcessLauncher } from "@/lib/process/launch";
 import type { CheckResult, GradedRun } from "../report";
 
@@ -32,6 +33,8 @@ export type GradingContext = {
   sparkTimeoutMs: number;
   /** Waits for the turn of a JVM (the course: one of the machine's Spark slots); resolves with its release. */
   sparkAdmission?: SparkAdmission;
+  /** Waits for the turn of a Python helper that loads the learner's model (the course: the machine's helper slots). */
+  helperAdmission?: HelperAdmission;
 };
 
 

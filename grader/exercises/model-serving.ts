@@ -52,6 +52,7 @@ class ServingState {
         columns: IRIS_COLUMNS,
         timeoutMs: context.pythonTimeoutMs,
         launcher: context.launcher,
+        admission: context.helperAdmission,
       });
     });
   }

@@ -16,6 +16,9 @@ import { helperContractFiles } from "../helper-files";
  */
 export type ExpectedPredictions = { kind: "predictions"; predictions: unknown[] } | { kind: "model_not_found"; message: string };
 
+/** Resolves, when it is the caller's turn, with the release of what it was admitted to (the course: a helper slot). */
+export type HelperAdmission = () => Promise<() => void>;
+
 const SCRIPT = "expected_predictions.py";
 
 /**
@@ -39,6 +42,7 @@ export async function computeExpectedPredictions(request: {
   columns: string[];
   timeoutMs: number;
   launcher?: ProcessLauncher;
+  admission?: HelperAdmission;
 }): Promise<ExpectedPredictions> {
   const { answer } = await runExpectedPredictions(request, { rows: request.rows, columns: request.columns, model_uri: request.modelUri });
   return answer;
@@ -62,6 +66,7 @@ export async function computeIrisExpectedPredictions(request: {
   timeoutMs: number;
   signal?: AbortSignal;
   launcher?: ProcessLauncher;
+  admission?: HelperAdmission;
 }): Promise<DatasetPredictions> {
   const { answer, raw } = await runExpectedPredictions(request, { dataset: "iris", model_uri: request.modelUri }, request.signal);
   if (answer.kind === "model_not_found") return answer;
@@ -75,10 +80,25 @@ export async function computeIrisExpectedPredictions(request: {
 }
 
 async function runExpectedPredictions(
+  request: { pythonBin: string; trackingUri: string; workspace?: string; timeoutMs: number; launcher?: ProcessLauncher; admission?: HelperAdmission },
+  body: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<{ answer: ExpectedPredictions; raw: ExpectedPredictionsAnswer | undefined }> {
+  // Its time limit starts with its turn: a class's Checks at once wait for the machine's helper slots first.
+  const release = request.admission ? await request.admission() : undefined;
+  try {
+    return await runAdmitted(request, body, signal);
+  } finally {
+    release?.();
+  }
+}
+
+async function runAdmitted(
   request: { pythonBin: string; trackingUri: string; workspace?: string; timeoutMs: number; launcher?: ProcessLauncher },
   body: Record<string, unknown>,
   signal?: AbortSignal,
 ): Promise<{ answer: ExpectedPredictions; raw: ExpectedPredictionsAnswer | undefined }> {
+  if (signal?.aborted) throw new PlatformError("computing the expected predictions was cancelled");
   const env = helperProcessEnv(request);
 
   // It loads the learner's (pickled) model: started like learner code, in the learner's sandbox when there is one.

@@ -135,6 +135,7 @@ const envSchema = z.object({
     }),
   MODEL_SERVER_IDLE_MINUTES: numberVar("MODEL_SERVER_IDLE_MINUTES", 30, { min: 0.1, max: 24 * 60, accepts: "a number of minutes from 0.1 to 1440" }),
   // 0: derived from the machine (server/machine/spark-slots.ts, memory-floor.ts).
+  COURSE_HELPER_SLOTS: numberVar("COURSE_HELPER_SLOTS", 0, { min: 0, max: 256, whole: true, accepts: "a whole number of Check helpers from 1 (0 or unset: one per core)" }),
   COURSE_SPARK_SLOTS: numberVar("COURSE_SPARK_SLOTS", 0, { min: 0, max: 256, whole: true, accepts: "a whole number of Spark sessions from 1 (0 or unset: from the machine's cores and memory)" }),
   COURSE_SPARK_IDLE_MINUTES: numberVar("COURSE_SPARK_IDLE_MINUTES", 10, { min: 0.1, max: 24 * 60, accepts: "a number of minutes from 0.1 to 1440" }),
   COURSE_MEMORY_FLOOR_MB: numberVar("COURSE_MEMORY_FLOOR_MB", 0, { min: 0, max: 1_048_576, whole: true, accepts: "a whole number of megabytes (0 or unset: a tenth of the machine's memory, at least 1024)" }),
@@ -274,8 +275,10 @@ export type CourseConfig = {
    * learners' and the Spark Checks' (undefined: from the machine's cores and memory). `sparkIdleMinutes`:
    * a learner's session unused this long is stopped to free its slot. `memoryFloorMb`: below this
    * much available memory no kernel, model server or JVM is started (undefined: from the machine).
+   * `helperSlots`: Check helpers that load a learner's model in Python at once, machine-wide
+   * (undefined: one per core); the others wait their turn, which does not count against their time limit.
    */
-  capacity: { sparkSlots?: number; sparkIdleMinutes: number; memoryFloorMb?: number };
+  capacity: { sparkSlots?: number; sparkIdleMinutes: number; memoryFloorMb?: number; helperSlots?: number };
   /** SPARK_MASTER: the class's Spark cluster (undefined: local mode). The Spark Check uses it, and kernels that can reach it (not in the sandbox). */
   sparkMaster?: string;
   runDir: string;
@@ -354,6 +357,7 @@ export function loadConfig(env: Env = process.env, { projectRoot: root = process
     modelServers: { portRange: e.MODEL_SERVER_PORTS, idleMinutes: e.MODEL_SERVER_IDLE_MINUTES, defaultPort: e.MODEL_SERVER_PORTS.min, host: e.COURSE_INSTANCE_HOST ?? "127.0.0.1" },
     capacity: {
       ...(e.COURSE_SPARK_SLOTS > 0 ? { sparkSlots: e.COURSE_SPARK_SLOTS } : {}),
+      ...(e.COURSE_HELPER_SLOTS > 0 ? { helperSlots: e.COURSE_HELPER_SLOTS } : {}),
       sparkIdleMinutes: e.COURSE_SPARK_IDLE_MINUTES,
       ...(e.COURSE_MEMORY_FLOOR_MB > 0 ? { memoryFloorMb: e.COURSE_MEMORY_FLOOR_MB } : {}),
     },

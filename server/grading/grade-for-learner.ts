@@ -45,6 +45,9 @@ export async function gradeForLearner(course: GradingDeps, learner: Learner, exe
     launcher: runtime.helperLauncher(),
     // A Spark Check's JVM takes one of the machine's Spark slots, as learners' sessions do.
     sparkAdmission: () => runtime.spark.admitCheck(),
+    // A helper loading the learner's model waits for one of the machine's helper slots (a class's Checks at once
+    // would otherwise share the cores until every helper's time limit ran out); the wait is not counted in its limit.
+    helperAdmission: () => runtime.admitHelper(),
   });
 }
 

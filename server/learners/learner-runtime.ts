@@ -1,4 +1,5 @@
 import type { ServerConnection } from "@jupyterlab/services";
+import type { Slots } from "@/lib/concurrency/slots";
 import type { ProcessLauncher } from "@/lib/process/launch";
 import type { CourseConfig } from "../config/config";
 import { cellRunLimits } from "../kernels/execute-cell";
@@ -25,6 +26,8 @@ export type LearnerRuntimeDeps = {
   gateToken: (learnerId: string) => string;
   /** The machine's Spark slots (every JVM the course causes takes one). */
   sparkSlots: SparkSlots;
+  /** The machine's Check helpers that load a learner's model in Python: a class's Checks at once take turns. */
+  helperSlots: Slots;
   /** The memory kept for the course's services: no kernel or model server starts below it. */
   memory: MemoryFloor;
   /** How long a kernel restart may take before the kernel is let go (default: the kernel's own). */
@@ -111,6 +114,11 @@ export class LearnerRuntime {
   /** How a Check's helpers (and a catch-up's reference cells) start for this learner: as their other processes do. */
   helperLauncher(): ProcessLauncher {
     return (spec) => this.deps.launcher.processCommand(this.launched, spec, { role: "helper" });
+  }
+
+  /** Waits for one of the machine's helper slots; resolves with its release. */
+  admitHelper(): Promise<() => void> {
+    return this.deps.helperSlots.acquire();
   }
 
   /** Ends the learner's kernel and model server (a reset, a learner removed, a new class). */

@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { allowListedEnv } from "@/lib/process/child-env";
 import type { CourseConfig, Env } from "../config/config";
@@ -15,6 +16,7 @@ import { swapFormerInstanceId } from "../model-servers/former-instance";
 import { ModelServerManager } from "../model-servers/model-server-manager";
 import { CpuFairness, courseCgroups } from "../sandbox/cpu-fairness";
 import { defaultSparkSlots, SparkSlots } from "../spark/spark-slots";
+import { Slots } from "@/lib/concurrency/slots";
 import { openStore, storeTarget, type Store } from "../store/database";
 import { storeKernelDirectory } from "../store/learner-kernels";
 import { storeServerDirectory } from "../store/model-servers";
@@ -51,6 +53,8 @@ export class CourseRuntime {
   readonly memory: MemoryFloor;
   /** The machine's Spark slots: learners' sessions and Spark Checks. */
   readonly sparkSlots: SparkSlots;
+  /** Check helpers that load a learner's model in Python, machine-wide (one per core unless configured). */
+  readonly helperSlots: Slots;
 
   private constructor(
     readonly config: CourseConfig,
@@ -64,6 +68,7 @@ export class CourseRuntime {
     this.launcher = chooseLauncher(config, jupyter);
     const launcher = this.launcher;
     this.memory = new MemoryFloor(config.capacity.memoryFloorMb);
+    this.helperSlots = new Slots(config.capacity.helperSlots ?? Math.max(1, os.availableParallelism()));
     this.sparkSlots = new SparkSlots(config.capacity.sparkSlots ?? defaultSparkSlots(), { memory: this.memory, idleMinutes: config.capacity.sparkIdleMinutes });
     this.modelServers = new ModelServerManager({
       pythonBin: path.join(config.python.bin, "python"),
@@ -87,6 +92,7 @@ export class CourseRuntime {
       modelServers: this.modelServers,
       gateToken: (learnerId) => this.identity.gateToken(learnerId),
       sparkSlots: this.sparkSlots,
+      helperSlots: this.helperSlots,
       memory: this.memory,
       kernelRestartLimitMs,
     });
