@@ -1,3 +1,4 @@
+import type { Admission } from "@/lib/concurrency/slots";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,8 +17,8 @@ import { helperContractFiles } from "../helper-files";
  */
 export type ExpectedPredictions = { kind: "predictions"; predictions: unknown[] } | { kind: "model_not_found"; message: string };
 
-/** Resolves, when it is the caller's turn, with the release of what it was admitted to (the course: a helper slot). */
-export type HelperAdmission = () => Promise<() => void>;
+/** Waits for a helper's turn (the course: a helper slot); resolves with what gives the turn back. */
+export type HelperAdmission = Admission;
 
 const SCRIPT = "expected_predictions.py";
 

@@ -1,3 +1,4 @@
+import { Slots, type Admission } from "@/lib/concurrency/slots";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -111,12 +112,12 @@ export async function runSparkCheckBatch(request: SparkCheckRequest & { codes: s
 }
 
 /** Waits until a Spark JVM may start; resolves with what gives the turn back. */
-export type SparkAdmission = () => Promise<() => void>;
+export type SparkAdmission = Admission;
 
 type Input = { stdin?: string; codes?: string[]; count: number };
 
 async function runCheck(request: SparkCheckRequest, input: Input): Promise<SparkCheckRun[]> {
-  const release = await (request.admission ?? acquireSlot)();
+  const release = await (request.admission ?? (() => processSlots.acquire()))();
   try {
     return await runCheckNow(request, input);
   } finally {
@@ -124,22 +125,8 @@ async function runCheck(request: SparkCheckRequest, input: Input): Promise<Spark
   }
 }
 
-let running = 0;
-const waiting: (() => void)[] = [];
-
-function acquireSlot(): Promise<() => void> {
-  if (running < GRADER_DEFAULTS.sparkConcurrency) {
-    running += 1;
-    return Promise.resolve(releaseSlot);
-  }
-  return new Promise((resolve) => waiting.push(() => resolve(releaseSlot))); // the slot is handed over on release
-}
-
-function releaseSlot(): void {
-  const next = waiting.shift();
-  if (next) next();
-  else running -= 1;
-}
+/** Without the course's admission (the CLI): this process's own limit on Spark Checks at once. */
+const processSlots = new Slots(GRADER_DEFAULTS.sparkConcurrency);
 
 async function runCheckNow(request: SparkCheckRequest, input: Input): Promise<SparkCheckRun[]> {
   // What the model predicts, from a process that runs no learner code; started first, so

@@ -1,3 +1,6 @@
+/** Resolves, when it is the caller's turn, with what gives the turn back. */
+export type Admission = () => Promise<() => void>;
+
 /**
  * At most `size` holders at once; the others wait in arrival order. `acquire` resolves with the
  * release of the slot it got (calling it twice releases once).
